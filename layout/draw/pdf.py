@@ -1,0 +1,155 @@
+"""Drawing (stage 4): the only module that talks to reportlab.
+
+Input: a ``PageFrame`` (positioned items) and the font faces it names.
+Output: the PDF as bytes. No layout decisions are made here.
+
+Everything is drawn in pure black ink (DeviceCMYK 0/0/0/1), never
+reportlab's default RGB black, which separates to a four-colour rich
+black. Photos are converted to grayscale (K) and cropped to fill their box.
+Output is deterministic: reportlab's ``invariant`` mode fixes dates and IDs.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+from reportlab.lib.colors import CMYKColor
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfgen.canvas import Canvas
+
+from layout.fonts.metrics import FontFace
+from layout.frame import ImageItem, MarkItem, PageFrame, RuleItem, TextItem
+
+K100 = CMYKColor(0, 0, 0, 1)
+PLACEHOLDER_TINT = CMYKColor(0, 0, 0, 0.12)
+MAX_PPI = 300  # photos are downsampled above this at their placed size
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode CMap, with code points above U+FFFF written as
+    UTF-16 surrogate pairs (reportlab writes them as <%04X>, which extractors
+    misread: 𬌗 came out as ⰱ)."""
+
+    def utf16(v: int) -> str:
+        if v <= 0xFFFF:
+            return f"{v:04X}"
+        v -= 0x10000
+        return f"{0xD800 + (v >> 10):04X}{0xDC00 + (v & 0x3FF):04X}"
+
+    lines = [
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
+        f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0", ">> def",
+        f"/CMapName /{fontname} def", "/CMapType 2 def", "1 begincodespacerange",
+        f"<00> <{len(subset) - 1:02X}>", "endcodespacerange", f"{len(subset)} beginbfchar",
+        *[f"<{i:02X}> <{utf16(v)}>" for i, v in enumerate(subset)],
+        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
+    ]
+    return "\n".join(lines)
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # used by reportlab when it writes a subset
+
+
+def register_fonts(faces: Iterable[FontFace]) -> dict[str, str]:
+    """Register each face once per process; returns style key → reportlab name."""
+    names = {}
+    for face in faces:
+        name = face.ps_name
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(ttfonts.TTFont(name, str(face.path)))
+        names[face.key] = name
+    return names
+
+
+def _text(c: Canvas, item: TextItem, font: str, height: float) -> None:
+    t = c.beginText()
+    t.setFont(font, item.size)
+    t.setFillColor(K100)
+    for run in item.runs:
+        t.setTextOrigin(item.x + run.x, height - item.baseline)
+        t.setCharSpace(run.char_space)
+        t.textOut(run.text)
+    c.drawText(t)
+
+
+def _photo(c: Canvas, item: ImageItem, height: float) -> None:
+    from PIL import Image, ImageOps
+
+    with Image.open(item.file) as src:  # type: ignore[arg-type]
+        img = ImageOps.exif_transpose(src)
+        img = img.convert("L")
+    box_ratio = item.width / item.height
+    w, h = img.size
+    if w / h > box_ratio:  # too wide: crop the sides
+        nw = round(h * box_ratio)
+        img = img.crop(((w - nw) // 2, 0, (w - nw) // 2 + nw, h))
+    else:
+        nh = round(w / box_ratio)
+        img = img.crop((0, (h - nh) // 2, w, (h - nh) // 2 + nh))
+    max_px = round(item.width / 72 * MAX_PPI)
+    if img.size[0] > max_px:
+        img = img.resize((max_px, max(1, round(max_px / box_ratio))), Image.Resampling.LANCZOS)
+    c.drawImage(ImageReader(img), item.x, height - item.y - item.height, item.width, item.height)
+
+
+def _placeholder(c: Canvas, item: ImageItem, height: float, label_font: str) -> None:
+    x, y, w, h = item.x, height - item.y - item.height, item.width, item.height
+    c.setFillColor(PLACEHOLDER_TINT)
+    c.setStrokeColor(K100)
+    c.setLineWidth(0.25)
+    c.rect(x, y, w, h, stroke=1, fill=1)
+    c.line(x, y, x + w, y + h)
+    c.line(x, y + h, x + w, y)
+    size = 9.0
+    label = "照片"
+    lw = pdfmetrics.stringWidth(label, label_font, size) + size
+    c.setFillColor(CMYKColor(0, 0, 0, 0))
+    c.rect(x + (w - lw) / 2, y + h / 2 - size * 0.8, lw, size * 1.6, stroke=0, fill=1)
+    c.setFillColor(K100)
+    c.setFont(label_font, size)
+    c.drawCentredString(x + w / 2, y + h / 2 - size * 0.35, label)
+
+
+def _mark(c: Canvas, item: MarkItem, height: float, font: str) -> None:
+    x, y, w, h = item.x, height - item.y - item.height, item.width, item.height
+    c.setStrokeColor(K100)
+    c.setLineWidth(1)
+    c.rect(x, y, w, h, stroke=1, fill=0)
+    c.setFillColor(K100)
+    c.setFont(font, 8)
+    c.drawCentredString(x + w / 2, y + h / 2 - 3, item.label)
+
+
+def draw_pdf(frame: PageFrame, faces: dict[str, FontFace], *, author: str = "", subject: str = "") -> bytes:
+    """Draw one page and return the PDF bytes."""
+    names = register_fonts(faces.values())
+    first = next(iter(names.values()))
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=(frame.width, frame.height), invariant=1, pageCompression=1,
+               initialFontName=first, enforceColorSpace="cmyk")
+    c.setTitle(frame.title)
+    c.setAuthor(author)
+    c.setSubject(subject)
+    c.setCreator("Banmian")
+    c.setTrimBox((0, 0, frame.width, frame.height))
+    H = frame.height
+    label_font = names.get("kai", first)
+    for item in frame.items:
+        if isinstance(item, TextItem):
+            _text(c, item, names[item.font], H)
+        elif isinstance(item, RuleItem):
+            c.setStrokeColor(K100)
+            c.setLineWidth(item.weight)
+            c.line(item.x1, H - item.y1, item.x2, H - item.y2)
+        elif isinstance(item, ImageItem):
+            if item.file is not None:
+                _photo(c, item, H)
+            else:
+                _placeholder(c, item, H, label_font)
+        elif isinstance(item, MarkItem):
+            _mark(c, item, H, label_font)
+    c.showPage()
+    c.save()
+    return buf.getvalue()

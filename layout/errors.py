@@ -1,0 +1,44 @@
+"""Errors and exit codes shared by every stage.
+
+A ``BanmianError`` carries where the problem is (file, line, field path) so
+the command can print one clear line and exit with a documented status,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0  # page written, nothing to report
+EXIT_WARN = 1  # page written with warnings (overset allowed in a proof, short page)
+EXIT_INPUT = 2  # bad input: nothing written
+EXIT_INTERNAL = 3  # a bug in Banmian: nothing written, short report
+
+
+class BanmianError(Exception):
+    """An error the user can act on; ``str()`` names file, line and field."""
+
+    exit_code = EXIT_INPUT
+
+    def __init__(
+        self, message: str, *, file: str | None = None, line: int | None = None, field: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+        self.field = field
+
+    def __str__(self) -> str:
+        where = self.file or ""
+        if self.line is not None:
+            where += f":{self.line}"
+        parts = [p for p in (where, self.field) if p]
+        prefix = ": ".join(parts)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+class InputError(BanmianError):
+    """Content, style, photo or font input that cannot be used."""
+
+
+class OutputError(BanmianError):
+    """The output path cannot be written."""

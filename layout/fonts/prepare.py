@@ -1,0 +1,288 @@
+"""Font preparation (build stage, not run per page).
+
+Input: an OpenType/TrueType font file (TTF, OTF with CFF outlines, or a TTC
+face) and a set of code points to keep.
+Output: a TrueType-outline (glyf) font file that reportlab can embed, plus a
+small JSON metrics sidecar (``<font>.metrics.json``) that the measuring stage
+reads instead of parsing the font.
+
+reportlab refuses CFF outlines, so CFF glyphs are drawn through cu2qu into
+quadratic TrueType glyphs (max error 1 font unit). The same routine prepares
+the bundled fonts (``fonts/build_fonts.py``) and any CFF font a style names
+(cached, see ``layout.fonts.cache``).
+
+Fix-ups applied for Chinese composition (see ../shared reference §5):
+* U+2014 is pointed at a full-em dash glyph (Noto's SC ``locl`` does the
+  same), so ``——`` is a continuous 2 em;
+* CJK quotation marks and the interpunct U+00B7 that a face draws
+  proportionally are widened to a full em, the glyph placed where mainland
+  full-width forms sit (opening marks to the right, closing to the left,
+  the interpunct centred).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from fontTools.fontBuilder import FontBuilder
+from fontTools.pens.cu2quPen import Cu2QuPen
+from fontTools.pens.recordingPen import DecomposingRecordingPen
+from fontTools.pens.transformPen import TransformPen
+from fontTools.pens.ttGlyphPen import TTGlyphPen
+from fontTools.ttLib import TTFont
+
+METRICS_SUFFIX = ".metrics.json"
+METRICS_VERSION = 1
+
+# Code-point blocks a bundled or prepared face keeps (those the face has).
+COVERAGE_BLOCKS: tuple[tuple[int, int], ...] = (
+    (0x0020, 0x007E),  # ASCII
+    (0x00A0, 0x024F),  # Latin-1, Latin Extended-A/B (names, pinyin)
+    (0x02C6, 0x02DD),  # spacing modifiers
+    (0x0391, 0x03C9),  # Greek letters
+    (0x0401, 0x0451),  # Cyrillic letters
+    (0x2000, 0x206F),  # General Punctuation (—, …, ‘’ “”, ‰)
+    (0x2100, 0x218F),  # letterlike symbols (℃, №), number forms (Ⅻ)
+    (0x2190, 0x21FF),  # arrows
+    (0x2200, 0x22FF),  # mathematical operators (≤ ≥ ≈)
+    (0x2460, 0x24FF),  # enclosed alphanumerics (①)
+    (0x2500, 0x257F),  # box drawing
+    (0x25A0, 0x26FF),  # geometric shapes, misc symbols (■ ▲ ★)
+    (0x2E3A, 0x2E3B),  # two- and three-em dashes
+    (0x3000, 0x303F),  # CJK Symbols and Punctuation
+    (0x3040, 0x30FF),  # kana
+    (0x3100, 0x312F),  # bopomofo
+    (0x3200, 0x33FF),  # enclosed CJK, CJK compatibility (㎡)
+    (0x3400, 0x4DBF),  # CJK Extension A
+    (0x4E00, 0x9FFF),  # CJK Unified Ideographs
+    (0xF900, 0xFAFF),  # CJK Compatibility Ideographs
+    (0xFE30, 0xFE4F),  # CJK compatibility forms
+    (0xFF00, 0xFFEF),  # half-width and full-width forms
+    (0x20000, 0x3134F),  # supplementary ideographs (rare characters in names)
+)
+
+OPENING_MARKS = (0x2018, 0x201C)  # ‘ “
+CLOSING_MARKS = (0x2019, 0x201D)  # ’ ”
+CENTRED_MARKS = (0x00B7,)  # · (间隔号)
+
+
+def coverage_codepoints() -> list[int]:
+    """Every code point of COVERAGE_BLOCKS, in order."""
+    return [cp for lo, hi in COVERAGE_BLOCKS for cp in range(lo, hi + 1)]
+
+
+@dataclass(frozen=True)
+class PreparedFont:
+    """What a preparation produced."""
+
+    path: Path
+    metrics_path: Path
+    glyphs: int
+    codepoints: int
+
+
+def _open_face(src: Path, face_index: int) -> TTFont:
+    if src.suffix.lower() in (".ttc", ".otc"):
+        return TTFont(str(src), fontNumber=face_index, lazy=True)
+    return TTFont(str(src), lazy=True)
+
+
+def _full_em_glyph(font: TTFont, cmap: dict[int, str], cp: int) -> str | None:
+    """A glyph for U+2014 that is one em wide: the face's own, else U+2015's."""
+    upm = font["head"].unitsPerEm
+    hmtx = font["hmtx"]
+    for candidate in (cp, 0x2015):
+        name = cmap.get(candidate)
+        if name is not None and hmtx[name][0] == upm:
+            return name
+    return cmap.get(cp)
+
+
+def _draw(glyphset, name: str, is_cff: bool, dx: float = 0.0):
+    """Draw one glyph as a quadratic TrueType glyph, optionally shifted by dx."""
+    rec = DecomposingRecordingPen(glyphset)
+    glyphset[name].draw(rec)
+    tt_pen = TTGlyphPen(None)
+    target = TransformPen(tt_pen, (1, 0, 0, 1, dx, 0)) if dx else tt_pen
+    pen = Cu2QuPen(target, max_err=1.0, reverse_direction=is_cff)
+    rec.replay(pen)
+    return tt_pen.glyph()
+
+
+def _name_strings(src_font: TTFont, family: str, style: str, ps_name: str, note: str) -> dict:
+    name = src_font["name"]
+
+    def get(nid: int) -> str:
+        rec = name.getName(nid, 3, 1, 0x409) or name.getName(nid, 1, 0, 0)
+        return rec.toUnicode() if rec else ""
+
+    version = get(5) or "Version 1.000"
+    return {
+        "copyright": get(0),
+        "familyName": family,
+        "styleName": style,
+        "uniqueFontIdentifier": f"{ps_name};{version}",
+        "fullName": f"{family} {style}",
+        "version": version,
+        "psName": ps_name,
+        "description": note,
+        "licenseDescription": get(13),
+        "licenseInfoURL": get(14),
+    }
+
+
+def _os2_values(src_font: TTFont) -> dict:
+    os2 = src_font["OS/2"]
+    keys = (
+        "usWeightClass usWidthClass fsType ySubscriptXSize ySubscriptYSize "
+        "ySubscriptXOffset ySubscriptYOffset ySuperscriptXSize ySuperscriptYSize "
+        "ySuperscriptXOffset ySuperscriptYOffset yStrikeoutSize yStrikeoutPosition "
+        "sFamilyClass achVendID fsSelection sTypoAscender sTypoDescender "
+        "sTypoLineGap usWinAscent usWinDescent"
+    ).split()
+    values = {k: getattr(os2, k) for k in keys if hasattr(os2, k)}
+    values["panose"] = os2.panose
+    values["fsType"] = 0 if os2.fsType == 0 else os2.fsType
+    for k in ("sxHeight", "sCapHeight"):
+        if hasattr(os2, k):
+            values[k] = getattr(os2, k)
+    return values
+
+
+def prepare_font(
+    src: Path,
+    out: Path,
+    *,
+    family: str,
+    style: str,
+    ps_name: str,
+    face_index: int = 0,
+    codepoints: Iterable[int] | None = None,
+    note: str = "",
+) -> PreparedFont:
+    """Convert a face to a TrueType-outline font keeping the given code points.
+
+    Code points the face lacks are skipped. Writes ``out`` and its metrics
+    sidecar; returns what was written.
+    """
+    font = _open_face(src, face_index)
+    is_cff = "CFF " in font or "CFF2" in font
+    cmap = font.getBestCmap()
+    wanted = sorted(set(coverage_codepoints() if codepoints is None else codepoints))
+    upm = font["head"].unitsPerEm
+    hmtx = font["hmtx"]
+    glyphset = font.getGlyphSet()
+
+    src_for_cp: dict[int, str] = {}
+    for cp in wanted:
+        name = _full_em_glyph(font, cmap, cp) if cp == 0x2014 else cmap.get(cp)
+        if name is not None:
+            src_for_cp[cp] = name
+
+    order = [".notdef"]
+    glyphs = {".notdef": _draw(glyphset, font.getGlyphOrder()[0], is_cff)}
+    metrics = {".notdef": (hmtx[font.getGlyphOrder()[0]][0], 0)}
+    new_cmap: dict[int, str] = {}
+    made: dict[tuple[str, int], str] = {}
+    for cp, src_name in src_for_cp.items():
+        advance = hmtx[src_name][0]
+        dx = 0.0
+        if advance < upm and cp in OPENING_MARKS + CLOSING_MARKS + CENTRED_MARKS:
+            if cp in OPENING_MARKS:
+                dx = upm - advance
+            elif cp in CENTRED_MARKS:
+                dx = (upm - advance) / 2
+            advance = upm
+        key = (src_name, int(dx))
+        if key not in made:
+            gname = f"g{len(order):05d}"
+            made[key] = gname
+            order.append(gname)
+            glyphs[gname] = _draw(glyphset, src_name, is_cff, dx)
+            metrics[gname] = (advance, 0)
+        new_cmap[cp] = made[key]
+
+    fb = FontBuilder(upm, isTTF=True)
+    head = font["head"]
+    fb.setupGlyphOrder(order)
+    fb.setupCharacterMap(new_cmap)
+    fb.setupGlyf(glyphs)
+    glyf = fb.font["glyf"]
+    fb.setupHorizontalMetrics(
+        {g: (adv, getattr(glyf[g], "xMin", 0) if glyf[g].numberOfContours else 0) for g, (adv, _) in metrics.items()}
+    )
+    hhea = font["hhea"]
+    fb.setupHorizontalHeader(ascent=hhea.ascent, descent=hhea.descent, lineGap=hhea.lineGap)
+    fb.setupNameTable(_name_strings(font, family, style, ps_name, note))
+    fb.setupOS2(**_os2_values(font))
+    fb.setupPost(keepGlyphNames=False)
+    fb.setupHead(
+        unitsPerEm=upm,
+        fontRevision=head.fontRevision,
+        created=head.created,
+        modified=head.modified,
+        macStyle=head.macStyle,
+    )
+    fb.font["head"].glyphDataFormat = 0
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    fb.save(str(tmp))
+    tmp.replace(out)
+    metrics_path = write_metrics(metrics_path_for(out), fb.font, new_cmap, {g: m[0] for g, m in metrics.items()})
+    return PreparedFont(out, metrics_path, len(order), len(new_cmap))
+
+
+def _ranges(cps: list[int]) -> list[list[int]]:
+    out: list[list[int]] = []
+    for cp in cps:
+        if out and out[-1][1] == cp - 1:
+            out[-1][1] = cp
+        else:
+            out.append([cp, cp])
+    return out
+
+
+def metrics_path_for(font_path: Path) -> Path:
+    """Where the metrics sidecar of a prepared font lives."""
+    return font_path.with_name(font_path.name + METRICS_SUFFIX)
+
+
+def write_metrics(path: Path, font: TTFont, cmap: dict[int, str], advances: dict[str, int]) -> Path:
+    """Write the metrics sidecar: units per em, vertical metrics, coverage and
+    the advances that differ from the most common one."""
+    cps = sorted(cmap)
+    widths = [advances[cmap[cp]] for cp in cps]
+    default = max(set(widths), key=widths.count) if widths else font["head"].unitsPerEm
+    data = {
+        "version": METRICS_VERSION,
+        "ps_name": font["name"].getDebugName(6),
+        "units_per_em": font["head"].unitsPerEm,
+        "ascent": font["hhea"].ascent,
+        "descent": font["hhea"].descent,
+        "default_advance": default,
+        "coverage": _ranges(cps),
+        "advances": {str(cp): w for cp, w in zip(cps, widths) if w != default},
+    }
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def is_embeddable_as_is(src: Path) -> bool:
+    """True for a single-face TrueType-outline file reportlab can embed directly."""
+    if src.suffix.lower() in (".ttc", ".otc"):
+        return False
+    font = TTFont(str(src), lazy=True)
+    return "glyf" in font
+
+
+def metrics_for_existing(font_path: Path, dest: Path) -> Path:
+    """Write a metrics sidecar at ``dest`` for a glyf font used as it is."""
+    font = TTFont(str(font_path), lazy=True)
+    cmap = font.getBestCmap()
+    hmtx = font["hmtx"]
+    return write_metrics(dest, font, cmap, {g: hmtx[g][0] for g in set(cmap.values())})

@@ -1,0 +1,97 @@
+"""Finding and preparing the fonts a style names (stage 1 helper).
+
+Input: a font spec from a style (``BanmianSerifSC-Regular.ttf``, a path, or
+``path.ttc#2`` for a face of a collection) and the style's folder.
+Output: a ``FontFace`` whose file reportlab can embed.
+
+Bundled fonts in ``fonts/`` come with their metrics. Any other font is
+prepared once and cached (``$BANMIAN_CACHE``, else ``$XDG_CACHE_HOME/banmian``
+or ``~/.cache/banmian``), keyed by the file's content hash: a TrueType file
+only gets a metrics sidecar; a CFF font or a collection face is converted to
+TrueType outlines like the bundled fonts (this takes up to a minute, once).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+from pathlib import Path
+
+from layout.errors import InputError
+from layout.fonts.metrics import FontFace, load_face
+
+FONTS_DIR = Path(__file__).resolve().parents[2] / "fonts"
+METRICS_SUFFIX = ".metrics.json"
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("BANMIAN_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "banmian"
+
+
+def _split_spec(spec: str) -> tuple[str, int]:
+    m = re.match(r"^(.*)#(\d+)$", spec)
+    if m:
+        return m.group(1), int(m.group(2))
+    return spec, 0
+
+
+def _locate(name: str, base: Path) -> Path:
+    path = Path(name).expanduser()
+    candidates = [path] if path.is_absolute() else [base / path, FONTS_DIR / path]
+    for c in candidates:
+        if c.is_file():
+            return c
+    tried = ", ".join(str(c) for c in candidates)
+    raise InputError(f"font file not found (looked at {tried})", field=name)
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()[:16]
+
+
+def _prepare_cached(key: str, src: Path, index: int) -> FontFace:
+    from layout.fonts import prepare  # fontTools only when a font must be prepared
+
+    digest = _digest(src)
+    folder = cache_dir() / "fonts"
+    try:
+        if prepare.is_embeddable_as_is(src):
+            metrics = folder / f"{digest}{METRICS_SUFFIX}"
+            if not metrics.is_file():
+                folder.mkdir(parents=True, exist_ok=True)
+                prepare.metrics_for_existing(src, metrics)
+            return load_face(key, src, metrics)
+        out = folder / f"{digest}-{index}.ttf"
+        metrics = prepare.metrics_path_for(out)
+        if not (out.is_file() and metrics.is_file()):
+            print(f"banmian: preparing font {src.name} (face {index}) for embedding, once; this can take a minute",
+                  file=sys.stderr)
+            ps = "BM" + digest[:8] + "-" + re.sub(r"[^A-Za-z0-9-]", "", src.stem)[:40]
+            prepare.prepare_font(src, out, family=f"Banmian prepared {src.stem}", style="Regular",
+                                 ps_name=ps, face_index=index,
+                                 note=f"Converted by Banmian from {src.name} face {index}")
+        return load_face(key, out, metrics)
+    except InputError:
+        raise
+    except Exception as exc:  # fontTools raises many types for broken fonts
+        raise InputError(f"cannot use this font: {exc}", file=str(src)) from None
+
+
+def resolve_font(key: str, spec: str, base: Path) -> FontFace:
+    """The face for one style font entry."""
+    name, index = _split_spec(spec)
+    path = _locate(name, base)
+    sidecar = path.with_name(path.name + METRICS_SUFFIX)
+    if index == 0 and sidecar.is_file():
+        return load_face(key, path, sidecar)
+    return _prepare_cached(key, path, index)

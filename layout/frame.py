@@ -1,0 +1,91 @@
+"""Output model: a page as absolute, positioned items (between makeup and drawing).
+
+Coordinates are points from the top-left corner of the trimmed page, y
+downwards; the drawing stage flips them for PDF. Every text item remembers
+the YAML field and character offsets it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from layout.inline.breaker import Run
+
+
+@dataclass(frozen=True)
+class TextItem:
+    x: float  # left edge of the first run
+    baseline: float
+    font: str  # style font key
+    size: float
+    runs: tuple[Run, ...]
+    role: str
+    source: str  # YAML path, e.g. profiles[3].body[2]
+    start: int  # character offsets in that field's (normalised) text
+    end: int
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+    @property
+    def right(self) -> float:
+        last = self.runs[-1]
+        return self.x + last.x + last.width
+
+
+@dataclass(frozen=True)
+class RuleItem:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    weight: float
+
+
+@dataclass(frozen=True)
+class ImageItem:
+    """A photo box: the image cropped to fill it, or a marked placeholder."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    file: Path | None
+    label: str
+
+
+@dataclass(frozen=True)
+class MarkItem:
+    """A proof mark (an overset warning box); never in a clean page."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str
+
+
+Item = TextItem | RuleItem | ImageItem | MarkItem
+
+
+@dataclass(frozen=True)
+class Box:
+    """A module's rectangle, for reports and overlap checks."""
+
+    id: str
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class PageFrame:
+    width: float
+    height: float
+    items: tuple[Item, ...]
+    boxes: tuple[Box, ...]
+    title: str
+    info: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,237 @@
+"""Content model (stage 0).
+
+Input: a page YAML file (see ``content/page.schema.json``).
+Output: a frozen ``Page`` value with every field checked; an ``InputError``
+naming file, line and field for anything wrong. No geometry, no fonts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from layout.errors import InputError
+from layout.model.source import Located, join, load_yaml
+
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+LANGS = ("zh-Hans", "zh-Hant")
+
+
+@dataclass(frozen=True)
+class Photo:
+    file: Path | None  # resolved against the content file's folder
+    caption: str
+    credit: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    by: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    index: int
+    id: str
+    headline: str
+    name: str
+    role: str
+    body: tuple[str, ...]
+    photo: Photo | None
+    quote: Quote | None
+
+    @property
+    def path(self) -> str:
+        return f"profiles[{self.index}]"
+
+
+@dataclass(frozen=True)
+class Page:
+    file: str
+    paper: str
+    date: dt.date
+    page: int
+    section: str
+    editor: str
+    headline: str
+    subhead: str
+    intro: tuple[str, ...]
+    profiles: tuple[Profile, ...]
+    lang: str
+    style: str
+    normalize_punctuation: bool
+    source: Located
+
+
+PAGE_FIELDS = {
+    "paper", "date", "page", "section", "editor", "headline", "subhead", "intro",
+    "profiles", "lang", "style", "normalize_punctuation",
+}
+PROFILE_FIELDS = {"id", "headline", "name", "role", "body", "photo", "quote"}
+PHOTO_FIELDS = {"file", "caption", "credit"}
+QUOTE_FIELDS = {"text", "by"}
+
+
+class _Reader:
+    """Typed access to a located YAML mapping, raising located errors."""
+
+    def __init__(self, doc: Located) -> None:
+        self.doc = doc
+
+    def mapping(self, value: Any, path: str, allowed: set[str]) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.doc.error(path, f"expected a mapping of fields, got {_kind(value)}")
+        for key in value:
+            if not isinstance(key, str) or key not in allowed:
+                hint = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+                extra = f" (did you mean '{hint[0]}'?)" if hint else f" (allowed: {', '.join(sorted(allowed))})"
+                raise self.doc.error(join(path, str(key)), f"unknown field '{key}'{extra}")
+        return value
+
+    def text(self, m: dict[str, Any], key: str, path: str, *, required: bool = True) -> str:
+        where = join(path, key)
+        if key not in m or m[key] is None:
+            if required:
+                raise self.doc.error(where if key in m else path, f"missing required field '{key}'")
+            return ""
+        value = m[key]
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise self.doc.error(where, f"expected text, got {_kind(value)}")
+        text = str(value).strip()
+        if required and not text:
+            raise self.doc.error(where, f"'{key}' is empty")
+        return text
+
+    def paragraphs(self, value: Any, path: str) -> tuple[str, ...]:
+        if isinstance(value, str):
+            parts = [p.strip() for p in re.split(r"\n\s*\n", value)]
+            return tuple(" ".join(line.strip() for line in p.splitlines()) for p in parts if p)
+        if isinstance(value, list):
+            out = []
+            for i, item in enumerate(value):
+                if not isinstance(item, str) or not item.strip():
+                    raise self.doc.error(join(path, i), f"expected a non-empty paragraph of text, got {_kind(item)}")
+                out.append(item.strip())
+            return tuple(out)
+        raise self.doc.error(path, f"expected paragraphs (text or a list of text), got {_kind(value)}")
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false"}.get(type(value), type(value).__name__)
+
+
+def _date(r: _Reader, m: dict[str, Any]) -> dt.date:
+    if "date" not in m:
+        raise r.doc.error("", "missing required field 'date'")
+    value = m["date"]
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise r.doc.error("date", f"expected a date like 2021-07-15, got {value!r}")
+
+
+def _page_number(r: _Reader, m: dict[str, Any]) -> int:
+    if "page" not in m:
+        raise r.doc.error("", "missing required field 'page'")
+    value = m["page"]
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 999:
+        raise r.doc.error("page", f"expected a page number (版次) from 1 to 999, got {value!r}")
+    return value
+
+
+def _photo(r: _Reader, value: Any, path: str, base: Path) -> Photo | None:
+    if value is None:
+        return None
+    m = r.mapping(value, path, PHOTO_FIELDS)
+    file_text = r.text(m, "file", path, required=False)
+    return Photo(
+        file=(base / file_text) if file_text else None,
+        caption=r.text(m, "caption", path, required=False),
+        credit=r.text(m, "credit", path, required=False),
+    )
+
+
+def _quote(r: _Reader, value: Any, path: str) -> Quote | None:
+    if value is None:
+        return None
+    m = r.mapping(value, path, QUOTE_FIELDS)
+    return Quote(text=r.text(m, "text", path), by=r.text(m, "by", path, required=False))
+
+
+def _profile(r: _Reader, value: Any, index: int, base: Path) -> Profile:
+    path = f"profiles[{index}]"
+    m = r.mapping(value, path, PROFILE_FIELDS)
+    pid = r.text(m, "id", path)
+    if not ID_RE.match(pid):
+        raise r.doc.error(join(path, "id"), f"id '{pid}' must be letters, digits, '-' or '_' (at most 64)")
+    if "body" not in m:
+        raise r.doc.error(path, "missing required field 'body'")
+    body = r.paragraphs(m["body"], join(path, "body"))
+    if not body:
+        raise r.doc.error(join(path, "body"), "'body' has no paragraphs")
+    return Profile(
+        index=index,
+        id=pid,
+        headline=r.text(m, "headline", path),
+        name=r.text(m, "name", path),
+        role=r.text(m, "role", path, required=False),
+        body=body,
+        photo=_photo(r, m.get("photo"), join(path, "photo"), base),
+        quote=_quote(r, m.get("quote"), join(path, "quote")),
+    )
+
+
+def _profiles(r: _Reader, m: dict[str, Any], base: Path) -> tuple[Profile, ...]:
+    value = m.get("profiles")
+    if not isinstance(value, list) or not value:
+        raise r.doc.error("profiles" if "profiles" in m else "", "expected a non-empty list of profiles")
+    profiles = tuple(_profile(r, item, i, base) for i, item in enumerate(value))
+    seen: dict[str, int] = {}
+    for p in profiles:
+        if p.id in seen:
+            raise r.doc.error(f"{p.path}.id", f"id '{p.id}' is used twice (also profiles[{seen[p.id]}])")
+        seen[p.id] = p.index
+    return profiles
+
+
+def load_page(path: Path) -> Page:
+    """Load and check a page YAML file."""
+    doc = load_yaml(path)
+    r = _Reader(doc)
+    m = r.mapping(doc.value, "", PAGE_FIELDS)
+    lang = r.text(m, "lang", "", required=False) or "zh-Hans"
+    if lang not in LANGS:
+        raise doc.error("lang", f"lang must be one of {', '.join(LANGS)}, got '{lang}'")
+    normalize = m.get("normalize_punctuation", True)
+    if not isinstance(normalize, bool):
+        raise doc.error("normalize_punctuation", "expected true or false")
+    base = path.resolve().parent
+    return Page(
+        file=str(path),
+        paper=r.text(m, "paper", ""),
+        date=_date(r, m),
+        page=_page_number(r, m),
+        section=r.text(m, "section", ""),
+        editor=r.text(m, "editor", "", required=False),
+        headline=r.text(m, "headline", ""),
+        subhead=r.text(m, "subhead", "", required=False),
+        intro=r.paragraphs(m["intro"], "intro") if m.get("intro") is not None else (),
+        profiles=_profiles(r, m, base),
+        lang=lang,
+        style=r.text(m, "style", "", required=False),
+        normalize_punctuation=normalize,
+        source=doc,
+    )

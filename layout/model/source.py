@@ -1,0 +1,111 @@
+"""Reading YAML with line numbers (stage 0 helper).
+
+Input: a YAML file. Output: the plain Python value and a map from field
+paths such as ``profiles[3].body[2]`` to the 1-based line where each value
+starts, so every later error can name file, line and field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from layout.errors import InputError
+
+MAX_BYTES = 8 * 1024 * 1024  # a page is a few hundred kB at most
+MAX_NODES = 200_000  # bounds alias expansion ("billion laughs")
+
+
+@dataclass(frozen=True)
+class Located:
+    """A YAML document and where each of its values is."""
+
+    file: str
+    value: Any
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def line(self, path: str) -> int | None:
+        """The line of ``path`` or of its nearest located parent."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+        return self.lines.get("")
+
+    def error(self, path: str, message: str) -> InputError:
+        return InputError(message, file=self.file, line=self.line(path), field=path or None)
+
+
+def join(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else str(key)
+
+
+def _walk(node: yaml.Node, path: str, lines: dict[str, int], budget: list[int]) -> None:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise yaml.YAMLError(f"more than {MAX_NODES} values (alias expansion?)")
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+            _walk(value_node, join(path, key), lines, budget)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(item, join(path, i), lines, budget)
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 text file (a BOM is accepted) or raise InputError."""
+    name = str(path)
+    try:
+        if path.is_dir():
+            raise InputError("is a folder, not a YAML file", file=name)
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(f"file is {size} bytes; the limit is {MAX_BYTES}", file=name)
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", file=name) from None
+    except PermissionError:
+        raise InputError("cannot read the file (permission denied)", file=name) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", file=name) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            "not UTF-8 text (save the file as UTF-8; GBK files must be converted)", file=name, line=line
+        ) from None
+
+
+def load_yaml(path: Path) -> Located:
+    """Parse one YAML document; InputError names the line of a syntax error."""
+    text = read_text(path)
+    name = str(path)
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                raise InputError("the file is empty", file=name)
+            lines: dict[str, int] = {}
+            _walk(node, "", lines, [MAX_NODES])
+            value = loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise InputError(f"YAML syntax: {exc.problem or exc.context}", file=name, line=line) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"YAML: {exc}", file=name) from None
+    except RecursionError:
+        raise InputError("YAML nested too deeply", file=name) from None
+    return Located(name, value, lines)

@@ -1,0 +1,171 @@
+"""Style model (stage 0).
+
+Input: a style YAML file: a built-in name (``broadsheet``, ``tabloid``) or a
+path. Output: a frozen ``Style`` with page format, grid, fonts and sizes by
+role, all in points. Nothing about a page format lives in code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from layout.errors import InputError
+from layout.model.source import Located, load_yaml
+from layout.units import mm, size_pt
+
+STYLES_DIR = Path(__file__).resolve().parent.parent / "styles"
+DEFAULT_STYLE = "broadsheet"
+ROLES = (
+    "body", "intro", "kicker", "banner", "subhead", "headline", "byline", "name",
+    "caption", "quote", "head", "head_paper", "staff",
+)
+
+
+@dataclass(frozen=True)
+class Role:
+    font: str  # key into Style.fonts
+    size: float  # points
+    min_size: float  # points; equals size unless the role may shrink to fit
+
+
+@dataclass(frozen=True)
+class Style:
+    name: str
+    file: str
+    folder: Path
+    page_width: float  # points, trim
+    page_height: float
+    top: float  # type area top, from the trim top
+    columns: int
+    chars: int
+    gutter_chars: float
+    body_size: float
+    leading: float
+    lines: int
+    fonts: dict[str, str]
+    roles: dict[str, Role]
+    min_span: int
+    photo_height: tuple[float, float]
+    headline_lines: int
+    intro_span: int
+    rules: dict[str, float]
+
+    @property
+    def column_width(self) -> float:
+        return self.chars * self.body_size
+
+    @property
+    def gutter(self) -> float:
+        return self.gutter_chars * self.body_size
+
+    @property
+    def type_width(self) -> float:
+        return self.columns * self.column_width + (self.columns - 1) * self.gutter
+
+    @property
+    def type_height(self) -> float:
+        return self.lines * self.leading
+
+    @property
+    def left(self) -> float:
+        return (self.page_width - self.type_width) / 2
+
+    def span_width(self, span: int) -> float:
+        return span * self.column_width + (span - 1) * self.gutter
+
+    def column_x(self, column: int) -> float:
+        """Left edge of grid column ``column`` (0-based), from the trim left."""
+        return self.left + column * (self.column_width + self.gutter)
+
+
+def _num(doc: Located, m: dict[str, Any], key: str, path: str, lo: float, hi: float) -> float:
+    value = m.get(key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= hi:
+        raise doc.error(f"{path}.{key}", f"expected a number from {lo} to {hi}, got {value!r}")
+    return float(value)
+
+
+def _map(doc: Located, value: Any, path: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise doc.error(path, "expected a mapping")
+    return value
+
+
+def _size(doc: Located, value: Any, path: str) -> float:
+    try:
+        return size_pt(value)
+    except ValueError as exc:
+        raise doc.error(path, str(exc)) from None
+
+
+def _roles(doc: Located, m: dict[str, Any], fonts: dict[str, str]) -> dict[str, Role]:
+    roles_in = _map(doc, m.get("roles"), "roles")
+    roles: dict[str, Role] = {}
+    for name in ROLES:
+        path = f"roles.{name}"
+        r = _map(doc, roles_in.get(name), path)
+        font = r.get("font")
+        if font not in fonts:
+            raise doc.error(f"{path}.font", f"font '{font}' is not one of the style's fonts ({', '.join(fonts)})")
+        size = _size(doc, r.get("size"), f"{path}.size")
+        min_size = _size(doc, r["min_size"], f"{path}.min_size") if "min_size" in r else size
+        roles[name] = Role(font=font, size=size, min_size=min(size, min_size))
+    unknown = set(roles_in) - set(ROLES)
+    if unknown:
+        raise doc.error(f"roles.{sorted(unknown)[0]}", f"unknown role (roles are {', '.join(ROLES)})")
+    return roles
+
+
+def style_path(spec: str, base: Path) -> Path:
+    """A built-in style name or a path (relative to ``base``)."""
+    spec = spec or DEFAULT_STYLE
+    builtin = STYLES_DIR / f"{spec}.yaml"
+    if "/" not in spec and "." not in spec and builtin.is_file():
+        return builtin
+    path = Path(spec).expanduser()
+    return path if path.is_absolute() else base / path
+
+
+def load_style(path: Path) -> Style:
+    doc = load_yaml(path)
+    m = _map(doc, doc.value, "")
+    page = _map(doc, m.get("page"), "page")
+    grid = _map(doc, m.get("grid"), "grid")
+    area = _map(doc, m.get("type_area", {}), "type_area")
+    mods = _map(doc, m.get("modules", {}), "modules")
+    fonts = {str(k): str(v) for k, v in _map(doc, m.get("fonts"), "fonts").items()}
+    rules = {str(k): float(v) for k, v in _map(doc, m.get("rules"), "rules").items()}
+    for key in ("hairline", "module", "heavy"):
+        if key not in rules or rules[key] < 0.25:
+            raise doc.error(f"rules.{key}", "each rule weight must be given and at least 0.25 pt")
+    photo = mods.get("photo_height", [0.5, 0.9])
+    if not (isinstance(photo, list) and len(photo) == 2 and 0.1 <= photo[0] <= photo[1] <= 3):
+        raise doc.error("modules.photo_height", "expected [min, max] height-to-width ratios, 0.1 to 3")
+    style = Style(
+        name=str(m.get("name", path.stem)),
+        file=str(path),
+        folder=path.resolve().parent,
+        page_width=mm(_num(doc, page, "width", "page", 50, 2000)),
+        page_height=mm(_num(doc, page, "height", "page", 50, 2000)),
+        top=mm(_num(doc, area, "top", "type_area", 0, 500)),
+        columns=int(_num(doc, grid, "columns", "grid", 1, 24)),
+        chars=int(_num(doc, grid, "chars", "grid", 4, 80)),
+        gutter_chars=_num(doc, grid, "gutter", "grid", 0, 4),
+        body_size=_size(doc, grid.get("size"), "grid.size"),
+        leading=_num(doc, grid, "leading", "grid", 4, 60),
+        lines=int(_num(doc, grid, "lines", "grid", 10, 1000)),
+        fonts=fonts,
+        roles=_roles(doc, m, fonts),
+        min_span=int(mods.get("min_span", 2)),
+        photo_height=(float(photo[0]), float(photo[1])),
+        headline_lines=int(mods.get("headline_lines", 2)),
+        intro_span=int(mods.get("intro_span", 2)),
+        rules=rules,
+    )
+    if style.leading < style.body_size:
+        raise doc.error("grid.leading", "leading must be at least the body size")
+    if style.left < 0 or style.top + style.type_height > style.page_height:
+        raise InputError("the type area does not fit on the page", file=str(path), field="grid")
+    return style

@@ -1,0 +1,46 @@
+"""What every makeup step needs: style, font faces, language rules (stage 3 helper)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from layout.fonts.metrics import FontFace
+from layout.inline.breaker import Line, break_paragraph
+from layout.lang.zh import Rules
+from layout.model.style import Role, Style
+
+ASCENT = 0.88  # ideographic em box top above the baseline, in em (Noto, Source Han)
+
+
+@dataclass(frozen=True)
+class Context:
+    style: Style
+    faces: dict[str, FontFace]
+    rules: Rules
+
+    def role(self, name: str) -> Role:
+        return self.style.roles[name]
+
+    def face(self, role: str) -> FontFace:
+        return self.faces[self.style.roles[role].font]
+
+    @property
+    def leading(self) -> float:
+        return self.style.leading
+
+    def rows_for(self, height: float) -> int:
+        """Grid rows needed for a block ``height`` points tall (the block's own
+        trailing line gap included, so the next text returns to the grid)."""
+        gap = self.style.leading - self.style.body_size
+        return max(1, math.ceil((height + gap) / self.style.leading - 1e-6))
+
+    def lines(
+        self, text: str, role: str, measure: float, *, size: float | None = None, indent: float = 0.0,
+        justify: bool = True,
+    ) -> tuple[Line, ...]:
+        r = self.role(role)
+        return break_paragraph(
+            text, size=size or r.size, measure=measure, metrics=self.face(role), rules=self.rules,
+            indent=indent, justify=justify,
+        )

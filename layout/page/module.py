@@ -1,0 +1,245 @@
+"""One profile as a rectangular module on the grid (stage 3).
+
+Input: a profile (texts already normalised), its column span and, at
+layout time, the module's height in grid rows. Output: the module's items
+(headline across its columns, byline, photo box and caption, body flowing
+through its columns, pull quote between rules) and what did not fit.
+
+Geometry, top to bottom: headline, byline, then the body region; the photo
+box sits at the top of the body region over the rightmost ``photo_span``
+columns (all columns in narrow modules) with its caption below it; body
+text fills the columns left to right around it; the pull quote closes the
+module across its full width. The photo is the elastic element: it grows
+(within the style's height-to-width bounds) to fill the module.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cached_property
+
+from layout.flow.columns import Slot, balanced_rows, capacity, fill
+from layout.frame import ImageItem, Item, MarkItem, RuleItem, TextItem
+from layout.inline.breaker import Line
+from layout.model.content import Profile
+from layout.page.blocks import Block, headline_block, line_items, place, text_block
+from layout.page.context import ASCENT, Context
+
+INDENT_EM = 2  # first-line indent of every paragraph (clreq)
+
+
+def photo_spans(span: int) -> list[int]:
+    """Photo widths (in columns) a module of ``span`` columns may use, widest first."""
+    first = span if span <= 3 else math.ceil(span / 2)
+    return sorted({first, math.ceil(span / 2), max(1, span // 3)}, reverse=True)
+
+
+@dataclass(frozen=True)
+class BodyLine:
+    para: int
+    line: Line
+
+
+@dataclass(frozen=True)
+class ModuleResult:
+    items: tuple[Item, ...]
+    rows: int  # rows the module occupies
+    used_rows: int  # rows holding content (the rest is an empty band at the bottom)
+    overset_chars: int
+    photo_rows: int
+
+
+class Module:
+    """A profile set at one column span; lays out for any height."""
+
+    def __init__(
+        self, ctx: Context, profile: Profile, texts: dict[str, str], span: int, photo_span: int | None = None
+    ) -> None:
+        self.ctx = ctx
+        self.profile = profile
+        self.texts = texts  # normalised text by YAML path
+        self.span = span
+        st = ctx.style
+        self.width = st.span_width(span)
+        if profile.photo is None:
+            self.photo_span = 0
+        else:
+            self.photo_span = photo_spans(span)[0] if photo_span is None else photo_span
+
+    # -- parts --------------------------------------------------------------
+    @cached_property
+    def head(self) -> Block:
+        path = f"{self.profile.path}.headline"
+        return headline_block(self.ctx, self.texts[path], "headline", self.width, path,
+                              max_lines=self.ctx.style.headline_lines)
+
+    @cached_property
+    def byline(self) -> Block:
+        ctx = self.ctx
+        role_path, name_path = f"{self.profile.path}.role", f"{self.profile.path}.name"
+        role_text, name_text = self.texts.get(role_path, ""), self.texts[name_path]
+        name = ctx.lines(name_text, "name", self.width, justify=False)
+        gap = ctx.role("byline").size
+        items: list[Item] = []
+        name_w = max(ln.natural for ln in name)
+        rows = len(name)
+        if role_text:
+            role = ctx.lines(role_text, "byline", self.width, justify=False)
+            same_row = len(role) == 1 and role[0].natural + gap + name_w <= self.width
+            rows = 1 if same_row else len(role) + len(name)
+            role_right = self.width - (name_w + gap if same_row else 0)
+            for i, ln in enumerate(role):
+                items.append(TextItem(role_right - ln.natural, i * ctx.leading + ASCENT * ctx.role("byline").size,
+                                      ctx.role("byline").font, ctx.role("byline").size, ln.runs, "byline",
+                                      role_path, ln.start, ln.end))
+        first_name_row = 0 if rows == len(name) else rows - len(name)
+        for i, ln in enumerate(name):
+            items.append(TextItem(self.width - ln.natural,
+                                  (first_name_row + i) * ctx.leading + ASCENT * ctx.role("name").size,
+                                  ctx.role("name").font, ctx.role("name").size, ln.runs, "name",
+                                  name_path, ln.start, ln.end))
+        return Block(rows, tuple(items))
+
+    @cached_property
+    def body(self) -> list[BodyLine]:
+        ctx = self.ctx
+        out: list[BodyLine] = []
+        indent = INDENT_EM * ctx.role("body").size
+        for j in range(len(self.profile.body)):
+            text = self.texts[f"{self.profile.path}.body[{j}]"]
+            out += [BodyLine(j, ln) for ln in ctx.lines(text, "body", ctx.style.column_width, indent=indent)]
+        return out
+
+    @property
+    def photo_width(self) -> float:
+        return self.ctx.style.span_width(self.photo_span) if self.photo_span else 0.0
+
+    @cached_property
+    def caption(self) -> Block | None:
+        photo = self.profile.photo
+        if photo is None:
+            return None
+        path = f"{self.profile.path}.photo.caption"
+        text = self.texts.get(path, "")
+        credit = self.texts.get(f"{self.profile.path}.photo.credit", "")
+        if not text and not credit:
+            return Block(0, ())
+        block = text_block(self.ctx, text, "caption", self.photo_width, path) if text else Block(0, ())
+        if credit:
+            cpath = f"{self.profile.path}.photo.credit"
+            cb = text_block(self.ctx, credit, "caption", self.photo_width, cpath, align="right")
+            block = Block(block.rows + cb.rows, block.items + tuple(place(cb, 0, block.rows * self.ctx.leading)))
+        return block
+
+    @cached_property
+    def quote(self) -> Block | None:
+        q = self.profile.quote
+        if q is None:
+            return None
+        ctx = self.ctx
+        L = ctx.leading
+        path = f"{self.profile.path}.quote.text"
+        text = self.texts[path]
+        body = text_block(ctx, text, "quote", self.width, path, align="justify")
+        items: list[Item] = list(place(body, 0, L))
+        rows = 1 + body.rows
+        by = self.texts.get(f"{self.profile.path}.quote.by", "")
+        if by:
+            byb = text_block(ctx, "——" + by, "byline", self.width, f"{self.profile.path}.quote.by", align="right")
+            # the by-line's text is "——" + by: offsets shift by 2 so they index the field
+            items += [_offset(i, -2) for i in place(byb, 0, rows * L)]
+            rows += byb.rows
+        weight = ctx.style.rules["module"]
+        top_y = L / 2 - (L - ctx.style.body_size) / 2
+        bottom_y = (rows + 0.5) * L - (L - ctx.style.body_size) / 2
+        items += [RuleItem(0, top_y, self.width, top_y, weight), RuleItem(0, bottom_y, self.width, bottom_y, weight)]
+        return Block(rows + 1, tuple(items))
+
+    # -- geometry -----------------------------------------------------------
+    @property
+    def fixed_rows(self) -> int:
+        """Rows that do not depend on the module height: headline, byline, quote."""
+        return self.head.rows + self.byline.rows + (self.quote.rows if self.quote else 0)
+
+    def photo_range(self) -> tuple[int, int]:
+        """Smallest and largest photo box heights, in rows."""
+        if not self.photo_span:
+            return 0, 0
+        lo, hi = self.ctx.style.photo_height
+        L = self.ctx.leading
+        return max(2, math.ceil(self.photo_width * lo / L)), max(2, math.floor(self.photo_width * hi / L))
+
+    def _lost(self, photo_rows: int) -> list[int]:
+        if not self.photo_span:
+            return [0] * self.span
+        block = photo_rows + self.caption.rows + 1  # type: ignore[union-attr]
+        return [block if c >= self.span - self.photo_span else 0 for c in range(self.span)]
+
+    def rows_needed(self, photo_rows: int | None = None) -> int:
+        """Module height that holds the whole body with the given (default smallest) photo."""
+        n = self.photo_range()[0] if photo_rows is None else photo_rows
+        return self.fixed_rows + balanced_rows(len(self.body), self.span, self._lost(n))
+
+    def rows_with_largest_photo(self) -> int:
+        return self.rows_needed(self.photo_range()[1])
+
+    def _slots(self, h: int, photo_rows: int) -> list[Slot]:
+        return [Slot(c, lost, max(0, h - lost)) for c, lost in enumerate(self._lost(photo_rows))]
+
+    def _choose_photo(self, h: int) -> int:
+        lo, hi = self.photo_range()
+        best = lo
+        for n in range(lo, hi + 1):
+            if h >= max(self._lost(n)) and capacity(self._slots(h, n)) >= len(self.body):
+                best = n
+        return best
+
+    def layout(self, rows: int, *, mark_overset: bool = False) -> ModuleResult:
+        """Lay the module out ``rows`` grid rows tall, at (0, 0)."""
+        ctx = self.ctx
+        L = ctx.leading
+        st = ctx.style
+        h = rows - self.fixed_rows
+        n_photo = self._choose_photo(h) if self.photo_span else 0
+        lost = self._lost(n_photo)
+        h_used = min(h, max(balanced_rows(len(self.body), self.span, lost), max(lost)))
+        placed, left = fill(len(self.body), self._slots(h_used, n_photo))
+        items: list[Item] = list(self.head.items)
+        items += place(self.byline, 0, self.head.rows * L)
+        top = (self.head.rows + self.byline.rows) * L
+        col = st.column_width + st.gutter
+        body_size = ctx.role("body").size
+        for p in placed:
+            bl = self.body[p.index]
+            path = f"{self.profile.path}.body[{bl.para}]"
+            items += line_items(ctx, (bl.line,), "body", body_size, st.column_width, "justify", path,
+                                [top + p.row * L + ASCENT * body_size])
+            items[-1] = _shift_x(items[-1], p.column * col)
+        if self.photo_span:
+            px = (self.span - self.photo_span) * col
+            ph = n_photo * L - (L - st.body_size)
+            photo = self.profile.photo
+            items.append(ImageItem(px, top, self.photo_width, ph, photo.file if photo else None, self.profile.name))
+            items += place(self.caption, px, top + n_photo * L)  # type: ignore[arg-type]
+        if self.quote:
+            items += place(self.quote, 0, top + h_used * L)
+        overset = sum(bl.line.end - bl.line.start for bl in self.body[len(self.body) - left:]) if left else 0
+        if overset and mark_overset:
+            items.append(MarkItem(0, (rows - 1) * L, self.width, L, f"超版 {overset} 字"))
+        used = self.head.rows + self.byline.rows + h_used + (self.quote.rows if self.quote else 0)
+        return ModuleResult(tuple(items), rows, min(used, rows), overset, n_photo)
+
+
+def _shift_x(item: Item, dx: float) -> Item:
+    from layout.page.blocks import shift
+
+    return shift(item, dx, 0)
+
+
+def _offset(item: Item, delta: int) -> Item:
+    from dataclasses import replace
+
+    if isinstance(item, TextItem):
+        return replace(item, start=max(0, item.start + delta), end=max(0, item.end + delta))
+    return item

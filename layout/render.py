@@ -1,0 +1,143 @@
+"""The pipeline, end to end (orchestrator; no stage logic of its own).
+
+Input: a page YAML path (and optionally a style). Output: a ``Rendered``
+value: the PDF bytes, the makeup report and the normalisation counts.
+Steps: content model → style and fonts → normalise and check glyphs →
+page makeup (line breaking, column flow, arrangement) → drawing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from layout.errors import InputError
+from layout.fonts.metrics import FontFace
+from layout.fonts.resolve import resolve_font
+from layout.lang.normalize import normalize
+from layout.lang.zh import rules_for
+from layout.model.content import Page, load_page
+from layout.model.style import Style, load_style, style_path
+from layout.page.context import Context
+from layout.page.makeup import Makeup, make_page
+
+# Which role (and so which font) sets each field; used for the glyph check.
+FIELD_ROLES = (
+    (r"^paper$", ("head_paper",)),
+    (r"^section$", ("kicker", "head_paper")),
+    (r"^headline$", ("banner",)),
+    (r"^subhead$", ("subhead",)),
+    (r"^editor$", ("staff",)),
+    (r"^intro\[\d+\]$", ("intro",)),
+    (r"\.headline$", ("headline",)),
+    (r"\.name$", ("name",)),
+    (r"\.role$", ("byline",)),
+    (r"\.body\[\d+\]$", ("body",)),
+    (r"\.photo\.(caption|credit)$", ("caption",)),
+    (r"\.quote\.text$", ("quote",)),
+    (r"\.quote\.by$", ("byline",)),
+)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    makeup: Makeup
+    page: Page
+    style: Style
+    normalized: Counter[str]
+
+
+def page_texts(page: Page) -> dict[str, str]:
+    """Every text field of the page by YAML path, as given."""
+    texts = {"paper": page.paper, "section": page.section, "headline": page.headline}
+    for key, value in (("subhead", page.subhead), ("editor", page.editor)):
+        if value:
+            texts[key] = value
+    for j, para in enumerate(page.intro):
+        texts[f"intro[{j}]"] = para
+    for p in page.profiles:
+        texts[f"{p.path}.headline"] = p.headline
+        texts[f"{p.path}.name"] = p.name
+        if p.role:
+            texts[f"{p.path}.role"] = p.role
+        for j, para in enumerate(p.body):
+            texts[f"{p.path}.body[{j}]"] = para
+        if p.photo and p.photo.caption:
+            texts[f"{p.path}.photo.caption"] = p.photo.caption
+        if p.photo and p.photo.credit:
+            texts[f"{p.path}.photo.credit"] = p.photo.credit
+        if p.quote:
+            texts[f"{p.path}.quote.text"] = p.quote.text
+            if p.quote.by:
+                texts[f"{p.path}.quote.by"] = p.quote.by
+    return texts
+
+
+def normalized_texts(page: Page) -> tuple[dict[str, str], Counter[str]]:
+    texts = page_texts(page)
+    total: Counter[str] = Counter()
+    if page.normalize_punctuation:
+        for key, value in texts.items():
+            texts[key], counts = normalize(value)
+            total += counts
+    return texts, total
+
+
+def check_glyphs(page: Page, style: Style, faces: dict[str, FontFace], texts: dict[str, str]) -> None:
+    """Every character must be in the font of its role: a .notdef box never reaches a PDF."""
+    problems = []
+    for path, text in texts.items():
+        roles = next((r for pattern, r in FIELD_ROLES if re.search(pattern, path)), ("body",))
+        for role in roles:
+            face = faces[style.roles[role].font]
+            for ch in face.missing(text):
+                problems.append((path, ch, face))
+    if problems:
+        path, ch, face = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise page.source.error(
+            path, f"character '{ch}' (U+{ord(ch):04X}) is not in font {face.path.name}{more}"
+        )
+
+
+def check_photos(page: Page) -> None:
+    for p in page.profiles:
+        if p.photo and p.photo.file is not None:
+            f = p.photo.file
+            if not f.is_file():
+                raise page.source.error(f"{p.path}.photo.file", f"photo not found: {f}")
+            try:
+                from PIL import Image
+
+                with Image.open(f) as img:
+                    img.verify()
+            except Exception as exc:  # Pillow raises many types for bad images
+                raise page.source.error(f"{p.path}.photo.file", f"cannot read the photo: {exc}") from None
+
+
+def load_faces(style: Style) -> dict[str, FontFace]:
+    faces = {}
+    for key, spec in style.fonts.items():
+        try:
+            faces[key] = resolve_font(key, spec, style.folder)
+        except InputError as exc:
+            raise InputError(exc.message, file=exc.file or style.file, line=exc.line, field=f"fonts.{key}") from None
+    return faces
+
+
+def render(page_file: Path, *, style: str | None = None, mark_overset: bool = False) -> Rendered:
+    from layout.draw.pdf import draw_pdf  # the drawing stage loads reportlab
+
+    page = load_page(page_file)
+    st = load_style(style_path(style or page.style, Path(page.file).resolve().parent))
+    faces = load_faces(st)
+    texts, counts = normalized_texts(page)
+    check_glyphs(page, st, faces, texts)
+    check_photos(page)
+    ctx = Context(st, faces, rules_for(page.lang))
+    makeup = make_page(ctx, page, texts, mark_overset=mark_overset)
+    pdf = draw_pdf(makeup.frame, faces, author=page.paper, subject=f"第{page.page}版 {page.section}")
+    return Rendered(pdf, makeup, page, st, counts)

@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Banmian command: render a page YAML to a print-ready PDF.
+
+    python make_pdf.py                          # the default page → out/seed.pdf
+    python make_pdf.py content/other.yaml -o other.pdf
+
+Exit status: 0 written; 1 written with warnings (overset allowed with
+--allow-overset); 2 bad input or content that does not fit (nothing
+written); 3 internal error (nothing written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+from layout.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_WARN, BanmianError, OutputError
+
+ROOT = Path(__file__).resolve().parent
+DEFAULT_PAGE = ROOT / "content" / "seed.yaml"
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        prog="make_pdf.py",
+        description="Render a Chinese newspaper page from YAML content to PDF.",
+        epilog="Exit status: 0 written, 1 written with warnings, 2 bad input or overset "
+        "(nothing written), 3 internal error.",
+    )
+    p.add_argument("page", nargs="?", type=Path, default=DEFAULT_PAGE,
+                   help="page YAML file (default: content/seed.yaml, the seed page)")
+    p.add_argument("-o", "--output", type=Path,
+                   help="PDF to write (default: out/<page name>.pdf); written atomically")
+    p.add_argument("--style", help="style: a built-in name (broadsheet, tabloid) or a style YAML path; "
+                   "overrides the page's own 'style' field")
+    p.add_argument("--allow-overset", action="store_true",
+                   help="write a proof even if text does not fit: overset is marked on the page "
+                   "and reported, exit status 1")
+    p.add_argument("--report", type=Path, help="also write the page report as JSON to this file")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    return p.parse_args(argv)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder, then rename: a failed
+    run leaves any earlier file untouched."""
+    if path.is_dir():
+        raise OutputError("is a folder; give a file name", file=str(path))
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise OutputError(f"cannot write: {exc.strerror}", file=str(path)) from None
+
+
+def report_dict(rendered) -> dict:
+    m = rendered.makeup
+    return {
+        "page": str(rendered.page.file),
+        "style": rendered.style.name,
+        "fill": round(m.fill, 4),
+        "zone_rows": m.zone_rows,
+        "normalized_punctuation": dict(sorted(rendered.normalized.items())),
+        "modules": [vars(r) for r in m.modules],
+        "overset": [{"id": r.id, "characters": r.overset_chars} for r in m.overset],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        from layout.render import render
+
+        rendered = render(args.page, style=args.style, mark_overset=args.allow_overset)
+        m = rendered.makeup
+        for r in m.overset:
+            line = rendered.page.source.line(f"profiles[{[p.id for p in rendered.page.profiles].index(r.id)}]")
+            print(f"{args.page}:{line}: profile '{r.id}': {r.overset_chars} characters overset "
+                  f"(do not fit its module)", file=sys.stderr)
+        if m.overset and not args.allow_overset:
+            print("nothing written: cut the copy, or pass --allow-overset for a marked proof", file=sys.stderr)
+            return EXIT_INPUT
+        out = args.output or ROOT / "out" / (args.page.stem + ".pdf")
+        write_atomic(out, rendered.pdf)
+        if args.report:
+            write_atomic(args.report, json.dumps(report_dict(rendered), ensure_ascii=False, indent=2).encode())
+        if not args.quiet:
+            counts = ", ".join(f"{k}×{v}" for k, v in sorted(rendered.normalized.items())) or "none"
+            print(f"wrote {out}: {len(rendered.page.profiles)} profiles, style {rendered.style.name}, "
+                  f"module zone filled {m.fill:.1%}; ASCII punctuation made full-width: {counts}")
+        return EXIT_WARN if m.overset else EXIT_OK
+    except BanmianError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted; nothing written", file=sys.stderr)
+        return EXIT_INTERNAL
+    except Exception as exc:  # a bug: short report, no traceback on the terminal
+        log = Path(tempfile.gettempdir()) / "banmian-error.log"
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        print(f"internal error: {type(exc).__name__}: {exc} (details in {log}); nothing written",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from layout.fonts.prepare import prepare_font  # noqa: E402
+from layout.fonts.prepare import make_core, prepare_font  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 NOTO = Path("/usr/share/fonts/opentype/noto")
@@ -52,7 +52,8 @@ def main(argv: list[str]) -> int:
         made = prepare_font(
             src, HERE / out, family=family, style=style, ps_name=ps_name, face_index=index, note=note
         )
-        size = made.path.stat().st_size / 1e6
+        core = make_core(made.path, ps_name + "-Core")
+        size = made.path.stat().st_size / 1e6 + core.stat().st_size / 1e6
         print(f"{out}: {made.glyphs} glyphs, {made.codepoints} code points, {size:.1f} MB, "
               f"{time.perf_counter() - t:.0f} s")
     return 0

@@ -30,11 +30,20 @@ class FontFace:
     advances: dict[int, int] = field(repr=False)
     range_starts: tuple[int, ...] = field(repr=False)
     range_ends: tuple[int, ...] = field(repr=False)
+    # An optional cut of the same font to everyday characters (see prepare.make_core).
+    core_path: Path | None = None
+    core_ps_name: str = ""
+    core_starts: tuple[int, ...] = field(default=(), repr=False)
+    core_ends: tuple[int, ...] = field(default=(), repr=False)
 
     def has(self, ch: str) -> bool:
-        cp = ord(ch)
-        i = bisect_right(self.range_starts, cp) - 1
-        return i >= 0 and cp <= self.range_ends[i]
+        return _covered(ord(ch), self.range_starts, self.range_ends)
+
+    def core_covers(self, chars: set[str]) -> bool:
+        """True when the core cut has every one of ``chars``."""
+        return self.core_path is not None and all(
+            _covered(ord(c), self.core_starts, self.core_ends) for c in chars
+        )
 
     def advance(self, ch: str) -> float:
         """Advance of one character in em."""
@@ -55,10 +64,18 @@ class FontFace:
         return out
 
 
+def _covered(cp: int, starts: tuple[int, ...], ends: tuple[int, ...]) -> bool:
+    i = bisect_right(starts, cp) - 1
+    return i >= 0 and cp <= ends[i]
+
+
 def load_face(key: str, font_path: Path, metrics_path: Path) -> FontFace:
     try:
         data = json.loads(metrics_path.read_text(encoding="utf-8"))
         ranges = data["coverage"]
+        core = data.get("core")
+        core_path = font_path.with_name(core["file"]) if core else None
+        core_ranges = core["coverage"] if core and core_path and core_path.is_file() else []
         return FontFace(
             key=key,
             path=font_path,
@@ -70,6 +87,10 @@ def load_face(key: str, font_path: Path, metrics_path: Path) -> FontFace:
             advances={int(k): int(v) for k, v in data["advances"].items()},
             range_starts=tuple(r[0] for r in ranges),
             range_ends=tuple(r[1] for r in ranges),
+            core_path=core_path if core_ranges else None,
+            core_ps_name=core["ps_name"] if core_ranges else "",
+            core_starts=tuple(r[0] for r in core_ranges),
+            core_ends=tuple(r[1] for r in core_ranges),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InputError(f"font metrics unreadable ({exc}); rebuild with fonts/build_fonts.py", file=str(metrics_path)) from None

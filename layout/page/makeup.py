@@ -137,11 +137,12 @@ def make_page(ctx: Context, page: Page, texts: dict[str, str], *, mark_overset: 
     zone_rows = st.lines - zone_top
 
     cache: dict[tuple[int, int, int], Module] = {}
+    shared: dict = {}
 
     def module(i: int, span: int, photo_span: int) -> Module:
         key = (i, span, photo_span)
         if key not in cache:
-            cache[key] = Module(ctx, page.profiles[i], texts, span, None if photo_span < 0 else photo_span)
+            cache[key] = Module(ctx, page.profiles[i], texts, span, None if photo_span < 0 else photo_span, shared)
         return cache[key]
 
     plan = arrange(len(page.profiles), st.columns, zone_rows, st.min_span, module)

@@ -54,8 +54,10 @@ class Module:
     """A profile set at one column span; lays out for any height."""
 
     def __init__(
-        self, ctx: Context, profile: Profile, texts: dict[str, str], span: int, photo_span: int | None = None
+        self, ctx: Context, profile: Profile, texts: dict[str, str], span: int, photo_span: int | None = None,
+        shared: dict | None = None,
     ) -> None:
+        self.shared = {} if shared is None else shared  # body lines, shared by a profile's variants
         self.ctx = ctx
         self.profile = profile
         self.texts = texts  # normalised text by YAML path
@@ -101,8 +103,14 @@ class Module:
                                   name_path, ln.start, ln.end))
         return Block(rows, tuple(items))
 
-    @cached_property
+    @property
     def body(self) -> list[BodyLine]:
+        key = ("body", self.profile.index)
+        if key not in self.shared:
+            self.shared[key] = self._body()
+        return self.shared[key]
+
+    def _body(self) -> list[BodyLine]:
         ctx = self.ctx
         out: list[BodyLine] = []
         indent = INDENT_EM * ctx.role("body").size

@@ -32,15 +32,24 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         epilog="Exit status: 0 written, 1 written with warnings, 2 bad input or overset "
         "(nothing written), 3 internal error.",
     )
-    p.add_argument("page", nargs="?", type=Path, default=DEFAULT_PAGE,
-                   help="page YAML file (default: content/seed.yaml, the seed page)")
-    p.add_argument("-o", "--output", type=Path,
-                   help="PDF to write (default: out/<page name>.pdf); written atomically")
-    p.add_argument("--style", help="style: a built-in name (broadsheet, tabloid) or a style YAML path; "
-                   "overrides the page's own 'style' field")
-    p.add_argument("--allow-overset", action="store_true",
-                   help="write a proof even if text does not fit: overset is marked on the page "
-                   "and reported, exit status 1")
+    p.add_argument(
+        "page",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_PAGE,
+        help="page YAML file (default: content/seed.yaml, the seed page)",
+    )
+    p.add_argument("-o", "--output", type=Path, help="PDF to write (default: out/<page name>.pdf); written atomically")
+    p.add_argument(
+        "--style",
+        help="style: a built-in name (broadsheet, tabloid) or a style YAML path; "
+        "overrides the page's own 'style' field",
+    )
+    p.add_argument(
+        "--allow-overset",
+        action="store_true",
+        help="write a proof even if text does not fit: overset is marked on the page and reported, exit status 1",
+    )
     p.add_argument("--report", type=Path, help="also write the page report as JSON to this file")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     return p.parse_args(argv)
@@ -89,8 +98,10 @@ def main(argv: list[str] | None = None) -> int:
         m = rendered.makeup
         for r in m.overset:
             line = rendered.page.source.line(f"profiles[{[p.id for p in rendered.page.profiles].index(r.id)}]")
-            print(f"{args.page}:{line}: profile '{r.id}': {r.overset_chars} characters overset "
-                  f"(do not fit its module)", file=sys.stderr)
+            print(
+                f"{args.page}:{line}: profile '{r.id}': {r.overset_chars} characters overset (do not fit its module)",
+                file=sys.stderr,
+            )
         if m.overset and not args.allow_overset:
             print("nothing written: cut the copy, or pass --allow-overset for a marked proof", file=sys.stderr)
             return EXIT_INPUT
@@ -100,8 +111,10 @@ def main(argv: list[str] | None = None) -> int:
             write_atomic(args.report, json.dumps(report_dict(rendered), ensure_ascii=False, indent=2).encode())
         if not args.quiet:
             counts = ", ".join(f"{k}×{v}" for k, v in sorted(rendered.normalized.items())) or "none"
-            print(f"wrote {out}: {len(rendered.page.profiles)} profiles, style {rendered.style.name}, "
-                  f"module zone filled {m.fill:.1%}; ASCII punctuation made full-width: {counts}")
+            print(
+                f"wrote {out}: {len(rendered.page.profiles)} profiles, style {rendered.style.name}, "
+                f"module zone filled {m.fill:.1%}; ASCII punctuation made full-width: {counts}"
+            )
         return EXIT_WARN if m.overset else EXIT_OK
     except BanmianError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -112,8 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: short report, no traceback on the terminal
         log = Path(tempfile.gettempdir()) / "banmian-error.log"
         log.write_text(traceback.format_exc(), encoding="utf-8")
-        print(f"internal error: {type(exc).__name__}: {exc} (details in {log}); nothing written",
-              file=sys.stderr)
+        print(f"internal error: {type(exc).__name__}: {exc} (details in {log}); nothing written", file=sys.stderr)
         return EXIT_INTERNAL
 
 

@@ -45,7 +45,7 @@ def typst_source(page: dict) -> str:
         return "".join("\\" + c if c in "#*_`$<>@[]\\/~" else c for c in s)
 
     parts = [
-        '#set page(width: 390mm, height: 540mm, margin: (x: 18.8mm, top: 30mm, bottom: 24mm))',
+        "#set page(width: 390mm, height: 540mm, margin: (x: 18.8mm, top: 30mm, bottom: 24mm))",
         '#set text(font: ("Banmian Serif SC"), size: 9pt, lang: "zh")',
         "#set par(justify: true, first-line-indent: (amount: 2em, all: true), leading: 4.5pt, spacing: 4.5pt)",
         f'#align(center, text(font: "Banmian Sans SC", weight: "bold", size: 72pt)[{esc(page["headline"])}])',
@@ -55,7 +55,7 @@ def typst_source(page: dict) -> str:
     for p in page["profiles"]:
         parts.append(f'#text(font: "Banmian Sans SC", weight: "bold", size: 16pt)[{esc(p["headline"])}]')
         parts.append(f"#align(right)[{esc(p.get('role', ''))} {esc(p['name'])}]")
-        parts.append(f'#rect(width: 100%, height: 60pt, fill: luma(220))[{esc(p.get("photo", {}).get("caption", ""))}]')
+        parts.append(f"#rect(width: 100%, height: 60pt, fill: luma(220))[{esc(p.get('photo', {}).get('caption', ''))}]")
         parts += [esc(b) + "\n" for b in p["body"]]
     parts.append("]")
     return "\n\n".join(parts)
@@ -71,8 +71,14 @@ def main() -> int:
         (tmpd / "page.typ").write_text(typst_source(page), encoding="utf-8")
         out = str(tmpd / "bench.pdf")
         banmian = [sys.executable, "make_pdf.py", "-q", "-o", out]
-        typst = [sys.executable, "-c", "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2], "
-                 "font_paths=[sys.argv[3]])", str(tmpd / "page.typ"), str(tmpd / "typst.pdf"), str(ROOT / "fonts")]
+        typst = [
+            sys.executable,
+            "-c",
+            "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2], font_paths=[sys.argv[3]])",
+            str(tmpd / "page.typ"),
+            str(tmpd / "typst.pdf"),
+            str(ROOT / "fonts"),
+        ]
         base_env = dict(os.environ)
         cold, warm, typ = [], [], []
         for i in range(args.runs):

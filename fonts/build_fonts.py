@@ -27,18 +27,30 @@ WENKAI = Path("/usr/share/fonts/truetype/lxgw-wenkai")
 # key: (source file, face index, output file, family, style, PostScript name, note)
 FACES = {
     "serif": (
-        NOTO / "NotoSerifCJK-Regular.ttc", 2, "BanmianSerifSC-Regular.ttf",
-        "Banmian Serif SC", "Regular", "BanmianSerifSC-Regular",
+        NOTO / "NotoSerifCJK-Regular.ttc",
+        2,
+        "BanmianSerifSC-Regular.ttf",
+        "Banmian Serif SC",
+        "Regular",
+        "BanmianSerifSC-Regular",
         "Body text (Song/Ming). Derived from Noto Serif CJK SC 2.001 (Debian fonts-noto-cjk), SIL OFL 1.1.",
     ),
     "sans-bold": (
-        NOTO / "NotoSansCJK-Bold.ttc", 2, "BanmianSansSC-Bold.ttf",
-        "Banmian Sans SC", "Bold", "BanmianSansSC-Bold",
+        NOTO / "NotoSansCJK-Bold.ttc",
+        2,
+        "BanmianSansSC-Bold.ttf",
+        "Banmian Sans SC",
+        "Bold",
+        "BanmianSansSC-Bold",
         "Headlines (Hei). Derived from Noto Sans CJK SC Bold 2.004 (Debian fonts-noto-cjk), SIL OFL 1.1.",
     ),
     "kai": (
-        WENKAI / "LXGWWenKai-Regular.ttf", 0, "BanmianKai-Regular.ttf",
-        "Banmian Kai", "Regular", "BanmianKai-Regular",
+        WENKAI / "LXGWWenKai-Regular.ttf",
+        0,
+        "BanmianKai-Regular.ttf",
+        "Banmian Kai",
+        "Regular",
+        "BanmianKai-Regular",
         "Quotes and captions (Kai). Modified from LXGW WenKai 1.250 (Debian fonts-lxgw-wenkai), SIL OFL 1.1.",
     ),
 }
@@ -49,13 +61,13 @@ def main(argv: list[str]) -> int:
     for key in keys:
         src, index, out, family, style, ps_name, note = FACES[key]
         t = time.perf_counter()
-        made = prepare_font(
-            src, HERE / out, family=family, style=style, ps_name=ps_name, face_index=index, note=note
-        )
+        made = prepare_font(src, HERE / out, family=family, style=style, ps_name=ps_name, face_index=index, note=note)
         core = make_core(made.path, ps_name + "-Core")
         size = made.path.stat().st_size / 1e6 + core.stat().st_size / 1e6
-        print(f"{out}: {made.glyphs} glyphs, {made.codepoints} code points, {size:.1f} MB, "
-              f"{time.perf_counter() - t:.0f} s")
+        print(
+            f"{out}: {made.glyphs} glyphs, {made.codepoints} code points, {size:.1f} MB, "
+            f"{time.perf_counter() - t:.0f} s"
+        )
     return 0
 
 

@@ -98,9 +98,7 @@ def check_glyphs(page: Page, style: Style, faces: dict[str, FontFace], texts: di
     if problems:
         path, ch, face = problems[0]
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise page.source.error(
-            path, f"character '{ch}' (U+{ord(ch):04X}) is not in font {face.path.name}{more}"
-        )
+        raise page.source.error(path, f"character '{ch}' (U+{ord(ch):04X}) is not in font {face.path.name}{more}")
 
 
 def check_photos(page: Page) -> None:

@@ -39,12 +39,26 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
         return f"{0xD800 + (v >> 10):04X}{0xDC00 + (v & 0x3FF):04X}"
 
     lines = [
-        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
-        f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0", ">> def",
-        f"/CMapName /{fontname} def", "/CMapType 2 def", "1 begincodespacerange",
-        f"<00> <{len(subset) - 1:02X}>", "endcodespacerange", f"{len(subset)} beginbfchar",
+        "/CIDInit /ProcSet findresource begin",
+        "12 dict begin",
+        "begincmap",
+        "/CIDSystemInfo",
+        f"<< /Registry ({fontname})",
+        f"/Ordering ({fontname})",
+        "/Supplement 0",
+        ">> def",
+        f"/CMapName /{fontname} def",
+        "/CMapType 2 def",
+        "1 begincodespacerange",
+        f"<00> <{len(subset) - 1:02X}>",
+        "endcodespacerange",
+        f"{len(subset)} beginbfchar",
         *[f"<{i:02X}> <{utf16(v)}>" for i, v in enumerate(subset)],
-        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
+        "endbfchar",
+        "endcmap",
+        "CMapName currentdict /CMap defineresource pop",
+        "end",
+        "end",
     ]
     return "\n".join(lines)
 
@@ -145,8 +159,14 @@ def draw_pdf(frame: PageFrame, faces: dict[str, FontFace], *, author: str = "", 
     names = register_fonts(faces.values(), _chars_by_font(frame, label_key))
     first = next(iter(names.values()))
     buf = io.BytesIO()
-    c = Canvas(buf, pagesize=(frame.width, frame.height), invariant=1, pageCompression=1,
-               initialFontName=first, enforceColorSpace="cmyk")
+    c = Canvas(
+        buf,
+        pagesize=(frame.width, frame.height),
+        invariant=1,
+        pageCompression=1,
+        initialFontName=first,
+        enforceColorSpace="cmyk",
+    )
     c.setTitle(frame.title)
     c.setAuthor(author)
     c.setSubject(subject)

@@ -41,9 +41,7 @@ class FontFace:
 
     def core_covers(self, chars: set[str]) -> bool:
         """True when the core cut has every one of ``chars``."""
-        return self.core_path is not None and all(
-            _covered(ord(c), self.core_starts, self.core_ends) for c in chars
-        )
+        return self.core_path is not None and all(_covered(ord(c), self.core_starts, self.core_ends) for c in chars)
 
     def advance(self, ch: str) -> float:
         """Advance of one character in em."""
@@ -93,4 +91,6 @@ def load_face(key: str, font_path: Path, metrics_path: Path) -> FontFace:
             core_ends=tuple(r[1] for r in core_ranges),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"font metrics unreadable ({exc}); rebuild with fonts/build_fonts.py", file=str(metrics_path)) from None
+        raise InputError(
+            f"font metrics unreadable ({exc}); rebuild with fonts/build_fonts.py", file=str(metrics_path)
+        ) from None

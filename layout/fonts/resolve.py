@@ -74,12 +74,20 @@ def _prepare_cached(key: str, src: Path, index: int) -> FontFace:
         out = folder / f"{digest}-{index}.ttf"
         metrics = prepare.metrics_path_for(out)
         if not (out.is_file() and metrics.is_file()):
-            print(f"banmian: preparing font {src.name} (face {index}) for embedding, once; this can take a minute",
-                  file=sys.stderr)
+            print(
+                f"banmian: preparing font {src.name} (face {index}) for embedding, once; this can take a minute",
+                file=sys.stderr,
+            )
             ps = "BM" + digest[:8] + "-" + re.sub(r"[^A-Za-z0-9-]", "", src.stem)[:40]
-            prepare.prepare_font(src, out, family=f"Banmian prepared {src.stem}", style="Regular",
-                                 ps_name=ps, face_index=index,
-                                 note=f"Converted by Banmian from {src.name} face {index}")
+            prepare.prepare_font(
+                src,
+                out,
+                family=f"Banmian prepared {src.stem}",
+                style="Regular",
+                ps_name=ps,
+                face_index=index,
+                note=f"Converted by Banmian from {src.name} face {index}",
+            )
         return load_face(key, out, metrics)
     except InputError:
         raise

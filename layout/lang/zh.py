@@ -32,9 +32,7 @@ NO_START_STRICT = NO_START_BASIC | frozenset("⸺…⋯")
 UNBREAKABLE_PAIRS = frozenset({"——", "……", "⋯⋯"})
 
 # Punctuation that sits on the character grid as a full-width mark.
-CJK_PUNCTUATION = frozenset(
-    "、，．。：；！？‼⁇“”‘’「」『』（）［］｛｝〔〕〖〗【】《》〈〉—…⋯～·・‧／"
-)
+CJK_PUNCTUATION = frozenset("、，．。：；！？‼⁇“”‘’「」『』（）［］｛｝〔〕〖〗【】《》〈〉—…⋯～·・‧／")
 
 
 @dataclass(frozen=True)
@@ -77,9 +75,4 @@ def is_han(ch: str) -> bool:
 def is_wide(ch: str) -> bool:
     """A character set on the CJK grid: ideographs, kana, CJK and full-width marks."""
     cp = ord(ch)
-    return (
-        is_han(ch)
-        or 0x3000 <= cp <= 0x30FF
-        or 0xFF01 <= cp <= 0xFF60
-        or ch in CJK_PUNCTUATION
-    )
+    return is_han(ch) or 0x3000 <= cp <= 0x30FF or 0xFF01 <= cp <= 0xFF60 or ch in CJK_PUNCTUATION

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from layout.errors import InputError
 from layout.model.source import Located, join, load_yaml
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -69,8 +68,18 @@ class Page:
 
 
 PAGE_FIELDS = {
-    "paper", "date", "page", "section", "editor", "headline", "subhead", "intro",
-    "profiles", "lang", "style", "normalize_punctuation",
+    "paper",
+    "date",
+    "page",
+    "section",
+    "editor",
+    "headline",
+    "subhead",
+    "intro",
+    "profiles",
+    "lang",
+    "style",
+    "normalize_punctuation",
 }
 PROFILE_FIELDS = {"id", "headline", "name", "role", "body", "photo", "quote"}
 PHOTO_FIELDS = {"file", "caption", "credit"}

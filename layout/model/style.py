@@ -18,8 +18,19 @@ from layout.units import mm, size_pt
 STYLES_DIR = Path(__file__).resolve().parent.parent / "styles"
 DEFAULT_STYLE = "broadsheet"
 ROLES = (
-    "body", "intro", "kicker", "banner", "subhead", "headline", "byline", "name",
-    "caption", "quote", "head", "head_paper", "staff",
+    "body",
+    "intro",
+    "kicker",
+    "banner",
+    "subhead",
+    "headline",
+    "byline",
+    "name",
+    "caption",
+    "quote",
+    "head",
+    "head_paper",
+    "staff",
 )
 
 
@@ -48,6 +59,7 @@ class Style:
     roles: dict[str, Role]
     min_span: int
     photo_height: tuple[float, float]
+    photo_height_narrow: tuple[float, float]
     headline_lines: int
     intro_span: int
     rules: dict[str, float]
@@ -118,6 +130,18 @@ def _roles(doc: Located, m: dict[str, Any], fonts: dict[str, str]) -> dict[str, 
     return roles
 
 
+def _ratio_pair(doc: Located, mods: dict[str, Any], key: str, default: list[float]) -> tuple[float, float]:
+    pair = mods.get(key, default)
+    if not (
+        isinstance(pair, list)
+        and len(pair) == 2
+        and all(isinstance(v, (int, float)) for v in pair)
+        and 0.1 <= pair[0] <= pair[1] <= 3
+    ):
+        raise doc.error(f"modules.{key}", "expected [min, max] height-to-width ratios, 0.1 to 3")
+    return float(pair[0]), float(pair[1])
+
+
 def style_path(spec: str, base: Path) -> Path:
     """A built-in style name or a path (relative to ``base``)."""
     spec = spec or DEFAULT_STYLE
@@ -140,9 +164,8 @@ def load_style(path: Path) -> Style:
     for key in ("hairline", "module", "heavy"):
         if key not in rules or rules[key] < 0.25:
             raise doc.error(f"rules.{key}", "each rule weight must be given and at least 0.25 pt")
-    photo = mods.get("photo_height", [0.5, 0.9])
-    if not (isinstance(photo, list) and len(photo) == 2 and 0.1 <= photo[0] <= photo[1] <= 3):
-        raise doc.error("modules.photo_height", "expected [min, max] height-to-width ratios, 0.1 to 3")
+    photo = _ratio_pair(doc, mods, "photo_height", [0.5, 0.9])
+    narrow = _ratio_pair(doc, mods, "photo_height_narrow", [0.8, 1.5])
     style = Style(
         name=str(m.get("name", path.stem)),
         file=str(path),
@@ -159,7 +182,8 @@ def load_style(path: Path) -> Style:
         fonts=fonts,
         roles=_roles(doc, m, fonts),
         min_span=int(mods.get("min_span", 2)),
-        photo_height=(float(photo[0]), float(photo[1])),
+        photo_height=photo,
+        photo_height_narrow=narrow,
         headline_lines=int(mods.get("headline_lines", 2)),
         intro_span=int(mods.get("intro_span", 2)),
         rules=rules,

@@ -1,14 +1,18 @@
 """Arranging modules into rows on the page (stage 3).
 
-Input: the profiles (as ``Module`` factories), the number of grid columns and
-the grid rows available. Output: an ``Arrangement``: for each profile its
-column, span, first row and height, chosen deterministically.
+Input: the profiles (through a ``Module`` factory), the number of grid
+columns and the grid rows available. Output: an ``Arrangement``: for each
+profile its column, span, photo width, first row and height; deterministic.
 
 The search: profiles stay in content order and are grouped into rows of
 modules; each row divides the columns among its modules (evenly, or in
-proportion to their text); every module of a row has the row's height,
-so each is a clean rectangle. Candidates are scored by overflow first,
-then by the empty area they would leave, then by sameness of shape.
+proportion to their text); every module of a row has the row's height, so
+each is a clean rectangle. For a candidate, each row starts at the height
+its longest module needs; the rows left over (or missing) are then given
+(or taken) one at a time where they fill the most (or overset the least)
+empty cells, measured exactly with ``Module.fit``. Each module takes the
+photo width that fills its rectangle best. Candidates are scored by overset
+lines, then empty cells, then photo area (more is better), then variety.
 Later work (issue 4) widens this search; the contract stays the same.
 """
 
@@ -17,10 +21,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from layout.page.module import Module, photo_spans
+from layout.page.module import Fit, Module, photo_spans
 
-MAX_CANDIDATES = 4000
+MAX_CANDIDATES = 3000
 GAP_ROWS = 1  # a grid row between module rows holds the rule
+
+ModuleFactory = Callable[[int, int, int], Module]
 
 
 @dataclass(frozen=True)
@@ -36,12 +42,13 @@ class Placement:
 @dataclass(frozen=True)
 class Arrangement:
     placements: tuple[Placement, ...]
-    overflow_rows: int  # rows the content needs beyond the zone (0 when it fits)
-    hole_cells: int  # estimated empty rows × columns
+    overset_lines: int
+    hole_cells: int
 
 
 def _compositions(n: int, largest: int) -> Iterator[tuple[int, ...]]:
     """Ways to cut n profiles, in order, into rows of at most ``largest`` modules."""
+
     def rec(left: int, prefix: tuple[int, ...]) -> Iterator[tuple[int, ...]]:
         if left == 0:
             yield prefix
@@ -49,12 +56,10 @@ def _compositions(n: int, largest: int) -> Iterator[tuple[int, ...]]:
         for m in range(min(largest, left), 0, -1):
             yield from rec(left - m, (*prefix, m))
 
-    count = 0
-    for c in rec(n, ()):
-        yield c
-        count += 1
+    for count, c in enumerate(rec(n, ())):
         if count >= MAX_CANDIDATES:
             return
+        yield c
 
 
 def _even_spans(m: int, columns: int) -> tuple[int, ...]:
@@ -77,98 +82,107 @@ def _weighted_spans(weights: list[int], columns: int, min_span: int) -> tuple[in
     return tuple(spans)
 
 
-@dataclass(frozen=True)
-class _Row:
-    first: int
-    spans: tuple[int, ...]
-    photo_spans: tuple[int, ...]
-    need: int  # rows that hold every module's text with the smallest photos
-    full: int  # rows up to which every module still fills (largest photos)
-    holes: int  # empty cells at ``need``
+class _Search:
+    def __init__(self, columns: int, min_span: int, module: ModuleFactory) -> None:
+        self.columns = columns
+        self.min_span = min_span
+        self.module = module
+        self.best_fit: dict[tuple[int, int, int], tuple[Fit, Module]] = {}
+
+    def variants(self, i: int, span: int) -> list[Module]:
+        first = self.module(i, span, -1)
+        if not first.photo_span:
+            return [first]
+        return [self.module(i, span, p) for p in photo_spans(span)]
+
+    def fit(self, i: int, span: int, rows: int) -> tuple[Fit, Module]:
+        """The best photo width for profile i at this span and height."""
+        key = (i, span, rows)
+        if key not in self.best_fit:
+            options = [(md.fit(rows), md) for md in self.variants(i, span)]
+            self.best_fit[key] = min(options, key=lambda fm: (*fm[0].score, -fm[1].photo_span))
+        return self.best_fit[key]
+
+    def need(self, i: int, span: int) -> int:
+        return min(md.rows_needed() for md in self.variants(i, span))
+
+    def row_spans(self, first: int, m: int) -> list[tuple[int, ...]]:
+        if m * self.min_span > self.columns:
+            return []
+        weights = [len(self.module(first + i, self.min_span, -1).body) for i in range(m)]
+        return sorted({_even_spans(m, self.columns), _weighted_spans(weights, self.columns, self.min_span)})
+
+    def row_score(self, first: int, spans: tuple[int, ...], rows: int) -> tuple[int, int, int]:
+        fits = [self.fit(first + j, s, rows) for j, s in enumerate(spans)]
+        return (
+            sum(f.overset_lines for f, _ in fits),
+            sum(f.hole_cells for f, _ in fits),
+            -sum(md.photo_span for _, md in fits),
+        )
 
 
-ModuleFactory = Callable[[int, int, int], Module]
-
-
-def _variants(i: int, span: int, module: ModuleFactory) -> list[Module]:
-    """The module of profile i at this span, with each photo width it may take."""
-    first = module(i, span, -1)
-    if not first.photo_span:
-        return [first]
-    return [module(i, span, p) for p in photo_spans(span)]
-
-
-def _row_options(first: int, m: int, columns: int, min_span: int, module: ModuleFactory) -> list[_Row]:
-    weights = [len(module(first + i, min_span, -1).body) for i in range(m)]
-    options = {_even_spans(m, columns), _weighted_spans(weights, columns, min_span)}
-    rows = []
-    for spans in sorted(options):
-        variants = [_variants(first + i, s, module) for i, s in enumerate(spans)]
-        need = max(min(v.rows_needed() for v in vs) for vs in variants)
-        # each module takes the widest photo that still fits the row's height
-        mods = [next(v for v in vs if v.rows_needed() <= need) for vs in variants]
-        full = min(md.rows_with_largest_photo() for md in mods)
-        holes = sum(max(0, need - md.rows_with_largest_photo()) * md.span for md in mods)
-        rows.append(_Row(first, spans, tuple(md.photo_span for md in mods), need, max(full, need), holes))
-    return rows
+def _distribute(search: _Search, rows: list[tuple[int, tuple[int, ...]]], heights: list[int], target: int) -> None:
+    """Add or remove single rows where each helps most, until the heights sum to ``target``."""
+    while sum(heights) != target:
+        step = 1 if sum(heights) < target else -1
+        best_k, best_gain = None, None
+        for k, (first, spans) in enumerate(rows):
+            if heights[k] + step < 1:
+                continue
+            now = search.row_score(first, spans, heights[k])
+            then = search.row_score(first, spans, heights[k] + step)
+            gain = tuple(a - b for a, b in zip(then, now))
+            if best_gain is None or gain < best_gain:
+                best_k, best_gain = k, gain
+        if best_k is None:
+            return
+        heights[best_k] += step
 
 
 def arrange(n: int, columns: int, zone_rows: int, min_span: int, module: ModuleFactory) -> Arrangement:
-    """``module(i, span, photo_span)`` gives profile i's module (photo_span -1: the default)."""
-    """The best arrangement of ``n`` profiles in ``zone_rows`` rows of ``columns`` columns."""
-    largest = max(1, columns // max(1, min_span))
-    best: tuple[tuple[int, int, int], Arrangement] | None = None
-    cache: dict[tuple[int, int], list[_Row]] = {}
+    """The best arrangement of ``n`` profiles in ``zone_rows`` rows of ``columns`` columns.
+
+    ``module(i, span, photo_span)`` gives profile i's module (photo_span -1: the default).
+    """
+    search = _Search(columns, max(1, min_span), module)
+    largest = max(1, columns // search.min_span)
+    best: tuple[tuple[int, ...], Arrangement] | None = None
     for comp in _compositions(n, largest):
         first = 0
-        chosen: list[_Row] = []
+        rows: list[tuple[int, tuple[int, ...]]] = []
         for m in comp:
-            key = (first, m)
-            if key not in cache:
-                cache[key] = _row_options(first, m, columns, min_span, module)
-            chosen.append(min(cache[key], key=lambda r: (r.holes, r.spans)))
+            options = search.row_spans(first, m)
+            if not options:
+                break
+            need = {sp: max(search.need(first + j, s) for j, s in enumerate(sp)) for sp in options}
+            spans = min(options, key=lambda sp: (search.row_score(first, sp, need[sp])[1:], sp))
+            rows.append((first, spans))
             first += m
-        arrangement = _fit(chosen, zone_rows, columns)
-        shapes = len({r.spans for r in chosen})
-        score = (arrangement.overflow_rows, arrangement.hole_cells, -shapes)
+        if first != n:
+            continue
+        heights = [max(search.need(f + j, s) for j, s in enumerate(sp)) for f, sp in rows]
+        _distribute(search, rows, heights, zone_rows - GAP_ROWS * (len(rows) - 1))
+        scores = [search.row_score(f, sp, h) for (f, sp), h in zip(rows, heights)]
+        overset = sum(s[0] for s in scores)
+        holes = sum(s[1] for s in scores)
+        photo = sum(s[2] for s in scores)
+        variety = len({sp for _, sp in rows})
+        score = (overset, holes, photo, -variety)
         if best is None or score < best[0]:
-            best = (score, arrangement)
-    assert best is not None
+            best = (score, _placements(search, rows, heights, overset, holes))
+    if best is None:
+        raise ValueError("no arrangement: the grid has fewer columns than the narrowest module")
     return best[1]
 
 
-def _fit(rows: list[_Row], zone_rows: int, columns: int) -> Arrangement:
-    """Give each row its height so the rows fill the zone exactly."""
-    gaps = GAP_ROWS * (len(rows) - 1)
-    heights = [r.need for r in rows]
-    total = sum(heights) + gaps
-    overflow = max(0, total - zone_rows)
-    if overflow:
-        # shrink rows in proportion; the modules then report their overset
-        avail = zone_rows - gaps
-        heights = [max(1, h * avail // (total - gaps)) for h in heights]
-        i = 0
-        while sum(heights) < avail:
-            heights[i % len(heights)] += 1
-            i += 1
-    else:
-        extra = zone_rows - total
-        i = 0
-        # first grow rows whose photos can still grow, then any row
-        while extra > 0:
-            growable = [k for k, r in enumerate(rows) if heights[k] < r.full]
-            k = growable[i % len(growable)] if growable else i % len(rows)
-            heights[k] += 1
-            extra -= 1
-            i += 1
-    holes = 0
+def _placements(search: _Search, rows, heights: list[int], overset: int, holes: int) -> Arrangement:
     placements = []
     top = 0
-    for r, h in zip(rows, heights):
+    for (first, spans), h in zip(rows, heights):
         col = 0
-        for j, span in enumerate(r.spans):
-            placements.append(Placement(r.first + j, col, span, top, h, r.photo_spans[j]))
+        for j, span in enumerate(spans):
+            _, md = search.fit(first + j, span, h)
+            placements.append(Placement(first + j, col, span, top, h, md.photo_span))
             col += span
-        holes += r.holes + max(0, h - r.full) * columns
         top += h + GAP_ROWS
-    return Arrangement(tuple(placements), overflow, holes)
+    return Arrangement(tuple(placements), overset, holes)

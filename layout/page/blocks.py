@@ -45,14 +45,28 @@ def _x_for(line: Line, width: float, align: str) -> float:
 
 
 def line_items(
-    ctx: Context, lines: tuple[Line, ...], role: str, size: float, width: float, align: str, source: str,
-    baselines: list[float], offset: int = 0,
+    ctx: Context,
+    lines: tuple[Line, ...],
+    role: str,
+    size: float,
+    width: float,
+    align: str,
+    source: str,
+    baselines: list[float],
+    offset: int = 0,
 ) -> list[Item]:
     font = ctx.role(role).font
     return [
         TextItem(
-            x=_x_for(ln, width, align), baseline=b, font=font, size=size, runs=ln.runs, role=role,
-            source=source, start=offset + ln.start, end=offset + ln.end,
+            x=_x_for(ln, width, align),
+            baseline=b,
+            font=font,
+            size=size,
+            runs=ln.runs,
+            role=role,
+            source=source,
+            start=offset + ln.start,
+            end=offset + ln.end,
         )
         for ln, b in zip(lines, baselines)
         if ln.runs
@@ -60,8 +74,17 @@ def line_items(
 
 
 def text_block(
-    ctx: Context, text: str, role: str, width: float, source: str, *, align: str = "justify",
-    size: float | None = None, pitch: float | None = None, indent: float = 0.0, lines: tuple[Line, ...] | None = None,
+    ctx: Context,
+    text: str,
+    role: str,
+    width: float,
+    source: str,
+    *,
+    align: str = "justify",
+    size: float | None = None,
+    pitch: float | None = None,
+    indent: float = 0.0,
+    lines: tuple[Line, ...] | None = None,
     pad_rows: int = 0,
 ) -> Block:
     """Set ``text`` in ``width``; grid-aligned when it fits the leading."""
@@ -102,7 +125,14 @@ def balanced_lines(ctx: Context, text: str, role: str, width: float, size: float
 
 
 def headline_block(
-    ctx: Context, text: str, role: str, width: float, source: str, *, max_lines: int, align: str = "center",
+    ctx: Context,
+    text: str,
+    role: str,
+    width: float,
+    source: str,
+    *,
+    max_lines: int,
+    align: str = "center",
 ) -> Block:
     """The largest size (from the role's size down to its minimum) that fits in ``max_lines``."""
     r = ctx.role(role)

@@ -36,11 +36,22 @@ class Context:
         return max(1, math.ceil((height + gap) / self.style.leading - 1e-6))
 
     def lines(
-        self, text: str, role: str, measure: float, *, size: float | None = None, indent: float = 0.0,
+        self,
+        text: str,
+        role: str,
+        measure: float,
+        *,
+        size: float | None = None,
+        indent: float = 0.0,
         justify: bool = True,
     ) -> tuple[Line, ...]:
         r = self.role(role)
         return break_paragraph(
-            text, size=size or r.size, measure=measure, metrics=self.face(role), rules=self.rules,
-            indent=indent, justify=justify,
+            text,
+            size=size or r.size,
+            measure=measure,
+            metrics=self.face(role),
+            rules=self.rules,
+            indent=indent,
+            justify=justify,
         )

@@ -33,6 +33,8 @@ class ModuleReport:
     rows: int
     used_rows: int
     photo_rows: int
+    photo_span: int
+    hole_cells: int  # grid cells (row × column) left empty in the module
     overset_chars: int
 
 
@@ -68,8 +70,19 @@ def _running_head(ctx: Context, page: Page, texts: dict[str, str]) -> list[Item]
         offset = -(len(text) - len(texts["section"])) if source == "section" else 0
         for it in line_items(ctx, lines, role, ctx.role(role).size, st.type_width, align, source, [baseline]):
             assert isinstance(it, TextItem)
-            items.append(TextItem(it.x + st.left, it.baseline, it.font, it.size, it.runs, it.role, it.source,
-                                  max(0, it.start + offset), max(0, it.end + offset)))
+            items.append(
+                TextItem(
+                    it.x + st.left,
+                    it.baseline,
+                    it.font,
+                    it.size,
+                    it.runs,
+                    it.role,
+                    it.source,
+                    max(0, it.start + offset),
+                    max(0, it.end + offset),
+                )
+            )
     return items
 
 
@@ -78,8 +91,15 @@ def _banner(ctx: Context, page: Page, texts: dict[str, str]) -> Block:
     w = st.type_width
     items: list[Item] = []
     rows = 0
-    kicker = text_block(ctx, texts["section"], "kicker", w, "section", align="center",
-                        lines=ctx.lines(texts["section"], "kicker", w, justify=False))
+    kicker = text_block(
+        ctx,
+        texts["section"],
+        "kicker",
+        w,
+        "section",
+        align="center",
+        lines=ctx.lines(texts["section"], "kicker", w, justify=False),
+    )
     items += place(kicker, 0, 0)
     rows += kicker.rows
     banner = headline_block(ctx, texts["headline"], "banner", w * 0.94, "headline", max_lines=1)
@@ -88,8 +108,15 @@ def _banner(ctx: Context, page: Page, texts: dict[str, str]) -> Block:
     items += place(banner, w * 0.03, rows * st.leading)
     rows += banner.rows
     if texts.get("subhead"):
-        sub = text_block(ctx, texts["subhead"], "subhead", w, "subhead", align="center",
-                         lines=ctx.lines(texts["subhead"], "subhead", w, justify=False))
+        sub = text_block(
+            ctx,
+            texts["subhead"],
+            "subhead",
+            w,
+            "subhead",
+            align="center",
+            lines=ctx.lines(texts["subhead"], "subhead", w, justify=False),
+        )
         items += place(sub, 0, rows * st.leading)
         rows += sub.rows
     return Block(rows, tuple(items))
@@ -112,10 +139,10 @@ def _intro(ctx: Context, page: Page, texts: dict[str, str]) -> Block:
     for i, (path, ln) in enumerate(lines):
         c, r = divmod(i, per_col)
         x = st.column_x(c * span) - st.left
-        for it in line_items(ctx, (ln,), "intro", size, width, "justify", path,
-                             [r * st.leading + ASCENT * size]):
-            items.append(TextItem(it.x + x, it.baseline, it.font, it.size, it.runs, it.role, it.source,
-                                  it.start, it.end))
+        for it in line_items(ctx, (ln,), "intro", size, width, "justify", path, [r * st.leading + ASCENT * size]):
+            items.append(
+                TextItem(it.x + x, it.baseline, it.font, it.size, it.runs, it.role, it.source, it.start, it.end)
+            )
     return Block(per_col, tuple(items))
 
 
@@ -148,7 +175,7 @@ def make_page(ctx: Context, page: Page, texts: dict[str, str], *, mark_overset: 
     plan = arrange(len(page.profiles), st.columns, zone_rows, st.min_span, module)
     reports = []
     boxes = []
-    used_cells = 0
+    hole_cells = 0
     for pl in plan.placements:
         md = module(pl.profile, pl.span, pl.photo_span)
         result = md.layout(pl.rows, mark_overset=mark_overset)
@@ -156,15 +183,33 @@ def make_page(ctx: Context, page: Page, texts: dict[str, str], *, mark_overset: 
         y = st.top + (zone_top + pl.row) * L
         items += place(Block(result.rows, result.items), x, y)
         boxes.append(Box(md.profile.id, x, y, md.width, pl.rows * L - (L - st.body_size)))
-        used_cells += result.used_rows * pl.span
-        reports.append(ModuleReport(md.profile.id, pl.column, pl.span, pl.row, pl.rows, result.used_rows,
-                                    result.photo_rows, result.overset_chars))
+        holes = md.fit(pl.rows).hole_cells
+        hole_cells += holes
+        reports.append(
+            ModuleReport(
+                md.profile.id,
+                pl.column,
+                pl.span,
+                pl.row,
+                pl.rows,
+                result.used_rows,
+                result.photo_rows,
+                md.photo_span,
+                holes,
+                result.overset_chars,
+            )
+        )
     items += _module_rules(ctx, plan.placements, zone_top)
     items += _staff(ctx, texts)
-    frame = PageFrame(st.page_width, st.page_height, tuple(items), tuple(boxes),
-                      title=f"{texts['paper']} {date_text(page)} 第{page.page}版 {texts['headline']}")
-    fill = used_cells / max(1, zone_rows * st.columns - _gap_cells(plan.placements, st.columns))
-    return Makeup(frame, tuple(reports), zone_rows, min(1.0, fill))
+    frame = PageFrame(
+        st.page_width,
+        st.page_height,
+        tuple(items),
+        tuple(boxes),
+        title=f"{texts['paper']} {date_text(page)} 第{page.page}版 {texts['headline']}",
+    )
+    cells = max(1, zone_rows * st.columns - _gap_cells(plan.placements, st.columns))
+    return Makeup(frame, tuple(reports), zone_rows, 1 - hole_cells / cells)
 
 
 def _gap_cells(placements, columns: int) -> int:
@@ -197,6 +242,8 @@ def _staff(ctx: Context, texts: dict[str, str]) -> list[Item]:
         return []
     lines = ctx.lines(text, "staff", st.type_width, justify=False)[:1]
     baseline = st.top + st.type_height + ctx.role("staff").size * 1.5
-    return [TextItem(it.x + st.left, it.baseline, it.font, it.size, it.runs, it.role, it.source, it.start, it.end)
-            for it in line_items(ctx, lines, "staff", ctx.role("staff").size, st.type_width, "right", "editor",
-                                 [baseline]) if isinstance(it, TextItem)]
+    return [
+        TextItem(it.x + st.left, it.baseline, it.font, it.size, it.runs, it.role, it.source, it.start, it.end)
+        for it in line_items(ctx, lines, "staff", ctx.role("staff").size, st.type_width, "right", "editor", [baseline])
+        if isinstance(it, TextItem)
+    ]

@@ -42,6 +42,22 @@ class BodyLine:
 
 
 @dataclass(frozen=True)
+class Fit:
+    """How a module fills a given height (no items made)."""
+
+    rows: int
+    photo_rows: int  # 0: no photo drawn
+    body_rows: int  # column height the body uses
+    overset_lines: int
+    used_rows: int  # rows from the top holding content
+    hole_cells: int  # grid cells (row × column) left empty
+
+    @property
+    def score(self) -> tuple[int, int]:
+        return (self.overset_lines, self.hole_cells)
+
+
+@dataclass(frozen=True)
 class ModuleResult:
     items: tuple[Item, ...]
     rows: int  # rows the module occupies
@@ -54,7 +70,12 @@ class Module:
     """A profile set at one column span; lays out for any height."""
 
     def __init__(
-        self, ctx: Context, profile: Profile, texts: dict[str, str], span: int, photo_span: int | None = None,
+        self,
+        ctx: Context,
+        profile: Profile,
+        texts: dict[str, str],
+        span: int,
+        photo_span: int | None = None,
         shared: dict | None = None,
     ) -> None:
         self.shared = {} if shared is None else shared  # body lines, shared by a profile's variants
@@ -70,14 +91,31 @@ class Module:
             self.photo_span = photo_spans(span)[0] if photo_span is None else photo_span
 
     # -- parts --------------------------------------------------------------
-    @cached_property
-    def head(self) -> Block:
-        path = f"{self.profile.path}.headline"
-        return headline_block(self.ctx, self.texts[path], "headline", self.width, path,
-                              max_lines=self.ctx.style.headline_lines)
+    def _shared(self, name: str, make, *key):
+        k = (name, self.profile.index, *key)
+        if k not in self.shared:
+            self.shared[k] = make()
+        return self.shared[k]
 
-    @cached_property
+    @property
+    def head(self) -> Block:
+        return self._shared("head", self._head, self.span)
+
+    @property
     def byline(self) -> Block:
+        return self._shared("byline", self._byline, self.span)
+
+    @property
+    def quote(self) -> Block | None:
+        return self._shared("quote", self._quote, self.span)
+
+    def _head(self) -> Block:
+        path = f"{self.profile.path}.headline"
+        return headline_block(
+            self.ctx, self.texts[path], "headline", self.width, path, max_lines=self.ctx.style.headline_lines
+        )
+
+    def _byline(self) -> Block:
         ctx = self.ctx
         role_path, name_path = f"{self.profile.path}.role", f"{self.profile.path}.name"
         role_text, name_text = self.texts.get(role_path, ""), self.texts[name_path]
@@ -92,15 +130,34 @@ class Module:
             rows = 1 if same_row else len(role) + len(name)
             role_right = self.width - (name_w + gap if same_row else 0)
             for i, ln in enumerate(role):
-                items.append(TextItem(role_right - ln.natural, i * ctx.leading + ASCENT * ctx.role("byline").size,
-                                      ctx.role("byline").font, ctx.role("byline").size, ln.runs, "byline",
-                                      role_path, ln.start, ln.end))
+                items.append(
+                    TextItem(
+                        role_right - ln.natural,
+                        i * ctx.leading + ASCENT * ctx.role("byline").size,
+                        ctx.role("byline").font,
+                        ctx.role("byline").size,
+                        ln.runs,
+                        "byline",
+                        role_path,
+                        ln.start,
+                        ln.end,
+                    )
+                )
         first_name_row = 0 if rows == len(name) else rows - len(name)
         for i, ln in enumerate(name):
-            items.append(TextItem(self.width - ln.natural,
-                                  (first_name_row + i) * ctx.leading + ASCENT * ctx.role("name").size,
-                                  ctx.role("name").font, ctx.role("name").size, ln.runs, "name",
-                                  name_path, ln.start, ln.end))
+            items.append(
+                TextItem(
+                    self.width - ln.natural,
+                    (first_name_row + i) * ctx.leading + ASCENT * ctx.role("name").size,
+                    ctx.role("name").font,
+                    ctx.role("name").size,
+                    ln.runs,
+                    "name",
+                    name_path,
+                    ln.start,
+                    ln.end,
+                )
+            )
         return Block(rows, tuple(items))
 
     @property
@@ -140,8 +197,7 @@ class Module:
             block = Block(block.rows + cb.rows, block.items + tuple(place(cb, 0, block.rows * self.ctx.leading)))
         return block
 
-    @cached_property
-    def quote(self) -> Block | None:
+    def _quote(self) -> Block | None:
         q = self.profile.quote
         if q is None:
             return None
@@ -174,7 +230,8 @@ class Module:
         """Smallest and largest photo box heights, in rows."""
         if not self.photo_span:
             return 0, 0
-        lo, hi = self.ctx.style.photo_height
+        st = self.ctx.style
+        lo, hi = st.photo_height_narrow if self.photo_span == 1 else st.photo_height
         L = self.ctx.leading
         return max(2, math.ceil(self.photo_width * lo / L)), max(2, math.floor(self.photo_width * hi / L))
 
@@ -196,23 +253,51 @@ class Module:
         return [Slot(c, lost, max(0, h - lost)) for c, lost in enumerate(self._lost(photo_rows))]
 
     def _choose_photo(self, h: int) -> int:
+        """The tallest photo (within bounds) that leaves room for the whole body;
+        the smallest if none does; 0 if not even the smallest fits the column."""
         lo, hi = self.photo_range()
+        if h < max(self._lost(lo)):
+            return 0
         best = lo
         for n in range(lo, hi + 1):
             if h >= max(self._lost(n)) and capacity(self._slots(h, n)) >= len(self.body):
                 best = n
         return best
 
+    def fit(self, rows: int) -> Fit:
+        """How the module fills ``rows`` grid rows."""
+        cached = self.shared.get(("fit", self.profile.index, self.span, self.photo_span, rows))
+        if cached is not None:
+            return cached
+        h = max(0, rows - self.fixed_rows)
+        n_photo = self._choose_photo(h) if self.photo_span else 0
+        lost = self._lost(n_photo) if n_photo else [0] * self.span
+        h_used = min(h, max(balanced_rows(len(self.body), self.span, lost), max(lost)))
+        placed = min(len(self.body), capacity(self._slots(h_used, n_photo)) if n_photo else self.span * h_used)
+        left = len(self.body) - placed
+        photo_cells = (n_photo + self.caption.rows + 1) * self.photo_span if n_photo else 0  # type: ignore[union-attr]
+        if self.photo_span and not n_photo:
+            left += self.caption.rows  # type: ignore[union-attr]  # no room for photo and caption
+        used = min(rows, self.fixed_rows + h_used)
+        hole = max(0, rows * self.span - self.fixed_rows * self.span - photo_cells - placed)
+        fit = Fit(rows, n_photo, h_used, left, used, hole)
+        self.shared[("fit", self.profile.index, self.span, self.photo_span, rows)] = fit
+        return fit
+
+    @property
+    def photo_area(self) -> int:
+        return self.photo_span
+
     def layout(self, rows: int, *, mark_overset: bool = False) -> ModuleResult:
         """Lay the module out ``rows`` grid rows tall, at (0, 0)."""
         ctx = self.ctx
         L = ctx.leading
         st = ctx.style
-        h = rows - self.fixed_rows
-        n_photo = self._choose_photo(h) if self.photo_span else 0
-        lost = self._lost(n_photo)
-        h_used = min(h, max(balanced_rows(len(self.body), self.span, lost), max(lost)))
-        placed, left = fill(len(self.body), self._slots(h_used, n_photo))
+        f = self.fit(rows)
+        n_photo, h_used = f.photo_rows, f.body_rows
+        placed, left = fill(
+            len(self.body), self._slots(h_used, n_photo) if n_photo else [Slot(c, 0, h_used) for c in range(self.span)]
+        )
         items: list[Item] = list(self.head.items)
         items += place(self.byline, 0, self.head.rows * L)
         top = (self.head.rows + self.byline.rows) * L
@@ -221,10 +306,18 @@ class Module:
         for p in placed:
             bl = self.body[p.index]
             path = f"{self.profile.path}.body[{bl.para}]"
-            items += line_items(ctx, (bl.line,), "body", body_size, st.column_width, "justify", path,
-                                [top + p.row * L + ASCENT * body_size])
+            items += line_items(
+                ctx,
+                (bl.line,),
+                "body",
+                body_size,
+                st.column_width,
+                "justify",
+                path,
+                [top + p.row * L + ASCENT * body_size],
+            )
             items[-1] = _shift_x(items[-1], p.column * col)
-        if self.photo_span:
+        if n_photo:
             px = (self.span - self.photo_span) * col
             ph = n_photo * L - (L - st.body_size)
             photo = self.profile.photo
@@ -232,11 +325,12 @@ class Module:
             items += place(self.caption, px, top + n_photo * L)  # type: ignore[arg-type]
         if self.quote:
             items += place(self.quote, 0, top + h_used * L)
-        overset = sum(bl.line.end - bl.line.start for bl in self.body[len(self.body) - left:]) if left else 0
+        overset = sum(bl.line.end - bl.line.start for bl in self.body[len(self.body) - left :]) if left else 0
+        if self.photo_span and not n_photo:
+            overset += len(self.texts.get(f"{self.profile.path}.photo.caption", ""))
         if overset and mark_overset:
             items.append(MarkItem(0, (rows - 1) * L, self.width, L, f"超版 {overset} 字"))
-        used = self.head.rows + self.byline.rows + h_used + (self.quote.rows if self.quote else 0)
-        return ModuleResult(tuple(items), rows, min(used, rows), overset, n_photo)
+        return ModuleResult(tuple(items), rows, f.used_rows, overset, n_photo)
 
 
 def _shift_x(item: Item, dx: float) -> Item:

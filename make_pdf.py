@@ -5,7 +5,7 @@
     python make_pdf.py content/other.yaml -o other.pdf
 
 Exit status: 0 written; 1 written with warnings (overset allowed with
---allow-overset); 2 bad input or content that does not fit (nothing
+--allow-overset, or a short page); 2 bad input or content that does not fit (nothing
 written); 3 internal error (nothing written).
 """
 
@@ -76,6 +76,22 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise OutputError(f"cannot write: {exc.strerror}", file=str(path)) from None
 
 
+SHORT_PAGE_FILL = 0.95  # below this share of the module zone a page is reported short (缺稿)
+
+
+def short_page(rendered) -> str:
+    """A warning when the modules leave much of the zone empty, with the shortfall."""
+    m = rendered.makeup
+    if m.fill >= SHORT_PAGE_FILL or m.overset:
+        return ""
+    empty = sum(r.hole_cells for r in m.modules)
+    chars = empty * rendered.style.chars
+    return (
+        f"short page (缺稿): the modules fill {m.fill:.1%} of their zone; about {empty} empty column-lines, "
+        f"roughly {chars} characters of copy (or larger photos) to add"
+    )
+
+
 def report_dict(rendered) -> dict:
     m = rendered.makeup
     return {
@@ -86,6 +102,7 @@ def report_dict(rendered) -> dict:
         "normalized_punctuation": dict(sorted(rendered.normalized.items())),
         "modules": [vars(r) for r in m.modules],
         "overset": [{"id": r.id, "characters": r.overset_chars} for r in m.overset],
+        "warnings": [w for w in (short_page(rendered),) if w],
     }
 
 
@@ -105,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
         if m.overset and not args.allow_overset:
             print("nothing written: cut the copy, or pass --allow-overset for a marked proof", file=sys.stderr)
             return EXIT_INPUT
+        short = short_page(rendered)
+        if short:
+            print(f"{args.page}: warning: {short}", file=sys.stderr)
         out = args.output or ROOT / "out" / (args.page.stem + ".pdf")
         write_atomic(out, rendered.pdf)
         if args.report:
@@ -115,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"wrote {out}: {len(rendered.page.profiles)} profiles, style {rendered.style.name}, "
                 f"module zone filled {m.fill:.1%}; ASCII punctuation made full-width: {counts}"
             )
-        return EXIT_WARN if m.overset else EXIT_OK
+        return EXIT_WARN if m.overset or short else EXIT_OK
     except BanmianError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -1,0 +1,89 @@
+"""Generate test pages: N profiles of chosen lengths, text drawn from the seed page.
+
+    python benchmarks/pagegen.py OUT.yaml --profiles 8 --min 300 --max 700 --seed 1
+
+Deterministic for a given seed. Used by tests and benchmarks to try the
+engine on pages it was not tuned on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _sentences() -> list[str]:
+    page = yaml.safe_load((ROOT / "content" / "seed.yaml").read_text(encoding="utf-8"))
+    text = "".join("".join(p["body"]) for p in page["profiles"])
+    out, cur = [], ""
+    for ch in text:
+        cur += ch
+        if ch in "。！？":
+            out.append(cur)
+            cur = ""
+    return [s for s in out if len(s) > 8]
+
+
+def make_page(profiles: int, lo: int, hi: int, seed: int, photo_share: float = 0.8, quote_share: float = 0.6) -> dict:
+    rng = random.Random(seed)
+    sents = _sentences()
+    names = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+    given = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂"
+    page = {
+        "paper": "示例日报",
+        "date": "2024-03-15",
+        "page": rng.randint(2, 16),
+        "section": "身边榜样",
+        "editor": "责任编辑 示例",
+        "headline": "平凡岗位上的不平凡坚守",
+        "subhead": "（基层工作者风采录）",
+        "intro": "".join(rng.sample(sents, 3)),
+        "profiles": [],
+    }
+    for i in range(profiles):
+        target = rng.randint(lo, hi)
+        body, para = [], ""
+        while sum(map(len, body)) + len(para) < target:
+            para += rng.choice(sents)
+            if len(para) > rng.randint(80, 260):
+                body.append(para)
+                para = ""
+        if para:
+            body.append(para)
+        name = rng.choice(names) + rng.choice(given) + (rng.choice(given) if rng.random() < 0.6 else "")
+        prof = {
+            "id": f"p{i + 1:02d}",
+            "headline": rng.choice(sents)[: rng.randint(8, 20)].rstrip("，、；：。"),
+            "name": name,
+            "role": rng.choice(["社区党委书记", "环卫中心科长", "公交公司团支部副书记", "街道办事处主任"]),
+            "body": body,
+        }
+        if rng.random() < photo_share:
+            prof["photo"] = {"caption": f"{name}在工作现场"}
+        if rng.random() < quote_share:
+            prof["quote"] = {"text": rng.choice(sents), "by": name}
+        page["profiles"].append(prof)
+    return page
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--profiles", type=int, default=8)
+    ap.add_argument("--min", type=int, default=300)
+    ap.add_argument("--max", type=int, default=700)
+    ap.add_argument("--seed", type=int, default=1)
+    a = ap.parse_args()
+    page = make_page(a.profiles, a.min, a.max, a.seed)
+    a.out.write_text(yaml.safe_dump(page, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

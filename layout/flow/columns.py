@@ -47,8 +47,9 @@ def fill(n_lines: int, slots: Sequence[Slot]) -> tuple[list[Placed], int]:
 
 
 def balanced_rows(n_lines: int, columns: int, lost: Sequence[int]) -> int:
-    """Smallest column height (rows) holding ``n_lines`` when column c loses ``lost[c]`` rows."""
-    h = max(lost) if lost else 0
-    while sum(max(0, h - lc) for lc in lost) < n_lines:
-        h += 1
-    return h
+    """Smallest column height (rows), at least ``max(lost)``, holding ``n_lines``
+    when column c loses ``lost[c]`` rows to a photo block."""
+    if not lost:
+        return 0
+    # at h >= max(lost) every column holds h - lost[c] lines
+    return max(max(lost), -(-(n_lines + sum(lost)) // len(lost)))

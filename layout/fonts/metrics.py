@@ -36,6 +36,11 @@ class FontFace:
     core_starts: tuple[int, ...] = field(default=(), repr=False)
     core_ends: tuple[int, ...] = field(default=(), repr=False)
 
+    @property
+    def cache_key(self) -> tuple[str, str, int]:
+        """Identifies these metrics for memoised measuring."""
+        return (self.ps_name, str(self.path), self.units_per_em)
+
     def has(self, ch: str) -> bool:
         return _covered(ord(ch), self.range_starts, self.range_ends)
 

@@ -74,8 +74,26 @@ class Line:
         return self.indent + last.x + last.width
 
 
+_ATOM_CACHE: dict[tuple, list[Atom]] = {}
+_ATOM_CACHE_MAX = 4096
+
+
 def atoms_of(text: str, size: float, measure: Measurer, rules: Rules) -> list[Atom]:
-    """Split a paragraph into unbreakable atoms with their widths."""
+    """Split a paragraph into unbreakable atoms with their widths (memoised:
+    a headline is broken at many measures while it is fitted)."""
+    face_key = getattr(measure, "cache_key", None)
+    if face_key is None:
+        return _atoms(text, size, measure, rules)
+    key = (text, size, face_key, rules)
+    hit = _ATOM_CACHE.get(key)
+    if hit is None:
+        if len(_ATOM_CACHE) >= _ATOM_CACHE_MAX:
+            _ATOM_CACHE.clear()
+        hit = _ATOM_CACHE[key] = _atoms(text, size, measure, rules)
+    return hit
+
+
+def _atoms(text: str, size: float, measure: Measurer, rules: Rules) -> list[Atom]:
     atoms: list[Atom] = []
     i = 0
     n = len(text)

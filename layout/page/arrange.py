@@ -88,6 +88,7 @@ class _Search:
         self.min_span = min_span
         self.module = module
         self.best_fit: dict[tuple[int, int, int], tuple[Fit, Module]] = {}
+        self.scores: dict[tuple[int, tuple[int, ...], int], tuple[int, int, int]] = {}
 
     def variants(self, i: int, span: int) -> list[Module]:
         first = self.module(i, span, -1)
@@ -113,12 +114,17 @@ class _Search:
         return sorted({_even_spans(m, self.columns), _weighted_spans(weights, self.columns, self.min_span)})
 
     def row_score(self, first: int, spans: tuple[int, ...], rows: int) -> tuple[int, int, int]:
-        fits = [self.fit(first + j, s, rows) for j, s in enumerate(spans)]
-        return (
-            sum(f.overset_lines for f, _ in fits),
-            sum(f.hole_cells for f, _ in fits),
-            -sum(md.photo_span for _, md in fits),
-        )
+        key = (first, spans, rows)
+        score = self.scores.get(key)
+        if score is None:
+            fits = [self.fit(first + j, s, rows) for j, s in enumerate(spans)]
+            score = (
+                sum(f.overset_lines for f, _ in fits),
+                sum(f.hole_cells for f, _ in fits),
+                -sum(md.photo_span for _, md in fits),
+            )
+            self.scores[key] = score
+        return score
 
 
 def _distribute(search: _Search, rows: list[tuple[int, tuple[int, ...]]], heights: list[int], target: int) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from layout.fonts.metrics import FontFace
 from layout.inline.breaker import Line, break_paragraph
@@ -18,6 +18,7 @@ class Context:
     style: Style
     faces: dict[str, FontFace]
     rules: Rules
+    memo: dict = field(default_factory=dict, compare=False, repr=False)  # line-breaking results
 
     def role(self, name: str) -> Role:
         return self.style.roles[name]
@@ -45,8 +46,12 @@ class Context:
         indent: float = 0.0,
         justify: bool = True,
     ) -> tuple[Line, ...]:
+        key = (text, role, measure, size, indent, justify)
+        hit = self.memo.get(key)
+        if hit is not None:
+            return hit
         r = self.role(role)
-        return break_paragraph(
+        self.memo[key] = lines = break_paragraph(
             text,
             size=size or r.size,
             measure=measure,
@@ -55,3 +60,4 @@ class Context:
             indent=indent,
             justify=justify,
         )
+        return lines

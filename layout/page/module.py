@@ -244,7 +244,10 @@ class Module:
     def rows_needed(self, photo_rows: int | None = None) -> int:
         """Module height that holds the whole body with the given (default smallest) photo."""
         n = self.photo_range()[0] if photo_rows is None else photo_rows
-        return self.fixed_rows + balanced_rows(len(self.body), self.span, self._lost(n))
+        key = ("need", self.profile.index, self.span, self.photo_span, n)
+        if key not in self.shared:
+            self.shared[key] = self.fixed_rows + balanced_rows(len(self.body), self.span, self._lost(n))
+        return self.shared[key]
 
     def rows_with_largest_photo(self) -> int:
         return self.rows_needed(self.photo_range()[1])

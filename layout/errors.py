@@ -42,3 +42,9 @@ class InputError(BanmianError):
 
 class OutputError(BanmianError):
     """The output path cannot be written."""
+
+
+class LayoutError(BanmianError):
+    """The engine made a page that fails its own checks (a bug): nothing is written."""
+
+    exit_code = EXIT_INTERNAL

@@ -13,13 +13,14 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from layout.errors import InputError
+from layout.errors import InputError, LayoutError
 from layout.fonts.metrics import FontFace
 from layout.fonts.resolve import resolve_font
 from layout.lang.normalize import normalize
 from layout.lang.zh import rules_for
 from layout.model.content import Page, load_page
 from layout.model.style import Style, load_style, style_path
+from layout.page.check import check_frame
 from layout.page.context import Context
 from layout.page.makeup import Makeup, make_page
 
@@ -137,5 +138,9 @@ def render(page_file: Path, *, style: str | None = None, mark_overset: bool = Fa
     check_photos(page)
     ctx = Context(st, faces, rules_for(page.lang))
     makeup = make_page(ctx, page, texts, mark_overset=mark_overset)
+    problems = check_frame(makeup.frame)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise LayoutError(f"internal layout check failed: {problems[0]}{more}", file=page.file)
     pdf = draw_pdf(makeup.frame, faces, author=page.paper, subject=f"第{page.page}版 {page.section}")
     return Rendered(pdf, makeup, page, st, counts)

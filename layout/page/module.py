@@ -27,6 +27,7 @@ from layout.page.blocks import Block, headline_block, line_items, place, text_bl
 from layout.page.context import ASCENT, Context
 
 INDENT_EM = 2  # first-line indent of every paragraph (clreq)
+OPENING_QUOTES = ("“", "「")  # a quote already wrapped in outer marks
 
 
 def photo_spans(span: int) -> list[int]:
@@ -205,14 +206,16 @@ class Module:
         L = ctx.leading
         path = f"{self.profile.path}.quote.text"
         text = self.texts[path]
-        body = text_block(ctx, text, "quote", self.width, path, align="justify")
-        items: list[Item] = list(place(body, 0, L))
+        marks = not text.startswith(OPENING_QUOTES)
+        shown = f"“{text}”" if marks else text  # a pull quote wears quotation marks
+        body = text_block(ctx, shown, "quote", self.width, path, align="justify")
+        items: list[Item] = [_offset(i, -1, len(text)) if marks else i for i in place(body, 0, L)]
         rows = 1 + body.rows
         by = self.texts.get(f"{self.profile.path}.quote.by", "")
         if by:
             byb = text_block(ctx, "——" + by, "byline", self.width, f"{self.profile.path}.quote.by", align="right")
             # the by-line's text is "——" + by: offsets shift by 2 so they index the field
-            items += [_offset(i, -2) for i in place(byb, 0, rows * L)]
+            items += [_offset(i, -2, len(by)) for i in place(byb, 0, rows * L)]
             rows += byb.rows
         weight = ctx.style.rules["module"]
         top_y = L / 2 - (L - ctx.style.body_size) / 2
@@ -342,9 +345,12 @@ def _shift_x(item: Item, dx: float) -> Item:
     return shift(item, dx, 0)
 
 
-def _offset(item: Item, delta: int) -> Item:
+def _offset(item: Item, delta: int, length: int) -> Item:
+    """Shift a text item's source offsets (text shown with added marks), kept in the field."""
     from dataclasses import replace
 
     if isinstance(item, TextItem):
-        return replace(item, start=max(0, item.start + delta), end=max(0, item.end + delta))
+        start = min(length, max(0, item.start + delta))
+        end = min(length, max(0, item.end + delta))
+        return replace(item, start=start, end=end)
     return item

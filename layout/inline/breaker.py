@@ -16,6 +16,7 @@ a paragraph's last line (no 孤字).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -131,8 +132,11 @@ def _line_width(atoms: list[Atom], a: int, b: int) -> float:
     return sum(x.width for x in atoms[lo:hi])
 
 
-def _greedy(atoms: list[Atom], measures: list[float], rules: Rules) -> list[int]:
-    """Break positions (atom indices where each line starts), greedy with push-out."""
+def _greedy(atoms: list[Atom], measures: list[float], rules: Rules, split: Callable[[Atom], list[Atom]]) -> list[int]:
+    """Break positions (atom indices where each line starts), greedy with push-out.
+
+    A word wider than the line (a long URL, say) is split into characters
+    where it stands (``atoms`` is changed in place), so nothing overflows."""
     starts = [0]
     a = 0
     while True:
@@ -145,11 +149,16 @@ def _greedy(atoms: list[Atom], measures: list[float], rules: Rules) -> list[int]
             j += 1
         if j >= len(atoms):
             return starts
+        if j == a:  # the first atom alone is wider than the line
+            if len(atoms[a].text) > 1:
+                atoms[a : a + 1] = split(atoms[a])
+                continue
+            j = a + 1  # a single character wider than the column: it stands alone
         b = j
         while b > a + 1 and not _can_break_before(atoms, b, rules):
             b -= 1
         if b == a + 1 and not _can_break_before(atoms, b, rules):
-            b = max(j, a + 1)  # no legal break (an over-long word): break where it overflows
+            b = j  # no legal break on the line: break where it is full
         starts.append(b)
         a = b
 
@@ -214,11 +223,15 @@ def break_paragraph(
     justify_last: bool = False,
 ) -> tuple[Line, ...]:
     """Break ``text`` into lines of ``measure`` points (first line indented)."""
-    atoms = atoms_of(text, size, metrics, rules)
+    atoms = list(atoms_of(text, size, metrics, rules))
     if not atoms:
         return ()
     measures = [measure - indent, measure]
-    starts = _fix_lone_last_line(atoms, _greedy(atoms, measures, rules), rules)
+
+    def split(atom: Atom) -> list[Atom]:
+        return [Atom(ch, atom.start + k, metrics.width(ch, size), ch.isspace()) for k, ch in enumerate(atom.text)]
+
+    starts = _fix_lone_last_line(atoms, _greedy(atoms, measures, rules, split), rules)
     ends = [*starts[1:], len(atoms)]
     lines = []
     for k, (a, b) in enumerate(zip(starts, ends)):

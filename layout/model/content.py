@@ -106,7 +106,7 @@ class _Reader:
         where = join(path, key)
         if key not in m or m[key] is None:
             if required:
-                raise self.doc.error(where if key in m else path, f"missing required field '{key}'")
+                raise self.doc.error(where, "required field is missing")
             return ""
         value = m[key]
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
@@ -138,7 +138,7 @@ def _kind(value: Any) -> str:
 
 def _date(r: _Reader, m: dict[str, Any]) -> dt.date:
     if "date" not in m:
-        raise r.doc.error("", "missing required field 'date'")
+        raise r.doc.error("date", "required field is missing")
     value = m["date"]
     if isinstance(value, dt.datetime):
         return value.date()
@@ -154,7 +154,7 @@ def _date(r: _Reader, m: dict[str, Any]) -> dt.date:
 
 def _page_number(r: _Reader, m: dict[str, Any]) -> int:
     if "page" not in m:
-        raise r.doc.error("", "missing required field 'page'")
+        raise r.doc.error("page", "required field is missing")
     value = m["page"]
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 999:
         raise r.doc.error("page", f"expected a page number (版次) from 1 to 999, got {value!r}")
@@ -187,7 +187,7 @@ def _profile(r: _Reader, value: Any, index: int, base: Path) -> Profile:
     if not ID_RE.match(pid):
         raise r.doc.error(join(path, "id"), f"id '{pid}' must be letters, digits, '-' or '_' (at most 64)")
     if "body" not in m:
-        raise r.doc.error(path, "missing required field 'body'")
+        raise r.doc.error(join(path, "body"), "required field is missing")
     body = r.paragraphs(m["body"], join(path, "body"))
     if not body:
         raise r.doc.error(join(path, "body"), "'body' has no paragraphs")

@@ -46,14 +46,45 @@ def join(path: str, key: str | int) -> str:
     return f"{path}.{key}" if path else str(key)
 
 
+class _Duplicate(Exception):
+    def __init__(self, path: str, line: int) -> None:
+        super().__init__(path)
+        self.path, self.line = path, line
+
+
+def _path_at(lines: dict[str, int], line: int) -> str | None:
+    """The deepest field path starting on ``line``."""
+    paths = [p for p, n in lines.items() if n == line]
+    return max(paths, key=len) if paths else None
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader whose bad timestamps (2021-02-30) are located errors, not ValueError."""
+
+    def construct_yaml_timestamp(self, node):  # type: ignore[override]
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"not a valid date: {node.value} ({exc})", node.start_mark
+            ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
 def _walk(node: yaml.Node, path: str, lines: dict[str, int], budget: list[int]) -> None:
     budget[0] -= 1
     if budget[0] < 0:
         raise yaml.YAMLError(f"more than {MAX_NODES} values (alias expansion?)")
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+            if key in seen:
+                raise _Duplicate(join(path, key), key_node.start_mark.line + 1)
+            seen.add(key)
             _walk(value_node, join(path, key), lines, budget)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
@@ -90,16 +121,23 @@ def load_yaml(path: Path) -> Located:
     text = read_text(path)
     name = str(path)
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
         try:
             node = loader.get_single_node()
             if node is None:
                 raise InputError("the file is empty", file=name)
             lines: dict[str, int] = {}
             _walk(node, "", lines, [MAX_NODES])
-            value = loader.construct_document(node)
+            try:
+                value = loader.construct_document(node)
+            except yaml.constructor.ConstructorError as exc:
+                line = exc.problem_mark.line + 1 if exc.problem_mark else None
+                field = _path_at(lines, line) if line else None
+                raise InputError(str(exc.problem), file=name, line=line, field=field) from None
         finally:
             loader.dispose()
+    except _Duplicate as dup:
+        raise InputError("given twice in the same mapping", file=name, line=dup.line, field=dup.path) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

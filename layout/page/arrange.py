@@ -137,7 +137,7 @@ def _distribute(search: _Search, rows: list[tuple[int, tuple[int, ...]]], height
                 continue
             now = search.row_score(first, spans, heights[k])
             then = search.row_score(first, spans, heights[k] + step)
-            gain = tuple(a - b for a, b in zip(then, now))
+            gain = (then[0] - now[0], then[1] - now[1], then[2] - now[2])
             if best_gain is None or gain < best_gain:
                 best_k, best_gain = k, gain
         if best_k is None:

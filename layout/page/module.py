@@ -262,13 +262,13 @@ class Module:
         """The tallest photo (within bounds) that leaves room for the whole body;
         the smallest if none does; 0 if not even the smallest fits the column."""
         lo, hi = self.photo_range()
-        if h < max(self._lost(lo)):
+        extra = self.caption.rows + 1  # type: ignore[union-attr]  # caption and the row after it
+        if h < lo + extra:
             return 0
-        best = lo
-        for n in range(lo, hi + 1):
-            if h >= max(self._lost(n)) and capacity(self._slots(h, n)) >= len(self.body):
-                best = n
-        return best
+        # with the block inside the column, capacity = span*h - photo_span*(n + extra)
+        fits_body = (self.span * h - len(self.body)) // self.photo_span - extra
+        top = min(hi, h - extra, fits_body)
+        return top if top >= lo else lo
 
     def fit(self, rows: int) -> Fit:
         """How the module fills ``rows`` grid rows."""

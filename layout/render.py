@@ -20,6 +20,7 @@ from layout.lang.normalize import normalize
 from layout.lang.zh import rules_for
 from layout.model.content import Page, load_page
 from layout.model.style import Style, load_style, style_path
+from layout.page.arrange import NoArrangement
 from layout.page.check import check_frame
 from layout.page.context import Context
 from layout.page.makeup import Makeup, make_page
@@ -137,7 +138,10 @@ def render(page_file: Path, *, style: str | None = None, mark_overset: bool = Fa
     check_glyphs(page, st, faces, texts)
     check_photos(page)
     ctx = Context(st, faces, rules_for(page.lang))
-    makeup = make_page(ctx, page, texts, mark_overset=mark_overset)
+    try:
+        makeup = make_page(ctx, page, texts, mark_overset=mark_overset)
+    except NoArrangement as exc:
+        raise InputError(f"{exc}; cut profiles or use a larger format", file=page.file) from None
     problems = check_frame(makeup.frame)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""

@@ -24,9 +24,14 @@ from dataclasses import dataclass
 from layout.page.module import Fit, Module, photo_spans
 
 MAX_CANDIDATES = 3000
+MAX_SPLITS = 12  # rows with more ways to divide the columns try only the even and the weighted split
 GAP_ROWS = 1  # a grid row between module rows holds the rule
 
 ModuleFactory = Callable[[int, int, int], Module]
+
+
+class NoArrangement(Exception):
+    """No arrangement exists (too many profiles, or modules too tall, for the zone)."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,17 @@ def _compositions(n: int, largest: int) -> Iterator[tuple[int, ...]]:
         yield c
 
 
+def _splits(columns: int, m: int, min_span: int) -> list[tuple[int, ...]]:
+    """Every way to write ``columns`` as m spans of at least ``min_span``, in order."""
+    if m == 1:
+        return [(columns,)] if columns >= min_span else []
+    return [
+        (first, *rest)
+        for first in range(min_span, columns - min_span * (m - 1) + 1)
+        for rest in _splits(columns - first, m - 1, min_span)
+    ]
+
+
 def _even_spans(m: int, columns: int) -> tuple[int, ...]:
     base, extra = divmod(columns, m)
     return tuple(base + (1 if i < extra else 0) for i in range(m))
@@ -89,6 +105,7 @@ class _Search:
         self.module = module
         self.best_fit: dict[tuple[int, int, int], tuple[Fit, Module]] = {}
         self.scores: dict[tuple[int, tuple[int, ...], int], tuple[int, int, int]] = {}
+        self.mins: dict[tuple[int, tuple[int, ...]], int] = {}
 
     def variants(self, i: int, span: int) -> list[Module]:
         first = self.module(i, span, -1)
@@ -104,12 +121,24 @@ class _Search:
             self.best_fit[key] = min(options, key=lambda fm: (*fm[0].score, -fm[1].photo_span))
         return self.best_fit[key]
 
+    def row_min(self, first: int, spans: tuple[int, ...]) -> int:
+        """The least height a row may have: every module's headline, byline, quote and a line."""
+        key = (first, spans)
+        if key not in self.mins:
+            self.mins[key] = max(self.module(first + j, s, -1).min_rows for j, s in enumerate(spans))
+        return self.mins[key]
+
     def need(self, i: int, span: int) -> int:
         return min(md.rows_needed() for md in self.variants(i, span))
 
     def row_spans(self, first: int, m: int) -> list[tuple[int, ...]]:
+        """Ways to divide the columns among m modules: every split when there are
+        few, else the even split and the split in proportion to the text."""
         if m * self.min_span > self.columns:
             return []
+        splits = _splits(self.columns, m, self.min_span)
+        if len(splits) <= MAX_SPLITS:
+            return splits
         weights = [len(self.module(first + i, self.min_span, -1).body) for i in range(m)]
         return sorted({_even_spans(m, self.columns), _weighted_spans(weights, self.columns, self.min_span)})
 
@@ -127,13 +156,14 @@ class _Search:
         return score
 
 
-def _distribute(search: _Search, rows: list[tuple[int, tuple[int, ...]]], heights: list[int], target: int) -> None:
-    """Add or remove single rows where each helps most, until the heights sum to ``target``."""
+def _distribute(search: _Search, rows: list[tuple[int, tuple[int, ...]]], heights: list[int], target: int) -> bool:
+    """Add or remove single rows where each helps most, until the heights sum to
+    ``target``; False when rows cannot shrink that far (the candidate is impossible)."""
     while sum(heights) != target:
         step = 1 if sum(heights) < target else -1
         best_k, best_gain = None, None
         for k, (first, spans) in enumerate(rows):
-            if heights[k] + step < 1:
+            if heights[k] + step < search.row_min(first, spans):
                 continue
             now = search.row_score(first, spans, heights[k])
             then = search.row_score(first, spans, heights[k] + step)
@@ -141,8 +171,9 @@ def _distribute(search: _Search, rows: list[tuple[int, tuple[int, ...]]], height
             if best_gain is None or gain < best_gain:
                 best_k, best_gain = k, gain
         if best_k is None:
-            return
+            return False
         heights[best_k] += step
+    return True
 
 
 def arrange(n: int, columns: int, zone_rows: int, min_span: int, module: ModuleFactory) -> Arrangement:
@@ -154,31 +185,60 @@ def arrange(n: int, columns: int, zone_rows: int, min_span: int, module: ModuleF
     largest = max(1, columns // search.min_span)
     best: tuple[tuple[int, ...], Arrangement] | None = None
     for comp in _compositions(n, largest):
-        first = 0
-        rows: list[tuple[int, tuple[int, ...]]] = []
-        for m in comp:
-            options = search.row_spans(first, m)
-            if not options:
-                break
-            need = {sp: max(search.need(first + j, s) for j, s in enumerate(sp)) for sp in options}
-            spans = min(options, key=lambda sp: (search.row_score(first, sp, need[sp])[1:], sp))
-            rows.append((first, spans))
-            first += m
-        if first != n:
-            continue
-        heights = [max(search.need(f + j, s) for j, s in enumerate(sp)) for f, sp in rows]
-        _distribute(search, rows, heights, zone_rows - GAP_ROWS * (len(rows) - 1))
-        scores = [search.row_score(f, sp, h) for (f, sp), h in zip(rows, heights)]
-        overset = sum(s[0] for s in scores)
-        holes = sum(s[1] for s in scores)
-        photo = sum(s[2] for s in scores)
-        variety = len({sp for _, sp in rows})
-        score = (overset, holes, photo, -variety)
-        if best is None or score < best[0]:
-            best = (score, _placements(search, rows, heights, overset, holes))
+        for prefer_low in (True, False):
+            rows = _rows_for(search, comp, prefer_low)
+            if rows is None:
+                continue
+            result = _evaluate(search, rows, zone_rows, best[0] if best else None)
+            if result is not None and (best is None or result[0] < best[0]):
+                best = result
     if best is None:
-        raise ValueError("no arrangement: the grid has fewer columns than the narrowest module")
+        raise NoArrangement(
+            f"{n} profiles cannot be arranged in {zone_rows} rows × {columns} columns: even with every "
+            "module at its smallest (headline, byline, quote and one line of text) they do not fit"
+        )
     return best[1]
+
+
+def _rows_for(search: _Search, comp: tuple[int, ...], prefer_low: bool) -> list[tuple[int, tuple[int, ...]]] | None:
+    """Rows for one composition: each row's split of the columns, chosen for the
+    lowest height (leaving room to the others) or for the fewest empty cells."""
+    first = 0
+    rows: list[tuple[int, tuple[int, ...]]] = []
+    for m in comp:
+        options = search.row_spans(first, m)
+        if not options:
+            return None
+        need = {sp: max(search.need(first + j, s) for j, s in enumerate(sp)) for sp in options}
+
+        def key(sp: tuple[int, ...], first: int = first, need: dict = need) -> tuple:
+            holes = search.row_score(first, sp, need[sp])[1:]
+            return (need[sp], holes, sp) if prefer_low else (holes, need[sp], sp)
+
+        rows.append((first, min(options, key=key)))
+        first += m
+    return rows
+
+
+def _evaluate(
+    search: _Search, rows: list[tuple[int, tuple[int, ...]]], zone_rows: int, best: tuple[int, ...] | None
+) -> tuple[tuple[int, ...], Arrangement] | None:
+    """Heights for the rows and the arrangement's score; None when impossible or
+    clearly worse than ``best``."""
+    heights = [max(search.need(f + j, s) for j, s in enumerate(sp)) for f, sp in rows]
+    target = zone_rows - GAP_ROWS * (len(rows) - 1)
+    if sum(search.row_min(f, sp) for f, sp in rows) > target:
+        return None  # even the smallest modules do not fit
+    if best is not None and best[0] == 0 and sum(heights) > target:
+        return None  # this one oversets; a candidate that does not is known
+    if not _distribute(search, rows, heights, target):
+        return None
+    scores = [search.row_score(f, sp, h) for (f, sp), h in zip(rows, heights)]
+    overset = sum(s[0] for s in scores)
+    holes = sum(s[1] for s in scores)
+    photo = sum(s[2] for s in scores)
+    variety = len({sp for _, sp in rows})
+    return (overset, holes, photo, -variety), _placements(search, rows, heights, overset, holes)
 
 
 def _placements(search: _Search, rows, heights: list[int], overset: int, holes: int) -> Arrangement:

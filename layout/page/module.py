@@ -224,10 +224,15 @@ class Module:
         return Block(rows + 1, tuple(items))
 
     # -- geometry -----------------------------------------------------------
-    @property
+    @cached_property
     def fixed_rows(self) -> int:
         """Rows that do not depend on the module height: headline, byline, quote."""
         return self.head.rows + self.byline.rows + (self.quote.rows if self.quote else 0)
+
+    @cached_property
+    def min_rows(self) -> int:
+        """The least height: headline, byline and quote whole, and one line of body."""
+        return self.fixed_rows + 1
 
     def photo_range(self) -> tuple[int, int]:
         """Smallest and largest photo box heights, in rows."""
@@ -275,7 +280,9 @@ class Module:
         cached = self.shared.get(("fit", self.profile.index, self.span, self.photo_span, rows))
         if cached is not None:
             return cached
-        h = max(0, rows - self.fixed_rows)
+        if rows < self.min_rows:
+            raise ValueError(f"module {self.profile.id} needs at least {self.min_rows} rows, got {rows}")
+        h = rows - self.fixed_rows
         n_photo = self._choose_photo(h) if self.photo_span else 0
         lost = self._lost(n_photo) if n_photo else [0] * self.span
         h_used = min(h, max(balanced_rows(len(self.body), self.span, lost), max(lost)))

@@ -103,19 +103,31 @@ def check_glyphs(page: Page, style: Style, faces: dict[str, FontFace], texts: di
         raise page.source.error(path, f"character '{ch}' (U+{ord(ch):04X}) is not in font {face.path.name}{more}")
 
 
-def check_photos(page: Page) -> None:
-    for p in page.profiles:
-        if p.photo and p.photo.file is not None:
-            f = p.photo.file
-            if not f.is_file():
-                raise page.source.error(f"{p.path}.photo.file", f"photo not found: {f}")
-            try:
-                from PIL import Image
+MAX_PHOTO_PIXELS = 60_000_000  # a 60-megapixel photo is plenty; more is a decompression bomb
 
+
+def check_photos(page: Page) -> None:
+    """Every photo file must exist and decode completely (truncated files included)."""
+    import warnings
+
+    from PIL import Image
+
+    for p in page.profiles:
+        if p.photo is None or p.photo.file is None:
+            continue
+        f = p.photo.file
+        field = f"{p.path}.photo.file"
+        if not f.is_file():
+            raise page.source.error(field, f"photo not found: {f}")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
                 with Image.open(f) as img:
-                    img.verify()
-            except Exception as exc:  # Pillow raises many types for bad images
-                raise page.source.error(f"{p.path}.photo.file", f"cannot read the photo: {exc}") from None
+                    if img.width * img.height > MAX_PHOTO_PIXELS:
+                        raise ValueError(f"{img.width} × {img.height} pixels is more than {MAX_PHOTO_PIXELS:,}")
+                    img.load()
+        except Exception as exc:  # Pillow raises many types for bad images
+            raise page.source.error(field, f"cannot read the photo: {exc}") from None
 
 
 def load_faces(style: Style) -> dict[str, FontFace]:

@@ -110,7 +110,11 @@ def _photo(c: Canvas, item: ImageItem, height: float) -> None:
 
     with Image.open(item.file) as src:  # type: ignore[arg-type]
         img = ImageOps.exif_transpose(src)
-        img = img.convert("L")
+        if img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info:
+            # transparent parts show the paper: composite over white before dropping alpha
+            rgba = img.convert("RGBA")
+            img = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
+        img = img.convert("L")  # newsprint text pages: photos in black ink only
     box_ratio = item.width / item.height
     w, h = img.size
     if w / h > box_ratio:  # too wide: crop the sides

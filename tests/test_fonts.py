@@ -1,0 +1,115 @@
+"""Font preparation: a CFF font named by a style is converted to TrueType
+outlines once and cached; bundled fonts carry the fix-ups Chinese text needs;
+text beyond U+FFFF gets a correct ToUnicode map."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fontTools.fontBuilder import FontBuilder
+from fontTools.pens.t2CharStringPen import T2CharStringPen
+from fontTools.ttLib import TTFont
+
+from layout.draw.pdf import _to_unicode_cmap
+from layout.errors import InputError
+from layout.fonts.metrics import load_face
+from layout.fonts.prepare import core_codepoints, metrics_path_for
+from layout.fonts.resolve import FONTS_DIR, resolve_font
+
+CHARS = "甲乙丙“”—·A"
+
+
+def build_cff_font(path: Path) -> Path:
+    """A small OpenType font with CFF outlines: the kind reportlab refuses."""
+    names = [".notdef"] + [f"u{ord(c):04X}" for c in CHARS]
+    advances = {n: 1000 for n in names}
+    advances["u201C"] = advances["u201D"] = 350  # proportional quotes, as LXGW WenKai has
+    advances["u2014"] = 890  # Noto's proportional em dash
+    advances["u00B7"] = 327
+    charstrings = {}
+    for n in names:
+        pen = T2CharStringPen(advances[n], None)
+        pen.moveTo((50, -70))
+        pen.curveTo((50, 300), (100, 830), (advances[n] - 50, 830))
+        pen.lineTo((advances[n] - 50, -70))
+        pen.closePath()
+        charstrings[n] = pen.getCharString()
+    fb = FontBuilder(1000, isTTF=False)
+    fb.setupGlyphOrder(names)
+    fb.setupCharacterMap({ord(c): f"u{ord(c):04X}" for c in CHARS})
+    fb.setupCFF("TestCFF-Regular", {"FullName": "Test CFF"}, charstrings, {})
+    fb.setupHorizontalMetrics({n: (advances[n], 50) for n in names})
+    fb.setupHorizontalHeader(ascent=880, descent=-120)
+    fb.setupNameTable({"familyName": "Test CFF", "styleName": "Regular", "psName": "TestCFF-Regular"})
+    fb.setupOS2(sTypoAscender=880, sTypoDescender=-120, usWinAscent=880, usWinDescent=120)
+    fb.setupPost()
+    fb.save(str(path))
+    return path
+
+
+def test_cff_font_is_prepared_once_and_cached(tmp_path, monkeypatch):
+    monkeypatch.setenv("BANMIAN_CACHE", str(tmp_path / "cache"))
+    src = build_cff_font(tmp_path / "test.otf")
+    face = resolve_font("song", "test.otf", tmp_path)
+    prepared = TTFont(str(face.path))
+    assert "glyf" in prepared and "CFF " not in prepared
+    assert face.path.parent == tmp_path / "cache" / "fonts"
+    assert face.ps_name.startswith("BM") and face.ps_name != "TestCFF-Regular"  # unique name
+    # fix-ups: proportional quotes and interpunct widened to one em; the em dash kept (no 1-em dash here)
+    assert face.advance("“") == face.advance("”") == face.advance("·") == 1.0
+    assert face.advance("—") == 0.89
+    assert all(face.has(c) for c in CHARS)
+    stamp = face.path.stat().st_mtime_ns
+    again = resolve_font("song", "test.otf", tmp_path)  # second time: from the cache
+    assert again.path == face.path and again.path.stat().st_mtime_ns == stamp
+    assert src.exists()
+
+
+def test_unusable_font_is_input_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("BANMIAN_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "junk.ttf").write_bytes(b"\x00\x01\x00\x00 this is not a font")
+    with pytest.raises(InputError, match="cannot use this font"):
+        resolve_font("song", "junk.ttf", tmp_path)
+    with pytest.raises(InputError, match="font file not found"):
+        resolve_font("song", "missing.ttf", tmp_path)
+
+
+@pytest.mark.parametrize("name", ["BanmianSerifSC-Regular.ttf", "BanmianSansSC-Bold.ttf", "BanmianKai-Regular.ttf"])
+def test_bundled_fonts(name):
+    path = FONTS_DIR / name
+    face = load_face("x", path, metrics_path_for(path))
+    # CJK punctuation and the dash sit on the one-em grid in every bundled face
+    for ch in "，。、：；！？“”‘’（）《》—…·":
+        assert face.advance(ch) == 1.0, (name, ch)
+    assert all(face.has(chr(cp)) for cp in range(0x4E00, 0x9FA6)), name  # all of the URO up to 9FA5
+    data = json.loads(metrics_path_for(path).read_text(encoding="utf-8"))
+    core = FONTS_DIR / data["core"]["file"]
+    assert core.is_file() and data["core"]["ps_name"].endswith("-Core")
+    assert face.core_covers(set("自我加压迎国考你是创城排头兵，。“”"))
+    assert not face.core_covers({"𬌗"})
+    assert len(core_codepoints()) > 6763
+
+
+def test_bundled_fonts_are_truetype_and_small_enough():
+    total = sum(p.stat().st_size for p in FONTS_DIR.iterdir() if p.is_file())
+    assert total < 60_000_000
+    for ttf in FONTS_DIR.glob("*.ttf"):
+        font = TTFont(str(ttf), lazy=True)
+        assert "glyf" in font, ttf.name
+        assert font["name"].getDebugName(6).startswith("Banmian"), ttf.name  # renamed: no Noto/LXGW names
+
+
+def test_serif_covers_rare_name_characters():
+    path = FONTS_DIR / "BanmianSerifSC-Regular.ttf"
+    face = load_face("x", path, metrics_path_for(path))
+    for ch in "𬌗𬘭𬳵䶮龑":
+        assert face.has(ch), ch
+
+
+def test_to_unicode_beyond_bmp_uses_surrogates():
+    cmap = _to_unicode_cmap("F", [0x738B, 0x2C317])
+    assert "<00> <738B>" in cmap
+    assert "<01> <D870DF17>" in cmap  # U+2C317 as a UTF-16 surrogate pair
+    assert "<00> <01>" in cmap  # the code space range itself is untouched

@@ -108,12 +108,44 @@ def text_block(
     return Block(rows, tuple(items), n, size)
 
 
+PHRASE_ENDS = "，、：；！？。 "  # a two-line headline breaks after one of these when it can
+MIN_SHORT_LINE = 0.4  # ... if the shorter line is at least this share of the longer
+
+
+def _phrase_break(ctx: Context, text: str, role: str, width: float, size: float) -> tuple[Line, ...] | None:
+    """Two lines broken at a phrase boundary (after a mark or at a space), as even as possible."""
+    best: tuple[float, tuple[Line, ...]] | None = None
+    for k in range(1, len(text) - 1):
+        if text[k - 1] not in PHRASE_ENDS:
+            continue
+        head, tail = text[:k].rstrip(" "), text[k:].lstrip(" ")
+        if not head or not tail:
+            continue
+        first = ctx.lines(head, role, width, size=size, justify=False)
+        second = ctx.lines(tail, role, width, size=size, justify=False)
+        if len(first) != 1 or len(second) != 1:
+            continue
+        w1, w2 = first[0].natural, second[0].natural
+        if min(w1, w2) < MIN_SHORT_LINE * max(w1, w2):
+            continue
+        shift = len(text) - len(tail)
+        lines = (first[0], replace(second[0], start=second[0].start + shift, end=second[0].end + shift))
+        if best is None or abs(w1 - w2) < best[0]:
+            best = (abs(w1 - w2), lines)
+    return best[1] if best else None
+
+
 def balanced_lines(ctx: Context, text: str, role: str, width: float, size: float) -> tuple[Line, ...]:
-    """Break a headline into its fewest lines, with lines as even as possible."""
+    """Break a headline into its fewest lines: two lines at a phrase boundary when
+    one gives lines of similar length, else lines as even as possible."""
     lines = ctx.lines(text, role, width, size=size, justify=False)
     n = len(lines)
     if n <= 1:
         return lines
+    if n == 2:
+        phrased = _phrase_break(ctx, text, role, width, size)
+        if phrased:
+            return phrased
     lo, hi = width / n, width
     for _ in range(12):
         mid = (lo + hi) / 2

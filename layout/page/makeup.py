@@ -134,10 +134,12 @@ def _intro(ctx: Context, page: Page, texts: dict[str, str]) -> Block:
     for j in range(len(page.intro)):
         path = f"intro[{j}]"
         lines += [(path, ln) for ln in ctx.lines(texts[path], "intro", width, indent=INDENT_EM * size)]
-    per_col = -(-len(lines) // ncols)
+    ncols = min(ncols, len(lines))
+    base, extra = divmod(len(lines), ncols)  # balanced: the first columns one line longer
+    per_col = base + (1 if extra else 0)
+    places = [(c, r) for c in range(ncols) for r in range(base + (1 if c < extra else 0))]
     items: list[Item] = []
-    for i, (path, ln) in enumerate(lines):
-        c, r = divmod(i, per_col)
+    for (path, ln), (c, r) in zip(lines, places):
         x = st.column_x(c * span) - st.left
         for it in line_items(ctx, (ln,), "intro", size, width, "justify", path, [r * st.leading + ASCENT * size]):
             items.append(

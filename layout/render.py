@@ -98,9 +98,13 @@ def check_glyphs(page: Page, style: Style, faces: dict[str, FontFace], texts: di
             for ch in face.missing(text):
                 problems.append((path, ch, face))
     if problems:
-        path, ch, face = problems[0]
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise page.source.error(path, f"character '{ch}' (U+{ord(ch):04X}) is not in font {face.path.name}{more}")
+        listed = "; ".join(
+            f"'{ch}' U+{ord(ch):04X} in {path} (line {page.source.line(path)}, font {face.path.name})"
+            for path, ch, face in problems[:10]
+        )
+        more = f"; and {len(problems) - 10} more" if len(problems) > 10 else ""
+        path = problems[0][0]
+        raise page.source.error(path, f"{len(problems)} character(s) missing from their fonts: {listed}{more}")
 
 
 MAX_PHOTO_PIXELS = 60_000_000  # a 60-megapixel photo is plenty; more is a decompression bomb

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 
+from reportlab import rl_config
 from reportlab.lib.colors import CMYKColor
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics, ttfonts
@@ -163,6 +164,7 @@ def draw_pdf(frame: PageFrame, faces: dict[str, FontFace], *, author: str = "", 
     names = register_fonts(faces.values(), _chars_by_font(frame, label_key))
     first = next(iter(names.values()))
     buf = io.BytesIO()
+    rl_config.useA85 = 0  # binary streams: ASCII85 only adds a quarter to the size
     c = Canvas(
         buf,
         pagesize=(frame.width, frame.height),

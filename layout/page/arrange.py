@@ -106,6 +106,7 @@ class _Search:
         self.best_fit: dict[tuple[int, int, int], tuple[Fit, Module]] = {}
         self.scores: dict[tuple[int, tuple[int, ...], int], tuple[int, int, int]] = {}
         self.mins: dict[tuple[int, tuple[int, ...]], int] = {}
+        self.needs: dict[tuple[int, int], int] = {}
 
     def variants(self, i: int, span: int) -> list[Module]:
         first = self.module(i, span, -1)
@@ -129,7 +130,10 @@ class _Search:
         return self.mins[key]
 
     def need(self, i: int, span: int) -> int:
-        return min(md.rows_needed() for md in self.variants(i, span))
+        key = (i, span)
+        if key not in self.needs:
+            self.needs[key] = min(md.rows_needed() for md in self.variants(i, span))
+        return self.needs[key]
 
     def row_spans(self, first: int, m: int) -> list[tuple[int, ...]]:
         """Ways to divide the columns among m modules: every split when there are

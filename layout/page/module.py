@@ -177,7 +177,7 @@ class Module:
             out += [BodyLine(j, ln) for ln in ctx.lines(text, "body", ctx.style.column_width, indent=indent)]
         return out
 
-    @property
+    @cached_property
     def photo_width(self) -> float:
         return self.ctx.style.span_width(self.photo_span) if self.photo_span else 0.0
 
@@ -234,6 +234,7 @@ class Module:
         """The least height: headline, byline and quote whole, and one line of body."""
         return self.fixed_rows + 1
 
+    @cached_property
     def photo_range(self) -> tuple[int, int]:
         """Smallest and largest photo box heights, in rows."""
         if not self.photo_span:
@@ -251,14 +252,14 @@ class Module:
 
     def rows_needed(self, photo_rows: int | None = None) -> int:
         """Module height that holds the whole body with the given (default smallest) photo."""
-        n = self.photo_range()[0] if photo_rows is None else photo_rows
+        n = self.photo_range[0] if photo_rows is None else photo_rows
         key = ("need", self.profile.index, self.span, self.photo_span, n)
         if key not in self.shared:
             self.shared[key] = self.fixed_rows + balanced_rows(len(self.body), self.span, self._lost(n))
         return self.shared[key]
 
     def rows_with_largest_photo(self) -> int:
-        return self.rows_needed(self.photo_range()[1])
+        return self.rows_needed(self.photo_range[1])
 
     def _slots(self, h: int, photo_rows: int) -> list[Slot]:
         return [Slot(c, lost, max(0, h - lost)) for c, lost in enumerate(self._lost(photo_rows))]
@@ -266,7 +267,7 @@ class Module:
     def _choose_photo(self, h: int) -> int:
         """The tallest photo (within bounds) that leaves room for the whole body;
         the smallest if none does; 0 if not even the smallest fits the column."""
-        lo, hi = self.photo_range()
+        lo, hi = self.photo_range
         extra = self.caption.rows + 1  # type: ignore[union-attr]  # caption and the row after it
         if h < lo + extra:
             return 0

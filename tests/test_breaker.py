@@ -95,7 +95,10 @@ CASES = [
     pytest.param("1一二三四五六七八九90%子丑", ["1一二三四五六七八九", "90%子丑"], id="percent-run"),
     pytest.param("1一二三四五六七八九3D子丑", ["1一二三四五六七八九", "3D子丑"], id="3d-run"),
     pytest.param("1一二三四五六七八九1,000元", ["1一二三四五六七八九", "1,000元"], id="thousands-run"),
-    pytest.param("甲乙丙丁戊己庚辛2020年子丑寅", ["甲乙丙丁戊己庚辛2020", "年子丑寅"], id="year-fits"),
+    # a number keeps its unit, and a quarter em stands between Han and digits:
+    # 8 Han + ¼ em + 2020 is 102.5 pt, so 2020年 moves down whole
+    pytest.param("甲乙丙丁戊己庚辛2020年子丑寅", ["甲乙丙丁戊己庚辛", "2020年子丑寅"], id="year-moves-with-unit"),
+    pytest.param("甲乙丙丁戊己庚870余户子丑", ["甲乙丙丁戊己庚", "870余户子丑"], id="number-prefix-unit"),
     # no lone character on the last line (孤字): a character is pulled down
     pytest.param("甲乙丙丁戊己庚辛壬癸子", ["甲乙丙丁戊己庚辛壬", "癸子"], id="lone-char"),
     pytest.param("甲乙丙丁戊己庚辛壬癸子。", ["甲乙丙丁戊己庚辛壬", "癸子。"], id="lone-char-with-stop"),
@@ -124,7 +127,13 @@ def test_justification(face, rules, text, expected):
     assert not last.justified
     assert all(run.char_space == 0 for run in last.runs)
     assert last.right == pytest.approx(last.natural, abs=1e-9)
-    assert last.natural == pytest.approx(face.width(last.text, SIZE), abs=1e-9)
+    han_latin = sum(
+        1
+        for x, y in zip(last.text, last.text[1:])
+        if {x.isascii() and x.isalnum(), y.isascii() and y.isalnum()} == {True, False}
+        and not ({x, y} & set("，。、：；！？“”‘’（）《》—…·,"))
+    )
+    assert last.natural == pytest.approx(face.width(last.text, SIZE) + 2.5 * han_latin, abs=1e-9)
 
 
 def test_justified_line_spacing_is_exact(face, rules):
@@ -138,19 +147,20 @@ def test_justified_line_spacing_is_exact(face, rules):
 
 
 def test_runs_of_a_justified_line_with_a_latin_run(face, rules):
-    # line 1 holds a ½-em digit and 9 Han characters: 95 pt in 10 atoms, 5 pt over 9 gaps
+    # line 1: a ½-em digit, a ¼-em Han–Latin gap and 9 Han characters: 97.5 pt, 2.5 pt over 9 gaps
     lines = brk("1一二三四五六七八九2020年子丑", face, rules)
     first = lines[0]
     assert first.justified
-    assert first.natural == 95.0
-    gap = 5.0 / 9
-    # single characters share one run, drawn with the gap as character spacing
-    assert [r.text for r in first.runs] == ["1一二三四五六七八九"]
-    assert first.runs[0].char_space == pytest.approx(gap)
+    assert first.natural == 97.5
+    gap = 2.5 / 9
+    # the digit stands apart (its gap is wider); the Han characters share one run
+    assert [r.text for r in first.runs] == ["1", "一二三四五六七八九"]
+    assert first.runs[1].x == pytest.approx(5.0 + 2.5 + gap)
+    assert first.runs[1].char_space == pytest.approx(gap)
     assert first.right == pytest.approx(MEASURE, abs=1e-9)
-    # the unbroken run is positioned as one piece on the last line
+    # the unbroken number is positioned as one piece, a quarter em before its unit
     second = lines[1]
-    assert [(r.text, r.x, r.width) for r in second.runs] == [("2020", 0.0, 20.0), ("年子丑", 20.0, 30.0)]
+    assert [(r.text, r.x, r.width) for r in second.runs] == [("2020", 0.0, 20.0), ("年子丑", 22.5, 30.0)]
 
 
 def test_dash_run_positions_on_justified_line(face, rules):
@@ -320,7 +330,7 @@ def test_breaking_properties(face, rules, text):
             assert ln.right == pytest.approx(MEASURE, abs=1e-9), (k, ln.text)
         else:
             assert ln.right <= MEASURE + 1e-9
-            assert all(r.char_space == 0 for r in ln.runs)
+            assert not ln.justified and ln.right == pytest.approx(ln.indent + ln.natural, abs=1e-9)
         # ——/…… pairs are never split: every run of dashes or ellipses on a line is whole pairs
         for mark in "—…":
             assert all(len(r) % 2 == 0 for r in re.findall(f"{mark}+", ln.text)), (k, ln.text)

@@ -67,6 +67,17 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # used by reportlab when it writes a subset
 
 
+def register_halt_fonts(faces: Iterable[FontFace], used: dict[str, set[str]]) -> dict[str, str]:
+    """Register the half-width punctuation font of each face that sets a compressed mark."""
+    names = {}
+    for face in faces:
+        if used.get(face.key + "/half") and face.halt_path is not None:
+            if face.halt_ps_name not in pdfmetrics.getRegisteredFontNames():
+                pdfmetrics.registerFont(ttfonts.TTFont(face.halt_ps_name, str(face.halt_path)))
+            names[face.key] = face.halt_ps_name
+    return names
+
+
 def register_fonts(faces: Iterable[FontFace], used: dict[str, set[str]]) -> dict[str, str]:
     """Register each face once per process; returns style key → reportlab name.
 
@@ -91,15 +102,20 @@ def _chars_by_font(frame: PageFrame, label_font: str) -> dict[str, set[str]]:
     used: dict[str, set[str]] = {label_font: set("照片超版字0123456789 ")}
     for item in frame.items:
         if isinstance(item, TextItem):
-            used.setdefault(item.font, set()).update(item.text)
+            for run in item.runs:
+                used.setdefault(item.font + ("/half" if run.half else ""), set()).update(run.text)
     return used
 
 
-def _text(c: Canvas, item: TextItem, font: str, height: float) -> None:
+def _text(c: Canvas, item: TextItem, font: str, half_font: str | None, height: float) -> None:
     t = c.beginText()
-    t.setFont(font, item.size)
     t.setFillColor(K100)
+    current = None
     for run in item.runs:
+        name = half_font if run.half and half_font else font
+        if name != current:
+            t.setFont(name, item.size)
+            current = name
         t.setTextOrigin(item.x + run.x, height - item.baseline)
         t.setCharSpace(run.char_space)
         t.textOut(run.text)
@@ -161,7 +177,9 @@ def _mark(c: Canvas, item: MarkItem, height: float, font: str) -> None:
 def draw_pdf(frame: PageFrame, faces: dict[str, FontFace], *, author: str = "", subject: str = "") -> bytes:
     """Draw one page and return the PDF bytes."""
     label_key = "kai" if "kai" in faces else next(iter(faces))
-    names = register_fonts(faces.values(), _chars_by_font(frame, label_key))
+    used = _chars_by_font(frame, label_key)
+    names = register_fonts(faces.values(), used)
+    halves = register_halt_fonts(faces.values(), used)
     first = next(iter(names.values()))
     buf = io.BytesIO()
     rl_config.useA85 = 0  # binary streams: ASCII85 only adds a quarter to the size
@@ -182,7 +200,7 @@ def draw_pdf(frame: PageFrame, faces: dict[str, FontFace], *, author: str = "", 
     label_font = names[label_key]
     for item in frame.items:
         if isinstance(item, TextItem):
-            _text(c, item, names[item.font], H)
+            _text(c, item, names[item.font], halves.get(item.font), H)
         elif isinstance(item, RuleItem):
             c.setStrokeColor(K100)
             c.setLineWidth(item.weight)

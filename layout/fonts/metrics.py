@@ -35,6 +35,13 @@ class FontFace:
     core_ps_name: str = ""
     core_starts: tuple[int, ...] = field(default=(), repr=False)
     core_ends: tuple[int, ...] = field(default=(), repr=False)
+    # Marks the face can set in half an em (its .halt.ttf; see prepare.make_halt).
+    halt_path: Path | None = None
+    halt_ps_name: str = ""
+    halt_marks: frozenset[str] = frozenset()
+
+    def can_halve(self, ch: str) -> bool:
+        return ch in self.halt_marks
 
     @property
     def cache_key(self) -> tuple[str, str, int]:
@@ -79,6 +86,8 @@ def load_face(key: str, font_path: Path, metrics_path: Path) -> FontFace:
         core = data.get("core")
         core_path = font_path.with_name(core["file"]) if core else None
         core_ranges = core["coverage"] if core and core_path and core_path.is_file() else []
+        halt = data.get("halt")
+        halt_path = font_path.with_name(halt["file"]) if halt and halt.get("file") else None
         return FontFace(
             key=key,
             path=font_path,
@@ -94,6 +103,9 @@ def load_face(key: str, font_path: Path, metrics_path: Path) -> FontFace:
             core_ps_name=core["ps_name"] if core_ranges else "",
             core_starts=tuple(r[0] for r in core_ranges),
             core_ends=tuple(r[1] for r in core_ranges),
+            halt_path=halt_path,
+            halt_ps_name=halt["ps_name"] if halt else "",
+            halt_marks=frozenset(chr(int(k)) for k in halt["offsets"]) if halt else frozenset(),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InputError(

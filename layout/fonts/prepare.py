@@ -332,3 +332,88 @@ def make_core(full: Path, ps_name: str) -> Path:
     data["core"] = {"file": out.name, "ps_name": ps_name, "coverage": _ranges(cps)}
     metrics.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True), encoding="utf-8")
     return out
+
+
+HALT_MARKS = "“‘「『（［｛〔〖【《〈”’」』）］｝〕〗】》〉、，。．：；！？·・‧"
+
+
+def halt_offsets(font: TTFont) -> dict[int, int]:
+    """For each CJK mark drawn in half its em box, the shift that puts it in a
+    half-em box: 0 for marks inked in the left half (closing marks, and
+    mainland 、，。), -½ em for marks in the right half (opening marks),
+    -¼ em for centred marks (interpuncts). Read from the glyph outlines,
+    so it works for any face (Noto's GPOS 'halt' gives the same values)."""
+    upm = font["head"].unitsPerEm
+    cmap = font.getBestCmap()
+    glyf = font["glyf"]
+    hmtx = font["hmtx"]
+    out: dict[int, int] = {}
+    for ch in HALT_MARKS:
+        name = cmap.get(ord(ch))
+        if name is None or hmtx[name][0] != upm:
+            continue
+        g = glyf[name]
+        if g.numberOfContours == 0:
+            continue
+        if g.xMax <= upm * 0.55:
+            out[ord(ch)] = 0
+        elif g.xMin >= upm * 0.45:
+            out[ord(ch)] = -upm // 2
+        elif g.xMin >= upm * 0.2 and g.xMax <= upm * 0.8:
+            out[ord(ch)] = -upm // 4
+    return out
+
+
+def make_halt(full: Path, ps_name: str) -> Path:
+    """Write ``<full>.halt.ttf``: the face's compressible marks, each half an em
+    wide (标点挤压). reportlab cannot apply GPOS, so compressed marks are drawn
+    from this font; the text (and ToUnicode) stays the same characters."""
+    font = TTFont(str(full))
+    upm = font["head"].unitsPerEm
+    offsets = halt_offsets(font)
+    cmap = font.getBestCmap()
+    glyphset = font.getGlyphSet()
+    order = [".notdef"]
+    glyphs = {".notdef": _draw(glyphset, font.getGlyphOrder()[0], False)}
+    new_cmap: dict[int, str] = {}
+    for cp, dx in sorted(offsets.items()):
+        gname = f"h{cp:04X}"
+        order.append(gname)
+        glyphs[gname] = _draw(glyphset, cmap[cp], False, dx)
+        new_cmap[cp] = gname
+    fb = FontBuilder(upm, isTTF=True)
+    fb.setupGlyphOrder(order)
+    fb.setupCharacterMap(new_cmap)
+    fb.setupGlyf(glyphs)
+    glyf = fb.font["glyf"]
+    half = upm // 2
+    fb.setupHorizontalMetrics(
+        {g: (upm if g == ".notdef" else half, glyf[g].xMin if glyf[g].numberOfContours else 0) for g in order}
+    )
+    hhea = font["hhea"]
+    fb.setupHorizontalHeader(ascent=hhea.ascent, descent=hhea.descent, lineGap=hhea.lineGap)
+    names = {
+        "familyName": font["name"].getDebugName(1) + " Halt",
+        "styleName": font["name"].getDebugName(2) or "Regular",
+        "psName": ps_name,
+        "copyright": font["name"].getDebugName(0) or "",
+        "licenseDescription": font["name"].getDebugName(13) or "",
+    }
+    fb.setupNameTable(names)
+    fb.setupOS2(**_os2_values(font))
+    fb.setupPost(keepGlyphNames=False)
+    head = font["head"]
+    fb.setupHead(
+        unitsPerEm=upm,
+        fontRevision=head.fontRevision,
+        created=head.created,
+        modified=head.modified,
+        macStyle=head.macStyle,
+    )
+    out = full.with_name(full.stem + ".halt.ttf")
+    fb.save(str(out))
+    metrics = metrics_path_for(full)
+    data = json.loads(metrics.read_text(encoding="utf-8"))
+    data["halt"] = {"file": out.name, "ps_name": ps_name, "offsets": {str(k): v for k, v in offsets.items()}}
+    metrics.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True), encoding="utf-8")
+    return out

@@ -1,16 +1,26 @@
-"""Line breaking and justification (stage 1).
+"""Line breaking, punctuation compression and justification (stage 1).
 
-Input: one paragraph of text, a ``Measurer`` (font metrics at a size), the
-line measure, a first-line indent and the language ``Rules``.
-Output: a tuple of ``Line`` values: which characters stand on each line
-(source offsets), their natural width and the runs to draw, positioned so
-that every line but the last of a paragraph ends exactly at the measure.
+Input: one paragraph of text, a ``Measurer`` (font metrics at a size, and
+which marks the face can set in half an em), the line measure, a first-line
+indent and the language ``Rules``. Output: a tuple of ``Line`` values: which
+characters stand on each line (source offsets), their natural width and the
+runs to draw, positioned so that every line but the last of a paragraph ends
+exactly at the measure.
 
-The rules themselves (which marks may not start or end a line, which pairs
-never split) come from ``layout.lang``; this module holds no character
-table. Breaking is greedy with push-out (a character moves down with a mark
-that may not start a line), followed by a pass that keeps two characters on
-a paragraph's last line (no 孤字).
+The rules (which marks may not start or end a line, which pairs never split,
+which marks compress, units that stay with their number) come from
+``layout.lang``; this module names no character. Per line:
+
+1. compression the scheme always applies: of two adjacent marks one gives up
+   half its em (a closing mark first, else an opening one); a mark ending the
+   line takes half an em (clreq §3.1.4, GB/T 15834 §5.1.10);
+2. the line is filled greedily; when the break that fits would start the next
+   line with a prohibited mark (or end this one with one), marks on the line
+   give up half their width to take the offending mark in (push-in); failing
+   that, characters move down with it (push-out);
+3. a paragraph's last line keeps at least two characters (no 孤字);
+4. a quarter em separates Han from Latin letters and digits; what is left is
+   spread evenly between atoms (never inside ——, …… or a Latin word).
 """
 
 from __future__ import annotations
@@ -20,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from layout.lang.zh import Rules, is_wide
+from layout.lang.zh import Rules, is_han, is_wide
 
 EPS = 1e-6
 # A run of Latin letters and digits never breaks (clreq §3.1.8; jlreq):
@@ -40,16 +50,21 @@ class Atom:
     start: int  # offset in the paragraph
     width: float  # natural width in points
     space: bool  # an inter-word space (dropped at line edges)
+    kind: str = "other"  # han, latin, mark, space, other
+    halvable: bool = False  # a mark the face and the scheme allow in half an em
+    opening: bool = False  # an opening mark (its ink in the right half)
 
 
 @dataclass(frozen=True)
 class Run:
-    """Text drawn from ``x`` with ``char_space`` added after each character."""
+    """Text drawn from ``x`` with ``char_space`` added after each character;
+    ``half``: drawn from the face's half-width punctuation font."""
 
     text: str
     x: float  # from the line's left edge (after any indent)
     char_space: float
     width: float  # from x to the end of the last glyph
+    half: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,7 +73,7 @@ class Line:
     end: int
     indent: float
     measure: float  # the width the line is set to (or less, for a last line)
-    natural: float
+    natural: float  # width after compression, before justification
     justified: bool
     runs: tuple[Run, ...]
 
@@ -74,6 +89,8 @@ class Line:
         last = self.runs[-1]
         return self.indent + last.x + last.width
 
+
+# -- atoms ----------------------------------------------------------------------------------
 
 _ATOM_CACHE: dict[tuple, list[Atom]] = {}
 _ATOM_CACHE_MAX = 4096
@@ -94,6 +111,24 @@ def atoms_of(text: str, size: float, measure: Measurer, rules: Rules) -> list[At
     return hit
 
 
+def _atom(piece: str, start: int, size: float, measure: Measurer, rules: Rules) -> Atom:
+    width = measure.width(piece, size)
+    if piece.isspace():
+        return Atom(piece, start, width, True, "space")
+    ch = piece[0]
+    if len(piece) > 1 and not is_wide(ch):
+        return Atom(piece, start, width, False, "latin")
+    if ch in rules.punctuation:
+        can = getattr(measure, "can_halve", None)
+        halvable = len(piece) == 1 and ch in rules.compressible and bool(can and can(ch))
+        return Atom(piece, start, width, False, "mark", halvable, ch in rules.opening)
+    if is_han(ch) or 0x3040 <= ord(ch) <= 0x30FF:
+        return Atom(piece, start, width, False, "han")
+    if ch.isascii() and ch.isalnum():
+        return Atom(piece, start, width, False, "latin")
+    return Atom(piece, start, width, False, "other")
+
+
 def _atoms(text: str, size: float, measure: Measurer, rules: Rules) -> list[Atom]:
     atoms: list[Atom] = []
     i = 0
@@ -107,9 +142,12 @@ def _atoms(text: str, size: float, measure: Measurer, rules: Rules) -> list[Atom
             piece = text[i : i + 2]
         else:
             piece = ch
-        atoms.append(Atom(piece, i, measure.width(piece, size), piece.isspace()))
+        atoms.append(_atom(piece, i, size, measure, rules))
         i += len(piece)
     return atoms
+
+
+# -- where a line may end -------------------------------------------------------------------
 
 
 def _can_break_before(atoms: list[Atom], i: int, rules: Rules) -> bool:
@@ -119,46 +157,160 @@ def _can_break_before(atoms: list[Atom], i: int, rules: Rules) -> bool:
         return False
     if prev.space or cur.space:
         return True
+    if prev.text[-1].isdigit() and (cur.text in rules.units or cur.text in rules.unit_prefixes):
+        return False  # 2020|年, 870|余户
+    if prev.text in rules.unit_prefixes and cur.text in rules.units and i >= 2 and atoms[i - 2].text[-1].isdigit():
+        return False  # 870余|户
     # Between two non-CJK atoms (a word and a following mark, say) only at spaces.
     return is_wide(prev.text[-1]) or is_wide(cur.text[0])
 
 
-def _line_width(atoms: list[Atom], a: int, b: int) -> float:
-    lo, hi = a, b
-    while lo < hi and atoms[lo].space:
-        lo += 1
-    while hi > lo and atoms[hi - 1].space:
-        hi -= 1
-    return sum(x.width for x in atoms[lo:hi])
+def _gap(prev: Atom, cur: Atom, size: float, rules: Rules) -> float:
+    """Fixed space between two atoms: a quarter em between Han and Latin or digits."""
+    kinds = {prev.kind, cur.kind}
+    return rules.latin_gap_em * size if kinds == {"han", "latin"} else 0.0
 
 
-def _greedy(atoms: list[Atom], measures: list[float], rules: Rules, split: Callable[[Atom], list[Atom]]) -> list[int]:
-    """Break positions (atom indices where each line starts), greedy with push-out.
+# -- composing one line ---------------------------------------------------------------------
+
+
+@dataclass
+class _Scan:
+    """Widths of the line [a, j) as j grows: natural (with the scheme's fixed
+    compression) and the most that push-in could still take away."""
+
+    width: float = 0.0
+    squeezable: float = 0.0
+    last_halved: bool = False
+
+
+def _halve_pairs(atoms: list[Atom], a: int, b: int) -> set[int]:
+    """Of each two adjacent marks on [a, b), the one that gives up half its em."""
+    halves: set[int] = set()
+    for i in range(a, b - 1):
+        x, y = atoms[i], atoms[i + 1]
+        if x.kind != "mark" or y.kind != "mark" or i in halves:
+            continue
+        if x.halvable and not x.opening:
+            halves.add(i)
+        elif y.halvable and y.opening:
+            halves.add(i + 1)
+    return halves
+
+
+def _trim(atoms: list[Atom], a: int, b: int) -> tuple[int, int]:
+    while a < b and atoms[a].space:
+        a += 1
+    while b > a and atoms[b - 1].space:
+        b -= 1
+    return a, b
+
+
+def _compose(
+    atoms: list[Atom], a: int, b: int, avail: float, size: float, rules: Rules, first: bool
+) -> tuple[set[int], list[float], float]:
+    """The halved atoms, the gap after each atom and the natural width of the line [a, b)."""
+    a, b = _trim(atoms, a, b)
+    halves = _halve_pairs(atoms, a, b)
+    if b > a:
+        last = atoms[b - 1]
+        if last.halvable and not last.opening:
+            halves.add(b - 1)  # a mark ends the line: half an em
+        head = atoms[a]
+        if head.halvable and head.opening and rules.halve_opening_at_line_start:
+            halves.add(a)
+    gaps = [_gap(atoms[i], atoms[i + 1], size, rules) for i in range(a, b - 1)] + ([0.0] if b > a else [])
+
+    def natural() -> float:
+        return sum(atoms[i].width / 2 if i in halves else atoms[i].width for i in range(a, b)) + sum(gaps)
+
+    width = natural()
+    if width > avail + EPS:  # push-in: marks on the line give up half their width, by priority
+        for group in rules.push_in_priority:
+            for i in range(b - 1, a - 1, -1):
+                x = atoms[i]
+                if width <= avail + EPS:
+                    break
+                if x.halvable and i not in halves and x.text in group:
+                    halves.add(i)
+                    width -= x.width / 2
+    return halves, gaps, width
+
+
+def _widths(atoms: list[Atom], a: int, n: int, size: float, rules: Rules) -> list[tuple[float, float]]:
+    """For each end j in (a, n]: (natural width, least width with push-in) of [a, j)."""
+    out: list[tuple[float, float]] = []
+    width = squeeze = 0.0
+    halves: set[int] = set()
+    start = a
+    while start < n and atoms[start].space:
+        start += 1
+        out.append((0.0, 0.0))
+    for j in range(start, n):
+        x = atoms[j]
+        if j > start:
+            prev = atoms[j - 1]
+            width += _gap(prev, x, size, rules)
+            if prev.kind == "mark" and x.kind == "mark" and (j - 1) not in halves:
+                if prev.halvable and not prev.opening:
+                    halves.add(j - 1)
+                    width -= prev.width / 2
+                    squeeze -= prev.width / 2
+                elif x.halvable and x.opening:
+                    halves.add(j)
+        width += x.width / 2 if j in halves else x.width
+        if x.halvable and j not in halves:
+            squeeze += x.width / 2
+        end_half = x.width / 2 if (x.halvable and not x.opening and j not in halves) else 0.0
+        trailing = x.width if x.space else 0.0
+        out.append((width - end_half - trailing, width - squeeze - trailing))
+    return out
+
+
+def _greedy(
+    atoms: list[Atom], measures: list[float], size: float, rules: Rules, split: Callable[[Atom], list[Atom]]
+) -> list[int]:
+    """Line starts (atom indices): fill, then push-in, then push-out.
 
     A word wider than the line (a long URL, say) is split into characters
     where it stands (``atoms`` is changed in place), so nothing overflows."""
     starts = [0]
     a = 0
     while True:
+        n = len(atoms)
         avail = measures[min(len(starts) - 1, len(measures) - 1)]
-        width = 0.0
-        j = a
-        while j < len(atoms) and (atoms[j].space or width + atoms[j].width <= avail + EPS):
-            if not atoms[j].space or j > a:
-                width += atoms[j].width
-            j += 1
-        if j >= len(atoms):
-            return starts
-        if j == a:  # the first atom alone is wider than the line
-            if len(atoms[a].text) > 1:
+        widths = _widths(atoms, a, n, size, rules)
+        fit = a  # largest end that fits at natural width
+        squeezed = a  # largest end that fits with push-in
+        for k, (nat, least) in enumerate(widths):
+            j = a + k + 1
+            if least > avail + EPS:
+                break
+            squeezed = j
+            if nat <= avail + EPS:
+                fit = j
+        if fit >= n or squeezed >= n and fit >= n - 2:
+            return starts  # the rest fits on this line
+        if fit == a:  # the first atom alone is wider than the line
+            if len(atoms[a].text) > 1 and squeezed == a:
                 atoms[a : a + 1] = split(atoms[a])
                 continue
-            j = a + 1  # a single character wider than the column: it stands alone
-        b = j
-        while b > a + 1 and not _can_break_before(atoms, b, rules):
-            b -= 1
-        if b == a + 1 and not _can_break_before(atoms, b, rules):
-            b = j  # no legal break on the line: break where it is full
+            fit = max(fit, squeezed, a + 1)
+        b = fit
+        if not _can_break_before(atoms, b, rules):
+            pushed_in = next(
+                (j for j in range(b + 1, min(squeezed, b + 2) + 1) if j >= n or _can_break_before(atoms, j, rules)),
+                None,
+            )
+            if pushed_in is not None and pushed_in >= n:
+                return starts
+            if pushed_in is not None:
+                b = pushed_in
+            else:
+                while b > a + 1 and not _can_break_before(atoms, b, rules):
+                    b -= 1  # push-out
+                if not _can_break_before(atoms, b, rules):
+                    b = fit  # no legal break on the line: break where it is full
         starts.append(b)
         a = b
 
@@ -183,30 +335,39 @@ def _fix_lone_last_line(atoms: list[Atom], starts: list[int], rules: Rules) -> l
     return starts
 
 
-def _runs(atoms: list[Atom], a: int, b: int, extra: float) -> tuple[Run, ...]:
-    """Group atoms into runs; ``extra`` is added in every gap between atoms."""
+# -- positioned runs ------------------------------------------------------------------------
+
+
+def _runs(atoms: list[Atom], a: int, b: int, halves: set[int], gaps: list[float], extra: float) -> tuple[Run, ...]:
+    """Runs of a line: atoms at their positions, ``extra`` added in every gap.
+    Single characters share a run (drawn with ``extra`` as character spacing)
+    while the space between them is just ``extra``; a wider gap (Han–Latin),
+    a multi-character atom or a change to the half-width font starts a new run."""
     runs: list[Run] = []
-    x = 0.0
-    group: list[Atom] = []
-    group_x = 0.0
+    group: list[tuple[Atom, float, float, bool]] = []  # atom, x, drawn width, half
 
     def flush() -> None:
         if group:
-            width = sum(g.width for g in group) + extra * (len(group) - 1)
+            x0 = group[0][1]
+            _, xl, wl, half = group[-1]
             space = extra if len(group) > 1 else 0.0
-            runs.append(Run("".join(g.text for g in group), group_x, space, width))
+            runs.append(Run("".join(g[0].text for g in group), x0, space, xl + wl - x0, half))
 
-    for atom in atoms[a:b]:
-        single = len(atom.text) == 1
-        if not (single and group and len(group[-1].text) == 1):
-            flush()
-            group = []
-            group_x = x
-        group.append(atom)
-        if not single:
-            flush()
-            group = []
-        x += atom.width + extra
+    x = 0.0
+    prev_gap = 0.0
+    for k, i in enumerate(range(a, b)):
+        atom = atoms[i]
+        half = i in halves
+        w = atom.width / 2 if half else atom.width
+        if group:
+            g_atom, _, _, g_half = group[-1]
+            joins = len(atom.text) == 1 and len(g_atom.text) == 1 and g_half == half and abs(prev_gap) < EPS
+            if not joins:
+                flush()
+                group = []
+        group.append((atom, x, w, half))
+        prev_gap = gaps[k]
+        x += w + gaps[k] + extra
     flush()
     return tuple(runs)
 
@@ -229,31 +390,28 @@ def break_paragraph(
     measures = [measure - indent, measure]
 
     def split(atom: Atom) -> list[Atom]:
-        return [Atom(ch, atom.start + k, metrics.width(ch, size), ch.isspace()) for k, ch in enumerate(atom.text)]
+        return [_atom(ch, atom.start + k, size, metrics, rules) for k, ch in enumerate(atom.text)]
 
-    starts = _fix_lone_last_line(atoms, _greedy(atoms, measures, rules, split), rules)
+    starts = _fix_lone_last_line(atoms, _greedy(atoms, measures, size, rules, split), rules)
     ends = [*starts[1:], len(atoms)]
     lines = []
-    for k, (a, b) in enumerate(zip(starts, ends)):
-        while a < b and atoms[a].space:
-            a += 1
-        while b > a and atoms[b - 1].space:
-            b -= 1
+    for k, (a0, b0) in enumerate(zip(starts, ends)):
+        a, b = _trim(atoms, a0, b0)
         line_indent = indent if k == 0 else 0.0
         avail = measure - line_indent
-        natural = _line_width(atoms, a, b)
+        halves, gaps, natural = _compose(atoms, a, b, avail, size, rules, k == 0)
         last = k == len(starts) - 1
         stretch = justify and (not last or justify_last) and b - a > 1 and avail - EPS > natural
         extra = (avail - natural) / (b - a - 1) if stretch else 0.0
         lines.append(
             Line(
-                start=atoms[a].start if a < b else atoms[a - 1].start,
-                end=atoms[b - 1].start + len(atoms[b - 1].text) if b > a else atoms[a].start,
+                start=atoms[a].start if a < b else atoms[min(a, len(atoms) - 1)].start,
+                end=atoms[b - 1].start + len(atoms[b - 1].text) if b > a else atoms[min(a, len(atoms) - 1)].start,
                 indent=line_indent,
                 measure=avail,
                 natural=natural,
                 justified=stretch,
-                runs=_runs(atoms, a, b, extra),
+                runs=_runs(atoms, a, b, halves, gaps, extra),
             )
         )
     return tuple(lines)

@@ -35,9 +35,36 @@ UNBREAKABLE_PAIRS = frozenset({"——", "……", "⋯⋯"})
 CJK_PUNCTUATION = frozenset("、，．。：；！？‼⁇“”‘’「」『』（）［］｛｝〔〕〖〗【】《》〈〉—…⋯～·・‧／")
 
 
+# Punctuation compression (标点挤压), clreq §3.1.4 "Punctuation width adjustment"
+# and GB/T 15834—2011 §5.1.10. Marks a scheme may set in half an em:
+COMPRESSIBLE = frozenset("“‘「『（［｛〔〖【《〈”’」』）］｝〕〗】》〉、，。．：；！？·・‧")
+OPENING = frozenset("“‘「『（［｛〔〖【《〈")  # their ink sits in the right half
+STOPS_KAIMING = frozenset("。？！")  # 开明: these keep their full width everywhere
+SCHEMES = {
+    # mainland (default): a mark at a line end takes ½ em; two adjacent marks take 1.5 em;
+    # marks inside a line may give up ½ em to keep a mark on the line (push-in).
+    "mainland": COMPRESSIBLE,
+    # 开明 (kaiming): as mainland, but 。？！ are always one em.
+    "kaiming": COMPRESSIBLE - STOPS_KAIMING,
+    # 全角 (quanjiao): every mark one em.
+    "quanjiao": frozenset(),
+}
+# Order in which marks inside a line give up half their width for push-in
+# (clreq §3.1.6 reduction priority: brackets and quotes, then 、，；：, then 。？！).
+PUSH_IN_PRIORITY = ("“‘「『（［｛〔〖【《〈”’」』）］｝〕〗】》〉·・‧", "、，；：．", "。？！")
+
+# A number keeps its unit (clreq §3.1.8; GB/T 15835): 2020年, 870余户, 4×100米.
+UNIT_PREFIXES = frozenset("余多")
+UNITS = frozenset(
+    "年月日时分秒岁周天点号届期次个名位人户家所座栋层间套件条项篇份张页块株棵辆台架艘处段"
+    "元角万亿千百吨斤克米里亩度倍成%％‰℃"
+)
+LATIN_GAP_EM = 0.25  # space between Han and Latin letters or digits (clreq §3.2.1)
+
+
 @dataclass(frozen=True)
 class Rules:
-    """The line-breaking rules of one language and strictness level."""
+    """The composition rules of one language: strictness level and punctuation scheme."""
 
     lang: str
     level: str
@@ -45,6 +72,14 @@ class Rules:
     no_end: frozenset[str]
     unbreakable_pairs: frozenset[str]
     punctuation: frozenset[str]
+    scheme: str = "mainland"
+    compressible: frozenset[str] = COMPRESSIBLE
+    opening: frozenset[str] = OPENING
+    push_in_priority: tuple[str, ...] = PUSH_IN_PRIORITY
+    halve_opening_at_line_start: bool = False
+    unit_prefixes: frozenset[str] = UNIT_PREFIXES
+    units: frozenset[str] = UNITS
+    latin_gap_em: float = LATIN_GAP_EM
 
 
 LEVELS = {
@@ -52,12 +87,39 @@ LEVELS = {
     "gb": (NO_START_BASIC, NO_END_GB),
     "strict": (NO_START_STRICT, NO_END_GB),
 }
+# Traditional Chinese: corner brackets for quotations, no compression by default
+# (Taiwan and Hong Kong set marks full width, centred), basic prohibitions (clreq §3.1.7).
+DEFAULTS = {"zh-Hans": ("basic", "mainland"), "zh-Hant": ("basic", "quanjiao")}
 
 
-def rules_for(lang: str = "zh-Hans", level: str = "basic") -> Rules:
-    """Rules for ``lang`` at a clreq strictness level (basic, gb, strict)."""
+def rules_for(
+    lang: str = "zh-Hans",
+    level: str | None = None,
+    scheme: str | None = None,
+    *,
+    halve_opening_at_line_start: bool = False,
+) -> Rules:
+    """Rules for ``lang`` at a clreq strictness level (basic, gb, strict) and a
+    punctuation scheme (mainland, kaiming, quanjiao); defaults by language."""
+    default_level, default_scheme = DEFAULTS.get(lang, DEFAULTS["zh-Hans"])
+    level = level or default_level
+    scheme = scheme or default_scheme
+    if level not in LEVELS:
+        raise ValueError(f"unknown prohibition level '{level}' (use {', '.join(LEVELS)})")
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown punctuation scheme '{scheme}' (use {', '.join(SCHEMES)})")
     no_start, no_end = LEVELS[level]
-    return Rules(lang, level, no_start, no_end, UNBREAKABLE_PAIRS, CJK_PUNCTUATION)
+    return Rules(
+        lang,
+        level,
+        no_start,
+        no_end,
+        UNBREAKABLE_PAIRS,
+        CJK_PUNCTUATION,
+        scheme,
+        SCHEMES[scheme],
+        halve_opening_at_line_start=halve_opening_at_line_start,
+    )
 
 
 def is_han(ch: str) -> bool:

@@ -110,6 +110,7 @@ def text_block(
 
 PHRASE_ENDS = "，、：；！？。 "  # a two-line headline breaks after one of these when it can
 MIN_SHORT_LINE = 0.4  # ... if the shorter line is at least this share of the longer
+PHRASE_SIZE_STEPS = 2  # points a headline may lose to break at a phrase boundary
 
 
 def _phrase_break(ctx: Context, text: str, role: str, width: float, size: float) -> tuple[Line, ...] | None:
@@ -153,7 +154,21 @@ def balanced_lines(ctx: Context, text: str, role: str, width: float, size: float
             hi = mid
         else:
             lo = mid
-    return ctx.lines(text, role, hi + 0.01, size=size, justify=False)
+    narrow = ctx.lines(text, role, hi + 0.01, size=size, justify=False)
+    return _reset(ctx, text, role, width, size, narrow)
+
+
+def _reset(ctx: Context, text: str, role: str, width: float, size: float, lines: tuple[Line, ...]) -> tuple[Line, ...]:
+    """The same line breaks, each line set again at the full width: a narrow trial
+    measure may have squeezed marks (push-in) that the real measure does not need."""
+    out = []
+    for ln in lines:
+        again = ctx.lines(text[ln.start : ln.end], role, width, size=size, justify=False)
+        if len(again) != 1:
+            return lines
+        one = again[0]
+        out.append(replace(one, start=ln.start, end=ln.end))
+    return tuple(out)
 
 
 def headline_block(
@@ -166,7 +181,9 @@ def headline_block(
     max_lines: int,
     align: str = "center",
 ) -> Block:
-    """The largest size (from the role's size down to its minimum) that fits in ``max_lines``."""
+    """The largest size (from the role's size down to its minimum) that fits in
+    ``max_lines``; a two-line headline may come down up to ``PHRASE_SIZE_STEPS``
+    points more to break at a phrase boundary rather than inside a word."""
     r = ctx.role(role)
     size = r.size
     while True:
@@ -174,4 +191,12 @@ def headline_block(
         if len(lines) <= max_lines or size - 1 < r.min_size:
             break
         size -= 1
+    if len(lines) == 2 and _phrase_break(ctx, text, role, width, size) is None:
+        for smaller in range(1, PHRASE_SIZE_STEPS + 1):
+            if size - smaller < r.min_size:
+                break
+            phrased = _phrase_break(ctx, text, role, width, size - smaller)
+            if phrased:
+                size, lines = size - smaller, phrased
+                break
     return text_block(ctx, text, role, width, source, align=align, size=size, lines=lines)

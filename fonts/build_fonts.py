@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from layout.fonts.prepare import make_core, make_halt, prepare_font  # noqa: E402
+from layout.fonts.prepare import make_core, make_halt, make_hant, prepare_font  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 NOTO = Path("/usr/share/fonts/opentype/noto")
@@ -64,7 +64,8 @@ def main(argv: list[str]) -> int:
         made = prepare_font(src, HERE / out, family=family, style=style, ps_name=ps_name, face_index=index, note=note)
         core = make_core(made.path, ps_name + "-Core")
         halt = make_halt(made.path, ps_name + "-Halt")
-        size = sum(p.stat().st_size for p in (made.path, core, halt)) / 1e6
+        hant = make_hant(made.path, ps_name + "-Hant")
+        size = sum(p.stat().st_size for p in (made.path, core, halt, hant)) / 1e6
         print(
             f"{out}: {made.glyphs} glyphs, {made.codepoints} code points, {size:.1f} MB, "
             f"{time.perf_counter() - t:.0f} s"

@@ -16,7 +16,7 @@ from pathlib import Path
 from layout.errors import InputError, LayoutError
 from layout.fonts.metrics import FontFace
 from layout.fonts.resolve import resolve_font
-from layout.lang.normalize import normalize
+from layout.lang.normalize import hant_quotes, normalize
 from layout.lang.zh import rules_for
 from layout.model.content import Page, load_page
 from layout.model.style import Style, load_style, style_path
@@ -85,6 +85,9 @@ def normalized_texts(page: Page) -> tuple[dict[str, str], Counter[str]]:
         for key, value in texts.items():
             texts[key], counts = normalize(value)
             total += counts
+            if page.lang == "zh-Hant":
+                texts[key], counts = hant_quotes(texts[key])
+                total += counts
     return texts, total
 
 
@@ -153,7 +156,13 @@ def render(page_file: Path, *, style: str | None = None, mark_overset: bool = Fa
     texts, counts = normalized_texts(page)
     check_glyphs(page, st, faces, texts)
     check_photos(page)
-    ctx = Context(st, faces, rules_for(page.lang))
+    rules = rules_for(
+        page.lang,
+        st.kinsoku or None,
+        st.punctuation or None,
+        halve_opening_at_line_start=st.halve_opening_at_line_start,
+    )
+    ctx = Context(st, faces, rules)
     try:
         makeup = make_page(ctx, page, texts, mark_overset=mark_overset)
     except NoArrangement as exc:

@@ -67,14 +67,19 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # used by reportlab when it writes a subset
 
 
-def register_halt_fonts(faces: Iterable[FontFace], used: dict[str, set[str]]) -> dict[str, str]:
-    """Register the half-width punctuation font of each face that sets a compressed mark."""
+def register_variant_fonts(faces: Iterable[FontFace], used: dict[str, set[str]]) -> dict[str, str]:
+    """Register the punctuation fonts a page uses: "key/half" (marks in half an em)
+    and "key/centred" (zh-Hant marks centred); returns "key/variant" → reportlab name."""
     names = {}
     for face in faces:
-        if used.get(face.key + "/half") and face.halt_path is not None:
-            if face.halt_ps_name not in pdfmetrics.getRegisteredFontNames():
-                pdfmetrics.registerFont(ttfonts.TTFont(face.halt_ps_name, str(face.halt_path)))
-            names[face.key] = face.halt_ps_name
+        for variant, path, ps in (
+            ("half", face.halt_path, face.halt_ps_name),
+            ("centred", face.hant_path, face.hant_ps_name),
+        ):
+            if used.get(f"{face.key}/{variant}") and path is not None:
+                if ps not in pdfmetrics.getRegisteredFontNames():
+                    pdfmetrics.registerFont(ttfonts.TTFont(ps, str(path)))
+                names[f"{face.key}/{variant}"] = ps
     return names
 
 
@@ -103,16 +108,17 @@ def _chars_by_font(frame: PageFrame, label_font: str) -> dict[str, set[str]]:
     for item in frame.items:
         if isinstance(item, TextItem):
             for run in item.runs:
-                used.setdefault(item.font + ("/half" if run.half else ""), set()).update(run.text)
+                key = f"{item.font}/{run.variant}" if run.variant else item.font
+                used.setdefault(key, set()).update(run.text)
     return used
 
 
-def _text(c: Canvas, item: TextItem, font: str, half_font: str | None, height: float) -> None:
+def _text(c: Canvas, item: TextItem, font: str, variants: dict[str, str], height: float) -> None:
     t = c.beginText()
     t.setFillColor(K100)
     current = None
     for run in item.runs:
-        name = half_font if run.half and half_font else font
+        name = variants.get(f"{item.font}/{run.variant}", font) if run.variant else font
         if name != current:
             t.setFont(name, item.size)
             current = name
@@ -179,7 +185,7 @@ def draw_pdf(frame: PageFrame, faces: dict[str, FontFace], *, author: str = "", 
     label_key = "kai" if "kai" in faces else next(iter(faces))
     used = _chars_by_font(frame, label_key)
     names = register_fonts(faces.values(), used)
-    halves = register_halt_fonts(faces.values(), used)
+    variants = register_variant_fonts(faces.values(), used)
     first = next(iter(names.values()))
     buf = io.BytesIO()
     rl_config.useA85 = 0  # binary streams: ASCII85 only adds a quarter to the size
@@ -200,7 +206,7 @@ def draw_pdf(frame: PageFrame, faces: dict[str, FontFace], *, author: str = "", 
     label_font = names[label_key]
     for item in frame.items:
         if isinstance(item, TextItem):
-            _text(c, item, names[item.font], halves.get(item.font), H)
+            _text(c, item, names[item.font], variants, H)
         elif isinstance(item, RuleItem):
             c.setStrokeColor(K100)
             c.setLineWidth(item.weight)

@@ -40,8 +40,16 @@ class FontFace:
     halt_ps_name: str = ""
     halt_marks: frozenset[str] = frozenset()
 
+    # Pause and stop marks centred in the em box for zh-Hant (its .hant.ttf; prepare.make_hant).
+    hant_path: Path | None = None
+    hant_ps_name: str = ""
+    hant_marks: frozenset[str] = frozenset()
+
     def can_halve(self, ch: str) -> bool:
         return ch in self.halt_marks
+
+    def can_centre(self, ch: str) -> bool:
+        return ch in self.hant_marks
 
     @property
     def cache_key(self) -> tuple[str, str, int]:
@@ -88,6 +96,7 @@ def load_face(key: str, font_path: Path, metrics_path: Path) -> FontFace:
         core_ranges = core["coverage"] if core and core_path and core_path.is_file() else []
         halt = data.get("halt")
         halt_path = font_path.with_name(halt["file"]) if halt and halt.get("file") else None
+        hant = data.get("hant")
         return FontFace(
             key=key,
             path=font_path,
@@ -106,6 +115,9 @@ def load_face(key: str, font_path: Path, metrics_path: Path) -> FontFace:
             halt_path=halt_path,
             halt_ps_name=halt["ps_name"] if halt else "",
             halt_marks=frozenset(chr(int(k)) for k in halt["offsets"]) if halt else frozenset(),
+            hant_path=font_path.with_name(hant["file"]) if hant else None,
+            hant_ps_name=hant["ps_name"] if hant else "",
+            hant_marks=frozenset(hant["marks"]) if hant else frozenset(),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InputError(

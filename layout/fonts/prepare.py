@@ -417,3 +417,71 @@ def make_halt(full: Path, ps_name: str) -> Path:
     data["halt"] = {"file": out.name, "ps_name": ps_name, "offsets": {str(k): v for k, v in offsets.items()}}
     metrics.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True), encoding="utf-8")
     return out
+
+
+CENTRED_MARKS = "、，。．：；！？"
+
+
+def make_hant(full: Path, ps_name: str) -> Path:
+    """Write ``<full>.hant.ttf``: the pause and stop marks centred in their em box,
+    as Taiwan and Hong Kong set them (mainland faces put them at the lower left;
+    clreq §3.1.2). Full width; drawn for zh-Hant pages in place of the face's own."""
+    font = TTFont(str(full))
+    upm = font["head"].unitsPerEm
+    os2 = font["OS/2"]
+    centre_y = (os2.sTypoAscender + os2.sTypoDescender) / 2
+    cmap = font.getBestCmap()
+    glyf = font["glyf"]
+    glyphset = font.getGlyphSet()
+    order = [".notdef"]
+    glyphs = {".notdef": _draw(glyphset, font.getGlyphOrder()[0], False)}
+    new_cmap: dict[int, str] = {}
+    for ch in CENTRED_MARKS:
+        name = cmap.get(ord(ch))
+        if name is None or glyf[name].numberOfContours == 0 or font["hmtx"][name][0] != upm:
+            continue
+        g = glyf[name]
+        dx = (upm - g.xMin - g.xMax) / 2
+        dy = centre_y - (g.yMin + g.yMax) / 2
+        rec = DecomposingRecordingPen(glyphset)
+        glyphset[name].draw(rec)
+        pen = TTGlyphPen(None)
+        rec.replay(TransformPen(pen, (1, 0, 0, 1, round(dx), round(dy))))
+        gname = f"c{ord(ch):04X}"
+        order.append(gname)
+        glyphs[gname] = pen.glyph()
+        new_cmap[ord(ch)] = gname
+    fb = FontBuilder(upm, isTTF=True)
+    fb.setupGlyphOrder(order)
+    fb.setupCharacterMap(new_cmap)
+    fb.setupGlyf(glyphs)
+    out_glyf = fb.font["glyf"]
+    fb.setupHorizontalMetrics({g: (upm, out_glyf[g].xMin if out_glyf[g].numberOfContours else 0) for g in order})
+    hhea = font["hhea"]
+    fb.setupHorizontalHeader(ascent=hhea.ascent, descent=hhea.descent, lineGap=hhea.lineGap)
+    fb.setupNameTable(
+        {
+            "familyName": font["name"].getDebugName(1) + " Hant",
+            "styleName": font["name"].getDebugName(2) or "Regular",
+            "psName": ps_name,
+            "copyright": font["name"].getDebugName(0) or "",
+            "licenseDescription": font["name"].getDebugName(13) or "",
+        }
+    )
+    fb.setupOS2(**_os2_values(font))
+    fb.setupPost(keepGlyphNames=False)
+    head = font["head"]
+    fb.setupHead(
+        unitsPerEm=upm,
+        fontRevision=head.fontRevision,
+        created=head.created,
+        modified=head.modified,
+        macStyle=head.macStyle,
+    )
+    out = full.with_name(full.stem + ".hant.ttf")
+    fb.save(str(out))
+    metrics = metrics_path_for(full)
+    data = json.loads(metrics.read_text(encoding="utf-8"))
+    data["hant"] = {"file": out.name, "ps_name": ps_name, "marks": "".join(chr(c) for c in sorted(new_cmap))}
+    metrics.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True), encoding="utf-8")
+    return out

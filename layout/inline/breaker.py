@@ -53,6 +53,7 @@ class Atom:
     kind: str = "other"  # han, latin, mark, space, other
     halvable: bool = False  # a mark the face and the scheme allow in half an em
     opening: bool = False  # an opening mark (its ink in the right half)
+    centred: bool = False  # drawn centred in its em box (zh-Hant marks)
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,11 @@ class Run:
     x: float  # from the line's left edge (after any indent)
     char_space: float
     width: float  # from x to the end of the last glyph
-    half: bool = False
+    variant: str = ""  # "half": the half-width marks font; "centred": the zh-Hant marks font
+
+    @property
+    def half(self) -> bool:
+        return self.variant == "half"
 
 
 @dataclass(frozen=True)
@@ -121,7 +126,9 @@ def _atom(piece: str, start: int, size: float, measure: Measurer, rules: Rules) 
     if ch in rules.punctuation:
         can = getattr(measure, "can_halve", None)
         halvable = len(piece) == 1 and ch in rules.compressible and bool(can and can(ch))
-        return Atom(piece, start, width, False, "mark", halvable, ch in rules.opening)
+        centre = getattr(measure, "can_centre", None)
+        centred = len(piece) == 1 and ch in rules.centred_marks and bool(centre and centre(ch))
+        return Atom(piece, start, width, False, "mark", halvable, ch in rules.opening, centred)
     if is_han(ch) or 0x3040 <= ord(ch) <= 0x30FF:
         return Atom(piece, start, width, False, "han")
     if ch.isascii() and ch.isalnum():
@@ -344,28 +351,29 @@ def _runs(atoms: list[Atom], a: int, b: int, halves: set[int], gaps: list[float]
     while the space between them is just ``extra``; a wider gap (Han–Latin),
     a multi-character atom or a change to the half-width font starts a new run."""
     runs: list[Run] = []
-    group: list[tuple[Atom, float, float, bool]] = []  # atom, x, drawn width, half
+    group: list[tuple[Atom, float, float, str]] = []  # atom, x, drawn width, font variant
 
     def flush() -> None:
         if group:
             x0 = group[0][1]
-            _, xl, wl, half = group[-1]
+            _, xl, wl, variant = group[-1]
             space = extra if len(group) > 1 else 0.0
-            runs.append(Run("".join(g[0].text for g in group), x0, space, xl + wl - x0, half))
+            runs.append(Run("".join(g[0].text for g in group), x0, space, xl + wl - x0, variant))
 
     x = 0.0
     prev_gap = 0.0
     for k, i in enumerate(range(a, b)):
         atom = atoms[i]
         half = i in halves
+        variant = "half" if half else ("centred" if atom.centred else "")
         w = atom.width / 2 if half else atom.width
         if group:
-            g_atom, _, _, g_half = group[-1]
-            joins = len(atom.text) == 1 and len(g_atom.text) == 1 and g_half == half and abs(prev_gap) < EPS
+            g_atom, _, _, g_variant = group[-1]
+            joins = len(atom.text) == 1 and len(g_atom.text) == 1 and g_variant == variant and abs(prev_gap) < EPS
             if not joins:
                 flush()
                 group = []
-        group.append((atom, x, w, half))
+        group.append((atom, x, w, variant))
         prev_gap = gaps[k]
         x += w + gaps[k] + extra
     flush()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from layout.lang.zh import is_wide
+from layout.lang.zh import HANT_QUOTES, is_wide
 
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
 SKIP = set(FULL_WIDTH) | {" "}  # looked through when finding a mark's neighbours
@@ -81,3 +81,11 @@ def normalize(text: str) -> tuple[str, Counter[str]]:
                 continue
         out.append(ch)
     return "".join(out), counts
+
+
+def hant_quotes(text: str) -> tuple[str, Counter[str]]:
+    """zh-Hant: curly quotation marks become corner brackets (“” → 「」, ‘’ → 『』)."""
+    counts: Counter[str] = Counter(ch for ch in text if ch in HANT_QUOTES)
+    if not counts:
+        return text, counts
+    return "".join(HANT_QUOTES.get(ch, ch) for ch in text), counts

@@ -59,6 +59,10 @@ UNITS = frozenset(
     "年月日时分秒岁周天点号届期次个名位人户家所座栋层间套件条项篇份张页块株棵辆台架艘处段"
     "元角万亿千百吨斤克米里亩度倍成%％‰℃"
 )
+# Taiwan and Hong Kong centre the pause and stop marks in the em box (clreq §3.1.2).
+CENTRED_HANT = frozenset("、，。．：；！？")
+# zh-Hant quotation marks: corner brackets, double ones inside (clreq §3.1.1).
+HANT_QUOTES = {"“": "「", "”": "」", "‘": "『", "’": "』"}
 LATIN_GAP_EM = 0.25  # space between Han and Latin letters or digits (clreq §3.2.1)
 
 
@@ -80,6 +84,7 @@ class Rules:
     unit_prefixes: frozenset[str] = UNIT_PREFIXES
     units: frozenset[str] = UNITS
     latin_gap_em: float = LATIN_GAP_EM
+    centred_marks: frozenset[str] = frozenset()  # drawn centred in the em box (zh-Hant)
 
 
 LEVELS = {
@@ -119,6 +124,7 @@ def rules_for(
         scheme,
         SCHEMES[scheme],
         halve_opening_at_line_start=halve_opening_at_line_start,
+        centred_marks=CENTRED_HANT if lang == "zh-Hant" else frozenset(),
     )
 
 

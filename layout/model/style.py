@@ -63,6 +63,9 @@ class Style:
     headline_lines: int
     intro_span: int
     rules: dict[str, float]
+    kinsoku: str = ""  # clreq prohibition level: basic, gb, strict ("" = the language's default)
+    punctuation: str = ""  # compression scheme: mainland, kaiming, quanjiao ("" = the language's default)
+    halve_opening_at_line_start: bool = False
 
     @property
     def column_width(self) -> float:
@@ -166,6 +169,16 @@ def load_style(path: Path) -> Style:
             raise doc.error(f"rules.{key}", "each rule weight must be given and at least 0.25 pt")
     photo = _ratio_pair(doc, mods, "photo_height", [0.5, 0.9])
     narrow = _ratio_pair(doc, mods, "photo_height_narrow", [0.8, 1.5])
+    comp = _map(doc, m.get("composition", {}), "composition")
+    kinsoku = str(comp.get("kinsoku", "auto")).replace("auto", "")
+    punctuation = str(comp.get("punctuation", "auto")).replace("auto", "")
+    if kinsoku and kinsoku not in ("basic", "gb", "strict"):
+        raise doc.error("composition.kinsoku", f"expected auto, basic, gb or strict, got '{kinsoku}'")
+    if punctuation and punctuation not in ("mainland", "kaiming", "quanjiao"):
+        raise doc.error("composition.punctuation", f"expected auto, mainland, kaiming or quanjiao, got '{punctuation}'")
+    halve_open = comp.get("halve_opening_at_line_start", False)
+    if not isinstance(halve_open, bool):
+        raise doc.error("composition.halve_opening_at_line_start", "expected true or false")
     style = Style(
         name=str(m.get("name", path.stem)),
         file=str(path),
@@ -187,6 +200,9 @@ def load_style(path: Path) -> Style:
         headline_lines=int(mods.get("headline_lines", 2)),
         intro_span=int(mods.get("intro_span", 2)),
         rules=rules,
+        kinsoku=kinsoku,
+        punctuation=punctuation,
+        halve_opening_at_line_start=halve_open,
     )
     if style.leading < style.body_size:
         raise doc.error("grid.leading", "leading must be at least the body size")

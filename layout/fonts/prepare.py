@@ -419,7 +419,7 @@ def make_halt(full: Path, ps_name: str) -> Path:
     return out
 
 
-CENTRED_MARKS = "、，。．：；！？"
+HANT_CENTRED_MARKS = "、，。．：；！？"
 
 
 def make_hant(full: Path, ps_name: str) -> Path:
@@ -436,7 +436,7 @@ def make_hant(full: Path, ps_name: str) -> Path:
     order = [".notdef"]
     glyphs = {".notdef": _draw(glyphset, font.getGlyphOrder()[0], False)}
     new_cmap: dict[int, str] = {}
-    for ch in CENTRED_MARKS:
+    for ch in HANT_CENTRED_MARKS:
         name = cmap.get(ord(ch))
         if name is None or glyf[name].numberOfContours == 0 or font["hmtx"][name][0] != upm:
             continue

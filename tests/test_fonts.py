@@ -61,6 +61,9 @@ def test_cff_font_is_prepared_once_and_cached(tmp_path, monkeypatch):
     assert face.advance("“") == face.advance("”") == face.advance("·") == 1.0
     assert face.advance("—") == 0.89
     assert all(face.has(c) for c in CHARS)
+    # its punctuation fonts are made in the cache too: quotes can be set in half an em
+    assert face.halt_path is not None and face.halt_path.parent == face.path.parent
+    assert face.can_halve("“") and face.can_halve("”")
     stamp = face.path.stat().st_mtime_ns
     again = resolve_font("song", "test.otf", tmp_path)  # second time: from the cache
     assert again.path == face.path and again.path.stat().st_mtime_ns == stamp

@@ -92,10 +92,11 @@ def load_face(key: str, font_path: Path, metrics_path: Path) -> FontFace:
         data = json.loads(metrics_path.read_text(encoding="utf-8"))
         ranges = data["coverage"]
         core = data.get("core")
-        core_path = font_path.with_name(core["file"]) if core else None
+        here = metrics_path.parent  # companion files (core cut, punctuation fonts) sit with the metrics
+        core_path = here / core["file"] if core else None
         core_ranges = core["coverage"] if core and core_path and core_path.is_file() else []
         halt = data.get("halt")
-        halt_path = font_path.with_name(halt["file"]) if halt and halt.get("file") else None
+        halt_path = here / halt["file"] if halt and halt.get("file") else None
         hant = data.get("hant")
         return FontFace(
             key=key,
@@ -115,7 +116,7 @@ def load_face(key: str, font_path: Path, metrics_path: Path) -> FontFace:
             halt_path=halt_path,
             halt_ps_name=halt["ps_name"] if halt else "",
             halt_marks=frozenset(chr(int(k)) for k in halt["offsets"]) if halt else frozenset(),
-            hant_path=font_path.with_name(hant["file"]) if hant else None,
+            hant_path=here / hant["file"] if hant else None,
             hant_ps_name=hant["ps_name"] if hant else "",
             hant_marks=frozenset(hant["marks"]) if hant else frozenset(),
         )

@@ -364,7 +364,7 @@ def halt_offsets(font: TTFont) -> dict[int, int]:
     return out
 
 
-def make_halt(full: Path, ps_name: str) -> Path:
+def make_halt(full: Path, ps_name: str, out: Path | None = None, metrics: Path | None = None) -> Path:
     """Write ``<full>.halt.ttf``: the face's compressible marks, each half an em
     wide (标点挤压). reportlab cannot apply GPOS, so compressed marks are drawn
     from this font; the text (and ToUnicode) stays the same characters."""
@@ -410,9 +410,9 @@ def make_halt(full: Path, ps_name: str) -> Path:
         modified=head.modified,
         macStyle=head.macStyle,
     )
-    out = full.with_name(full.stem + ".halt.ttf")
+    out = out or full.with_name(full.stem + ".halt.ttf")
     fb.save(str(out))
-    metrics = metrics_path_for(full)
+    metrics = metrics or metrics_path_for(full)
     data = json.loads(metrics.read_text(encoding="utf-8"))
     data["halt"] = {"file": out.name, "ps_name": ps_name, "offsets": {str(k): v for k, v in offsets.items()}}
     metrics.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True), encoding="utf-8")
@@ -422,7 +422,7 @@ def make_halt(full: Path, ps_name: str) -> Path:
 HANT_CENTRED_MARKS = "、，。．：；！？"
 
 
-def make_hant(full: Path, ps_name: str) -> Path:
+def make_hant(full: Path, ps_name: str, out: Path | None = None, metrics: Path | None = None) -> Path:
     """Write ``<full>.hant.ttf``: the pause and stop marks centred in their em box,
     as Taiwan and Hong Kong set them (mainland faces put them at the lower left;
     clreq §3.1.2). Full width; drawn for zh-Hant pages in place of the face's own."""
@@ -478,9 +478,9 @@ def make_hant(full: Path, ps_name: str) -> Path:
         modified=head.modified,
         macStyle=head.macStyle,
     )
-    out = full.with_name(full.stem + ".hant.ttf")
+    out = out or full.with_name(full.stem + ".hant.ttf")
     fb.save(str(out))
-    metrics = metrics_path_for(full)
+    metrics = metrics or metrics_path_for(full)
     data = json.loads(metrics.read_text(encoding="utf-8"))
     data["hant"] = {"file": out.name, "ps_name": ps_name, "marks": "".join(chr(c) for c in sorted(new_cmap))}
     metrics.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True), encoding="utf-8")

@@ -70,6 +70,7 @@ def _prepare_cached(key: str, src: Path, index: int) -> FontFace:
             if not metrics.is_file():
                 folder.mkdir(parents=True, exist_ok=True)
                 prepare.metrics_for_existing(src, metrics)
+                _punctuation_fonts(prepare, src, folder / digest, metrics, "BM" + digest)
             return load_face(key, src, metrics)
         out = folder / f"{digest}-{index}.ttf"
         metrics = prepare.metrics_path_for(out)
@@ -88,11 +89,19 @@ def _prepare_cached(key: str, src: Path, index: int) -> FontFace:
                 face_index=index,
                 note=f"Converted by Banmian from {src.name} face {index}",
             )
+            _punctuation_fonts(prepare, out, folder / f"{digest}-{index}", metrics, ps)
         return load_face(key, out, metrics)
     except InputError:
         raise
     except Exception as exc:  # fontTools raises many types for broken fonts
         raise InputError(f"cannot use this font: {exc}", file=str(src)) from None
+
+
+def _punctuation_fonts(prepare, font: Path, stem: Path, metrics: Path, ps: str) -> None:
+    """The half-width and zh-Hant punctuation fonts of a prepared face, in the cache."""
+    base = re.sub(r"[^A-Za-z0-9-]", "", ps)[:48]
+    prepare.make_halt(font, f"{base}-Halt", stem.with_name(stem.name + ".halt.ttf"), metrics)
+    prepare.make_hant(font, f"{base}-Hant", stem.with_name(stem.name + ".hant.ttf"), metrics)
 
 
 def resolve_font(key: str, spec: str, base: Path) -> FontFace:

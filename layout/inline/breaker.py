@@ -160,7 +160,12 @@ def _atoms(text: str, size: float, measure: Measurer, rules: Rules) -> list[Atom
 def _can_break_before(atoms: list[Atom], i: int, rules: Rules) -> bool:
     """May a line end between atoms[i-1] and atoms[i]?"""
     prev, cur = atoms[i - 1], atoms[i]
-    if cur.text[0] in rules.no_start or prev.text[-1] in rules.no_end:
+    if cur.text in rules.unbreakable_pairs:
+        if cur.text[0] in rules.pair_no_start:
+            return False
+    elif cur.text[0] in rules.no_start:
+        return False
+    if prev.text[-1] in rules.no_end:
         return False
     if prev.space or cur.space:
         return True
@@ -333,11 +338,9 @@ def _fix_lone_last_line(atoms: list[Atom], starts: list[int], rules: Rules) -> l
         return starts
     prev = starts[-2]
     b = starts[-1] - 1
-    while b > prev + 1:
+    while b > prev:
         if _can_break_before(atoms, b, rules) and _chars(atoms, b, len(atoms), rules) >= 2:
-            if _chars(atoms, prev, b, rules) >= 2:
-                return [*starts[:-1], b]
-            break
+            return [*starts[:-1], b]  # the line above gives up characters (it is justified)
         b -= 1
     return starts
 

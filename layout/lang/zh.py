@@ -85,6 +85,9 @@ class Rules:
     units: frozenset[str] = UNITS
     latin_gap_em: float = LATIN_GAP_EM
     centred_marks: frozenset[str] = frozenset()  # drawn centred in the em box (zh-Hant)
+    # A two-em dash or ellipsis (——, ……) may start a line except at the strict level;
+    # a lone — is the long connector and may not (newspaper.md §2.1 note, clreq).
+    pair_no_start: frozenset[str] = frozenset()
 
 
 LEVELS = {
@@ -125,6 +128,7 @@ def rules_for(
         SCHEMES[scheme],
         halve_opening_at_line_start=halve_opening_at_line_start,
         centred_marks=CENTRED_HANT if lang == "zh-Hant" else frozenset(),
+        pair_no_start=frozenset("—…⋯") if level == "strict" else frozenset(),
     )
 
 

@@ -1,0 +1,157 @@
+"""Measure Chinese composition from a written PDF, not from the engine's data.
+
+    python benchmarks/composition_check.py PAGE.pdf PAGE.yaml [--style NAME] [--json]
+
+Reads the PDF's words with poppler (pdftotext -raw -bbox) in content-stream
+order, groups them into lines (a line is drawn as one text object on one baseline), finds
+each line's measure from the page's style (the grid is input, not engine
+output) and counts, over body and intro text:
+
+- prohibited line starts (a mark that may not start a line, on a line that
+  does not open a paragraph) and prohibited line ends;
+- lone-character last lines (a paragraph's last line holding fewer than two
+  characters, marks not counted);
+- non-final lines not flush to the column edge (tolerance 0.05 pt).
+
+A paragraph opens on a line indented by the first-line indent; it ends on
+the line before the next indented line or before other text. Exits 1 when any
+count is not zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from layout.lang.zh import rules_for  # noqa: E402
+from layout.model.content import load_page  # noqa: E402
+from layout.model.style import load_style, style_path  # noqa: E402
+
+TOL = 0.05  # points
+
+
+@dataclass
+class PdfLine:
+    words: list[tuple[float, float, float, float, str]] = field(default_factory=list)  # x0, y0, x1, y1, text
+
+    @property
+    def text(self) -> str:
+        return "".join(w[4] for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0][0]
+
+    @property
+    def x1(self) -> float:
+        return self.words[-1][2]
+
+    @property
+    def size(self) -> float:
+        return round(self.words[0][3] - self.words[0][1], 2)
+
+
+def pdf_lines(pdf_path: Path) -> list[PdfLine]:
+    """Lines in drawing order, from poppler's word boxes in content-stream order
+    (``pdftotext -raw -bbox``): a new line when the baseline changes or x jumps
+    back or more than an em ahead. (pdfminer is not used: it drops the character
+    spacing after the last glyph of each string, so justified lines look short.)"""
+    out = subprocess.run(
+        ["pdftotext", "-raw", "-bbox", "-f", "1", "-l", "1", str(pdf_path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    lines: list[PdfLine] = []
+    for node in ET.fromstring(out).iter("{http://www.w3.org/1999/xhtml}word"):
+        x0, y0, x1, y1 = (float(node.get(k)) for k in ("xMin", "yMin", "xMax", "yMax"))
+        word = (x0, y0, x1, y1, node.text or "")
+        cur = lines[-1] if lines else None
+        if (
+            cur is None
+            or abs(y1 - cur.words[-1][3]) > 0.5
+            or x0 < cur.words[-1][0] - TOL
+            or x0 - cur.words[-1][2] > (y1 - y0) * 1.0
+        ):
+            lines.append(PdfLine())
+        lines[-1].words.append(word)
+    return lines
+
+
+def measures(style, span: int) -> list[tuple[float, float]]:
+    return [(style.column_x(c), style.column_x(c) + style.span_width(span)) for c in range(0, style.columns - span + 1)]
+
+
+def check(pdf_path: Path, page_path: Path, style_name: str | None = None) -> dict:
+    page = load_page(page_path)
+    style = load_style(style_path(style_name or page.style, page_path.resolve().parent))
+    rules = rules_for(page.lang, style.kinsoku or None, style.punctuation or None)
+    body, intro = style.roles["body"].size, style.roles["intro"].size
+    frames = {body: measures(style, 1), intro: measures(style, style.intro_span)}
+    lines = pdf_lines(pdf_path)
+    counts = {"lines": 0, "prohibited_starts": 0, "prohibited_ends": 0, "lone_last_lines": 0, "not_flush": 0}
+    problems: list[str] = []
+
+    def measure_of(line: PdfLine) -> tuple[float, float] | None:
+        for left, right in frames.get(line.size, []):
+            if left - TOL <= line.x0 <= left + 2 * line.size + TOL and line.x1 <= right + TOL:
+                return left, right
+        return None
+
+    def indented(line: PdfLine, left: float) -> bool:
+        return abs(line.x0 - left - 2 * line.size) < 0.5
+
+    checked = [(ln, measure_of(ln)) for ln in lines]
+    for k, (ln, frame) in enumerate(checked):
+        if frame is None:
+            continue
+        left, right = frame
+        counts["lines"] += 1
+        nxt = checked[k + 1] if k + 1 < len(checked) else (None, None)
+        nxt_line, nxt_frame = nxt
+        opens = indented(ln, left)
+        ends = nxt_frame is None or nxt_line.size != ln.size or indented(nxt_line, nxt_frame[0])
+        if not opens and ln.text[0] in rules.no_start:
+            counts["prohibited_starts"] += 1
+            problems.append(f"starts with {ln.text[0]}: {ln.text}")
+        if not ends and ln.text[-1] in rules.no_end:
+            counts["prohibited_ends"] += 1
+            problems.append(f"ends with {ln.text[-1]}: {ln.text}")
+        if ends and not opens and sum(1 for ch in ln.text if ch not in rules.punctuation) < 2:
+            counts["lone_last_lines"] += 1
+            problems.append(f"lone last line: {ln.text}")
+        if not ends and abs(ln.x1 - right) > TOL:
+            counts["not_flush"] += 1
+            problems.append(f"not flush ({right - ln.x1:+.2f} pt): {ln.text}")
+    return {"counts": counts, "problems": problems}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("pdf", type=Path)
+    ap.add_argument("page", type=Path)
+    ap.add_argument("--style")
+    ap.add_argument("--json", action="store_true")
+    a = ap.parse_args()
+    result = check(a.pdf, a.page, a.style)
+    if a.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print(" ".join(f"{k}={v}" for k, v in result["counts"].items()))
+        for p in result["problems"][:20]:
+            print("  " + p)
+    c = result["counts"]
+    bad = c["prohibited_starts"] + c["prohibited_ends"] + c["lone_last_lines"] + c["not_flush"]
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -247,3 +247,46 @@ def test_the_measurement_finds_bad_composition(tmp_path):
     result = check(pdf, page)
     assert result["counts"]["prohibited_starts"] == 1
     assert result["counts"]["not_flush"] >= 1
+
+
+def test_zh_hant_page_end_to_end(tmp_path, make_pdf):
+    data = yaml.safe_load((ROOT / "content" / "seed.yaml").read_text(encoding="utf-8"))
+    data["lang"] = "zh-Hant"
+    data["profiles"] = data["profiles"][:3]
+    page = tmp_path / "hant.yaml"
+    page.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "hant.pdf"
+    proc = make_pdf(page, "-o", out)
+    assert proc.returncode in (0, 1), proc.stderr  # 1: three profiles leave the page short
+    import subprocess
+
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout
+    assert "-Hant" in fonts and "-Halt" not in fonts  # centred marks, no compression (quanjiao)
+    text = subprocess.run(["pdftotext", "-raw", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "「" in text and "“" not in text
+    assert counts(check(out, page)) == ZERO
+
+
+@pytest.mark.parametrize(
+    ("composition", "error"),
+    [
+        ("{kinsoku: strict, punctuation: kaiming}", None),
+        ("{kinsoku: loose}", "composition.kinsoku"),
+        ("{punctuation: half}", "composition.punctuation"),
+    ],
+)
+def test_style_composition_settings(tmp_path, composition, error):
+    from layout.errors import InputError
+    from layout.model.style import load_style
+
+    text = (ROOT / "layout" / "styles" / "broadsheet.yaml").read_text(encoding="utf-8")
+    start = text.index("composition:")
+    end = text.index("roles:")
+    style = tmp_path / "style.yaml"
+    style.write_text(text[:start] + f"composition: {composition}\n" + text[end:], encoding="utf-8")
+    if error:
+        with pytest.raises(InputError, match=error):
+            load_style(style)
+    else:
+        st_ = load_style(style)
+        assert (st_.kinsoku, st_.punctuation) == ("strict", "kaiming")

@@ -207,7 +207,8 @@ class Module:
         path = f"{self.profile.path}.quote.text"
         text = self.texts[path]
         marks = not text.startswith(OPENING_QUOTES)
-        shown = f"“{text}”" if marks else text  # a pull quote wears quotation marks
+        left, right = ("「", "」") if ctx.rules.lang == "zh-Hant" else ("“", "”")
+        shown = f"{left}{text}{right}" if marks else text  # a pull quote wears quotation marks
         body = text_block(ctx, shown, "quote", self.width, path, align="justify")
         items: list[Item] = [_offset(i, -1, len(text)) if marks else i for i in place(body, 0, L)]
         rows = 1 + body.rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.ttGlyphPen import TTGlyphPen
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 # Test the engine beside these tests, whatever copy of the package may be installed.
@@ -18,6 +20,12 @@ if sys.path[:1] != [str(ROOT)]:
 from layout.fonts.metrics import FontFace, load_face  # noqa: E402
 from layout.fonts.prepare import metrics_path_for, write_metrics  # noqa: E402
 from layout.lang.zh import Rules, rules_for  # noqa: E402
+
+# CI runs the property tests on a fixed seed, so a landing never depends on luck;
+# local runs explore new examples each time (HYPOTHESIS_PROFILE=ci to reproduce CI).
+settings.register_profile("ci", derandomize=True)
+settings.register_profile("dev")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 MAKE_PDF = ROOT / "make_pdf.py"
 SEED = ROOT / "content" / "seed.yaml"

@@ -329,19 +329,47 @@ def _greedy(
 
 def _chars(atoms: list[Atom], a: int, b: int, rules: Rules) -> int:
     """Characters on a line for the lone-character rule (marks do not count)."""
-    return sum(1 for x in atoms[a:b] if not x.space and x.text[0] not in rules.punctuation)
+    return sum(len(x.text) for x in atoms[a:b] if not x.space and x.text[0] not in rules.punctuation)
 
 
-def _fix_lone_last_line(atoms: list[Atom], starts: list[int], rules: Rules) -> list[int]:
-    """Pull characters down so a paragraph's last line has at least two (clreq §3.2.2)."""
-    if len(starts) < 2 or _chars(atoms, starts[-1], len(atoms), rules) >= 2:
+def _fits(atoms: list[Atom], a: int, b: int, avail: float, size: float, rules: Rules) -> bool:
+    """Does [a, b) fit ``avail`` (with every compression allowed)?"""
+    widths = _widths(atoms, a, b, size, rules)
+    return not widths or widths[-1][1] <= avail + EPS
+
+
+def _fix_lone_last_line(
+    atoms: list[Atom], starts: list[int], rules: Rules, size: float, measures: list[float]
+) -> list[int]:
+    """Keep at least two characters on a paragraph's last line (clreq §3.2.2):
+    pull characters down from the line above, which must keep two atoms so it
+    can still be justified; failing that, re-break the last two lines together."""
+    n = len(atoms)
+    if len(starts) < 2 or _chars(atoms, starts[-1], n, rules) >= 2:
         return starts
     prev = starts[-2]
-    b = starts[-1] - 1
-    while b > prev:
-        if _can_break_before(atoms, b, rules) and _chars(atoms, b, len(atoms), rules) >= 2:
-            return [*starts[:-1], b]  # the line above gives up characters (it is justified)
-        b -= 1
+    for b in range(starts[-1] - 1, prev + 1, -1):
+        if (
+            _can_break_before(atoms, b, rules)
+            and _chars(atoms, b, n, rules) >= 2
+            and _fits(atoms, b, n, measures[-1], size, rules)
+        ):
+            return [*starts[:-1], b]
+    if len(starts) < 3:
+        return starts
+    first = starts[-3]
+    avail = measures[min(len(starts) - 2, len(measures) - 1)]
+    for b1 in range(prev - 1, first + 1, -1):
+        if not _can_break_before(atoms, b1, rules):
+            continue
+        for b2 in range(n - 1, b1 + 1, -1):
+            if (
+                _can_break_before(atoms, b2, rules)
+                and _chars(atoms, b2, n, rules) >= 2
+                and _fits(atoms, b1, b2, avail, size, rules)
+                and _fits(atoms, b2, n, measures[-1], size, rules)
+            ):
+                return [*starts[:-2], b1, b2]
     return starts
 
 
@@ -403,7 +431,7 @@ def break_paragraph(
     def split(atom: Atom) -> list[Atom]:
         return [_atom(ch, atom.start + k, size, metrics, rules) for k, ch in enumerate(atom.text)]
 
-    starts = _fix_lone_last_line(atoms, _greedy(atoms, measures, size, rules, split), rules)
+    starts = _fix_lone_last_line(atoms, _greedy(atoms, measures, size, rules, split), rules, size, measures)
     ends = [*starts[1:], len(atoms)]
     lines = []
     for k, (a0, b0) in enumerate(zip(starts, ends)):

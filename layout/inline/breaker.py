@@ -237,8 +237,14 @@ def _compose(
         return sum(atoms[i].width / 2 if i in halves else atoms[i].width for i in range(a, b)) + sum(gaps)
 
     width = natural()
-    if width > avail + EPS:  # push-in: marks on the line give up half their width, by priority
-        for group in rules.push_in_priority:
+    if width > avail + EPS:  # push-in: marks give up half their width and gaps shrink, by priority
+        for step, group in enumerate(rules.push_in_priority):
+            if step == len(rules.push_in_priority) - 1:  # before 。？！: Han–Latin gaps down to ⅛ em
+                for k in range(len(gaps)):
+                    if width <= avail + EPS:
+                        break
+                    width -= gaps[k] / 2
+                    gaps[k] /= 2
             for i in range(b - 1, a - 1, -1):
                 x = atoms[i]
                 if width <= avail + EPS:
@@ -262,7 +268,9 @@ def _widths(atoms: list[Atom], a: int, n: int, size: float, rules: Rules) -> lis
         x = atoms[j]
         if j > start:
             prev = atoms[j - 1]
-            width += _gap(prev, x, size, rules)
+            gap = _gap(prev, x, size, rules)
+            width += gap
+            squeeze += gap / 2  # a Han–Latin gap may shrink to ⅛ em
             if prev.kind == "mark" and x.kind == "mark" and (j - 1) not in halves:
                 if prev.halvable and not prev.opening:
                     halves.add(j - 1)
@@ -301,28 +309,18 @@ def _greedy(
             squeezed = j
             if nat <= avail + EPS:
                 fit = j
-        if fit >= n or squeezed >= n and fit >= n - 2:
-            return starts  # the rest fits on this line
+        if squeezed >= n:
+            return starts  # the rest fits on this line (with push-in if need be)
         if fit == a:  # the first atom alone is wider than the line
             if len(atoms[a].text) > 1 and squeezed == a:
                 atoms[a : a + 1] = split(atoms[a])
                 continue
             fit = max(fit, squeezed, a + 1)
-        b = fit
-        if not _can_break_before(atoms, b, rules):
-            pushed_in = next(
-                (j for j in range(b + 1, min(squeezed, b + 2) + 1) if j >= n or _can_break_before(atoms, j, rules)),
-                None,
-            )
-            if pushed_in is not None and pushed_in >= n:
-                return starts
-            if pushed_in is not None:
-                b = pushed_in
-            else:
-                while b > a + 1 and not _can_break_before(atoms, b, rules):
-                    b -= 1  # push-out
-                if not _can_break_before(atoms, b, rules):
-                    b = fit  # no legal break on the line: break where it is full
+        # Reduce first (clreq): the longest line that fits with push-in, at a legal break;
+        # only if there is none does a character move down (push-out).
+        b = next((j for j in range(squeezed, a, -1) if _can_break_before(atoms, j, rules)), None)
+        if b is None:
+            b = fit  # no legal break on the line: break where it is full
         starts.append(b)
         a = b
 

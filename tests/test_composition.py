@@ -290,3 +290,13 @@ def test_style_composition_settings(tmp_path, composition, error):
     else:
         st_ = load_style(style)
         assert (st_.kinsoku, st_.punctuation) == ("strict", "kaiming")
+
+
+def test_url_breaks_at_its_joints(face):
+    lines = brk("访问https://www.example.com/very/long/path/index.html了解详情", face)
+    texts = [ln.text for ln in lines]
+    assert "".join(texts) == "访问https://www.example.com/very/long/path/index.html了解详情"
+    # the URL starts on the first line and breaks after / (its joints), never inside a name
+    assert texts == ["访问https://", "www.example.com/", "very/long/path/", "index.html了解详情"]
+    for ln in lines[:-1]:
+        assert ln.right == pytest.approx(ln.indent + ln.measure, abs=1e-9)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from layout.lang.zh import Rules, is_han, is_wide
@@ -35,7 +35,9 @@ from layout.lang.zh import Rules, is_han, is_wide
 EPS = 1e-6
 # A run of Latin letters and digits never breaks (clreq §3.1.8; jlreq):
 # 2020, 3D, 90%, 4×100, 3.5, 1,000, e-mail.
-LATIN_RUN = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+(?:[.,:/×\-+'’][A-Za-z0-9\u00C0-\u024F]+)*[%‰℃]?")
+LATIN_RUN = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+(?:[.,:/×\-+'’_?=&#~@]+[A-Za-z0-9\u00C0-\u024F]+)*[%‰℃/]?")
+# Where a Latin run wider than a whole line (a URL, say) may be broken: after these.
+URL_PIECE = re.compile(r"[^/.?&=_\-#@]+[/.?&=_\-#@]*|[/.?&=_\-#@]+")
 
 
 class Measurer(Protocol):
@@ -54,6 +56,7 @@ class Atom:
     halvable: bool = False  # a mark the face and the scheme allow in half an em
     opening: bool = False  # an opening mark (its ink in the right half)
     centred: bool = False  # drawn centred in its em box (zh-Hant marks)
+    piece: bool = False  # part of a Latin run too long for any line: may break before the next piece
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,8 @@ def _atoms(text: str, size: float, measure: Measurer, rules: Rules) -> list[Atom
 def _can_break_before(atoms: list[Atom], i: int, rules: Rules) -> bool:
     """May a line end between atoms[i-1] and atoms[i]?"""
     prev, cur = atoms[i - 1], atoms[i]
+    if prev.piece and cur.piece:
+        return True
     if cur.text in rules.unbreakable_pairs:
         if cur.text[0] in rules.pair_no_start:
             return False
@@ -311,6 +316,9 @@ def _greedy(
                 fit = j
         if squeezed >= n:
             return starts  # the rest fits on this line (with push-in if need be)
+        if fit < n and atoms[fit].width > max(measures) + EPS and len(atoms[fit].text) > 1:
+            atoms[fit : fit + 1] = split(atoms[fit])  # wider than any line: break it where lines end
+            continue
         if fit == a:  # the first atom alone is wider than the line
             if len(atoms[a].text) > 1 and squeezed == a:
                 atoms[a : a + 1] = split(atoms[a])
@@ -427,7 +435,16 @@ def break_paragraph(
     measures = [measure - indent, measure]
 
     def split(atom: Atom) -> list[Atom]:
-        return [_atom(ch, atom.start + k, size, metrics, rules) for k, ch in enumerate(atom.text)]
+        """A Latin run too long for a line: pieces ending at / . - ? & = (a URL's joints),
+        or single characters when the run is already a piece."""
+        pieces = [m.group(0) for m in URL_PIECE.finditer(atom.text)] if not atom.piece else []
+        if len(pieces) <= 1:
+            pieces = list(atom.text)
+        out, k = [], atom.start
+        for p in pieces:
+            out.append(replace(_atom(p, k, size, metrics, rules), kind="latin", piece=True))
+            k += len(p)
+        return out
 
     starts = _fix_lone_last_line(atoms, _greedy(atoms, measures, size, rules, split), rules, size, measures)
     ends = [*starts[1:], len(atoms)]

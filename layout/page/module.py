@@ -182,6 +182,13 @@ class Module:
         return self.ctx.style.span_width(self.photo_span) if self.photo_span else 0.0
 
     @cached_property
+    def caption_rows(self) -> int:
+        """Rows under the photo box: its caption (the grid's line gap separates it from
+        the body), or one empty row when there is no caption."""
+        rows = self.caption.rows if self.caption else 0
+        return rows if rows else 1
+
+    @cached_property
     def caption(self) -> Block | None:
         photo = self.profile.photo
         if photo is None:
@@ -248,7 +255,7 @@ class Module:
     def _lost(self, photo_rows: int) -> list[int]:
         if not self.photo_span:
             return [0] * self.span
-        block = photo_rows + self.caption.rows + 1  # type: ignore[union-attr]
+        block = photo_rows + self.caption_rows
         return [block if c >= self.span - self.photo_span else 0 for c in range(self.span)]
 
     def rows_needed(self, photo_rows: int | None = None) -> int:
@@ -269,7 +276,7 @@ class Module:
         """The tallest photo (within bounds) that leaves room for the whole body;
         the smallest if none does; 0 if not even the smallest fits the column."""
         lo, hi = self.photo_range
-        extra = self.caption.rows + 1  # type: ignore[union-attr]  # caption and the row after it
+        extra = self.caption_rows
         if h < lo + extra:
             return 0
         # with the block inside the column, capacity = span*h - photo_span*(n + extra)
@@ -290,7 +297,7 @@ class Module:
         h_used = min(h, max(balanced_rows(len(self.body), self.span, lost), max(lost)))
         placed = min(len(self.body), capacity(self._slots(h_used, n_photo)) if n_photo else self.span * h_used)
         left = len(self.body) - placed
-        photo_cells = (n_photo + self.caption.rows + 1) * self.photo_span if n_photo else 0  # type: ignore[union-attr]
+        photo_cells = (n_photo + self.caption_rows) * self.photo_span if n_photo else 0
         if self.photo_span and not n_photo:
             left += self.caption.rows  # type: ignore[union-attr]  # no room for photo and caption
         used = min(rows, self.fixed_rows + h_used)
@@ -338,6 +345,9 @@ class Module:
             photo = self.profile.photo
             items.append(ImageItem(px, top, self.photo_width, ph, photo.file if photo else None, self.profile.name))
             items += place(self.caption, px, top + n_photo * L)  # type: ignore[arg-type]
+            if self.caption and self.caption.rows:  # a hairline in the line gap closes the caption
+                y = top + (n_photo + self.caption.rows) * L - (L - st.body_size) / 2
+                items.append(RuleItem(px, y, px + self.photo_width, y, st.rules["hairline"]))
         if self.quote:
             items += place(self.quote, 0, top + h_used * L)
         overset = sum(bl.line.end - bl.line.start for bl in self.body[len(self.body) - left :]) if left else 0

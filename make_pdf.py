@@ -130,10 +130,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.report:
             write_atomic(args.report, json.dumps(report_dict(rendered), ensure_ascii=False, indent=2).encode())
         if not args.quiet:
-            counts = ", ".join(f"{k}×{v}" for k, v in sorted(rendered.normalized.items())) or "none"
+            ascii_marks = {k: v for k, v in rendered.normalized.items() if k.isascii() and k != "space"}
+            other = {k: v for k, v in rendered.normalized.items() if k not in ascii_marks}
+            counts = ", ".join(f"{k}×{v}" for k, v in sorted(ascii_marks.items())) or "none"
+            extra = ""
+            if other:
+                extra = "; also " + ", ".join(
+                    f"{'spaces dropped after them' if k == 'space' else k + ' → corner bracket'}×{v}"
+                    for k, v in sorted(other.items())
+                )
             print(
                 f"wrote {out}: {len(rendered.page.profiles)} profiles, style {rendered.style.name}, "
-                f"module zone filled {m.fill:.1%}; ASCII punctuation made full-width: {counts}"
+                f"module zone filled {m.fill:.1%}; ASCII punctuation made full-width: {counts}{extra}"
             )
         return EXIT_WARN if m.overset or short else EXIT_OK
     except BanmianError as exc:

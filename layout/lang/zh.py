@@ -91,13 +91,16 @@ class Rules:
 
 
 LEVELS = {
+    # clreq's "none": Taiwan and Hong Kong newspapers apply no prohibition rules.
+    "none": (frozenset(), frozenset()),
     "basic": (NO_START_BASIC, NO_END_BASIC),
     "gb": (NO_START_BASIC, NO_END_GB),
     "strict": (NO_START_STRICT, NO_END_GB),
 }
-# Traditional Chinese: corner brackets for quotations, no compression by default
-# (Taiwan and Hong Kong set marks full width, centred), basic prohibitions (clreq §3.1.7).
-DEFAULTS = {"zh-Hans": ("basic", "mainland"), "zh-Hant": ("basic", "quanjiao")}
+# Traditional Chinese: corner brackets for quotations, no compression (Taiwan and Hong
+# Kong set marks full width, centred) and, as their newspapers do, no prohibition
+# rules (clreq §3.1.7 level "none"); a style may ask for basic, gb or strict instead.
+DEFAULTS = {"zh-Hans": ("basic", "mainland"), "zh-Hant": ("none", "quanjiao")}
 
 
 def rules_for(
@@ -107,7 +110,7 @@ def rules_for(
     *,
     halve_opening_at_line_start: bool = False,
 ) -> Rules:
-    """Rules for ``lang`` at a clreq strictness level (basic, gb, strict) and a
+    """Rules for ``lang`` at a clreq strictness level (none, basic, gb, strict) and a
     punctuation scheme (mainland, kaiming, quanjiao); defaults by language."""
     default_level, default_scheme = DEFAULTS.get(lang, DEFAULTS["zh-Hans"])
     level = level or default_level

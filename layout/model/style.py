@@ -172,8 +172,8 @@ def load_style(path: Path) -> Style:
     comp = _map(doc, m.get("composition", {}), "composition")
     kinsoku = str(comp.get("kinsoku", "auto")).replace("auto", "")
     punctuation = str(comp.get("punctuation", "auto")).replace("auto", "")
-    if kinsoku and kinsoku not in ("basic", "gb", "strict"):
-        raise doc.error("composition.kinsoku", f"expected auto, basic, gb or strict, got '{kinsoku}'")
+    if kinsoku and kinsoku not in ("none", "basic", "gb", "strict"):
+        raise doc.error("composition.kinsoku", f"expected auto, none, basic, gb or strict, got '{kinsoku}'")
     if punctuation and punctuation not in ("mainland", "kaiming", "quanjiao"):
         raise doc.error("composition.punctuation", f"expected auto, mainland, kaiming or quanjiao, got '{punctuation}'")
     halve_open = comp.get("halve_opening_at_line_start", False)

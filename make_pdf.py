@@ -101,7 +101,7 @@ def report_dict(rendered) -> dict:
         "zone_rows": m.zone_rows,
         "normalized_punctuation": dict(sorted(rendered.normalized.items())),
         "modules": [vars(r) for r in m.modules],
-        "overset": [{"id": r.id, "characters": r.overset_chars} for r in m.overset],
+        "overset": [{"id": r.id, "characters": r.overset_chars, "photo_dropped": r.photo_dropped} for r in m.overset],
         "warnings": [w for w in (short_page(rendered),) if w],
     }
 
@@ -115,8 +115,10 @@ def main(argv: list[str] | None = None) -> int:
         m = rendered.makeup
         for r in m.overset:
             line = rendered.page.source.line(f"profiles[{[p.id for p in rendered.page.profiles].index(r.id)}]")
+            photo = "; its photo box and caption do not fit either" if r.photo_dropped else ""
             print(
-                f"{args.page}:{line}: profile '{r.id}': {r.overset_chars} characters overset (do not fit its module)",
+                f"{args.page}:{line}: profile '{r.id}': {r.overset_chars} characters overset "
+                f"(do not fit its module){photo}",
                 file=sys.stderr,
             )
         if m.overset and not args.allow_overset:

@@ -104,7 +104,7 @@ def register_fonts(faces: Iterable[FontFace], used: dict[str, set[str]]) -> dict
 
 
 def _chars_by_font(frame: PageFrame, label_font: str) -> dict[str, set[str]]:
-    used: dict[str, set[str]] = {label_font: set("照片超版字0123456789 ")}
+    used: dict[str, set[str]] = {label_font: set("照片超版字，图片未排入0123456789 ")}
     for item in frame.items:
         if isinstance(item, TextItem):
             for run in item.runs:

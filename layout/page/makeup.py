@@ -36,6 +36,7 @@ class ModuleReport:
     photo_span: int
     hole_cells: int  # grid cells (row × column) left empty in the module
     overset_chars: int
+    photo_dropped: bool = False  # overset: the photo box and caption found no room
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,7 @@ def make_page(ctx: Context, page: Page, texts: dict[str, str], *, mark_overset: 
                 md.photo_span,
                 holes,
                 result.overset_chars,
+                result.photo_dropped,
             )
         )
     items += _module_rules(ctx, plan.placements, zone_top)

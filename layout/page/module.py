@@ -65,6 +65,7 @@ class ModuleResult:
     used_rows: int  # rows holding content (the rest is an empty band at the bottom)
     overset_chars: int
     photo_rows: int
+    photo_dropped: bool = False  # the photo box and its caption found no room (counted as overset)
 
 
 class Module:
@@ -354,8 +355,10 @@ class Module:
         if self.photo_span and not n_photo:
             overset += len(self.texts.get(f"{self.profile.path}.photo.caption", ""))
         if overset and mark_overset:
-            items.append(MarkItem(0, (rows - 1) * L, self.width, L, f"超版 {overset} 字"))
-        return ModuleResult(tuple(items), rows, f.used_rows, overset, n_photo)
+            dropped = "，图片未排入" if self.photo_span and not n_photo else ""
+            items.append(MarkItem(0, (rows - 1) * L, self.width, L, f"超版 {overset} 字{dropped}"))
+        dropped = bool(self.photo_span and not n_photo)
+        return ModuleResult(tuple(items), rows, f.used_rows, overset, n_photo, dropped)
 
 
 def _shift_x(item: Item, dx: float) -> Item:

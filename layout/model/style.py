@@ -7,7 +7,7 @@ role, all in points. Nothing about a page format lives in code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +66,7 @@ class Style:
     kinsoku: str = ""  # clreq prohibition level: basic, gb, strict ("" = the language's default)
     punctuation: str = ""  # compression scheme: mainland, kaiming, quanjiao ("" = the language's default)
     halve_opening_at_line_start: bool = False
+    headline_sizes: dict[int, float] = field(default_factory=dict)  # module span → largest headline size
 
     @property
     def column_width(self) -> float:
@@ -179,6 +180,14 @@ def load_style(path: Path) -> Style:
     halve_open = comp.get("halve_opening_at_line_start", False)
     if not isinstance(halve_open, bool):
         raise doc.error("composition.halve_opening_at_line_start", "expected true or false")
+    sizes_in = mods.get("headline_sizes", {}) or {}
+    if not isinstance(sizes_in, dict):
+        raise doc.error("modules.headline_sizes", "expected a mapping of module span (columns) to a type size")
+    headline_sizes: dict[int, float] = {}
+    for span, value in sizes_in.items():
+        if isinstance(span, bool) or not isinstance(span, int) or span < 1:
+            raise doc.error(f"modules.headline_sizes.{span}", "keys are module spans in columns (1, 2, 3, …)")
+        headline_sizes[span] = _size(doc, value, f"modules.headline_sizes.{span}")
     style = Style(
         name=str(m.get("name", path.stem)),
         file=str(path),
@@ -203,6 +212,7 @@ def load_style(path: Path) -> Style:
         kinsoku=kinsoku,
         punctuation=punctuation,
         halve_opening_at_line_start=halve_open,
+        headline_sizes=headline_sizes,
     )
     if style.leading < style.body_size:
         raise doc.error("grid.leading", "leading must be at least the body size")

@@ -180,12 +180,14 @@ def headline_block(
     *,
     max_lines: int,
     align: str = "center",
+    largest: float | None = None,
 ) -> Block:
-    """The largest size (from the role's size down to its minimum) that fits in
-    ``max_lines``; a two-line headline may come down up to ``PHRASE_SIZE_STEPS``
-    points more to break at a phrase boundary rather than inside a word."""
+    """The largest size (from the role's size, or ``largest``, down to its minimum)
+    that fits in ``max_lines``; a two-line headline may come down up to
+    ``PHRASE_SIZE_STEPS`` points more to break at a phrase boundary rather than
+    inside a word."""
     r = ctx.role(role)
-    size = r.size
+    size = min(r.size, largest) if largest else r.size
     while True:
         lines = balanced_lines(ctx, text, role, width, size)
         if len(lines) <= max_lines or size - 1 < r.min_size:

@@ -113,8 +113,15 @@ class Module:
 
     def _head(self) -> Block:
         path = f"{self.profile.path}.headline"
+        st = self.ctx.style
         return headline_block(
-            self.ctx, self.texts[path], "headline", self.width, path, max_lines=self.ctx.style.headline_lines
+            self.ctx,
+            self.texts[path],
+            "headline",
+            self.width,
+            path,
+            max_lines=st.headline_lines,
+            largest=st.headline_sizes.get(self.span),
         )
 
     def _byline(self) -> Block:

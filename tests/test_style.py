@@ -46,7 +46,8 @@ def test_broadsheet():
     assert st.top + st.type_height <= st.page_height
     assert set(st.fonts) == {"song", "hei", "kai"}
     assert st.roles["body"].size == 9.0
-    assert st.roles["headline"].size == 22.0
+    assert st.roles["headline"].size == 26.0  # 一号, for modules of four or more columns
+    assert st.headline_sizes == {1: 16.0, 2: 18.0, 3: 22.0}
     assert st.roles["headline"].min_size == 15.0
     assert st.roles["banner"].size == 72.0
     assert st.roles["banner"].min_size == 36.0

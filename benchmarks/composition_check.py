@@ -5,7 +5,9 @@
 Reads the PDF's words with poppler (pdftotext -raw -bbox) in content-stream
 order, groups them into lines (a line is drawn as one text object on one baseline), finds
 each line's measure from the page's style (the grid is input, not engine
-output) and counts, over body and intro text:
+output) and counts, over body and intro text on the grid columns and every
+other justified block (captions, pull quotes: lines starting on a column edge
+and stacked one line pitch apart):
 
 - prohibited line starts (a mark that may not start a line, on a line that
   does not open a paragraph) and prohibited line ends;
@@ -58,6 +60,10 @@ class PdfLine:
     def size(self) -> float:
         return round(self.words[0][3] - self.words[0][1], 2)
 
+    @property
+    def baseline(self) -> float:
+        return self.words[0][3]
+
 
 def pdf_lines(pdf_path: Path) -> list[PdfLine]:
     """Lines in drawing order, from poppler's word boxes in content-stream order
@@ -91,6 +97,8 @@ def measures(style, span: int) -> list[tuple[float, float]]:
 
 
 def check(pdf_path: Path, page_path: Path, style_name: str | None = None) -> dict:
+    """Counts over justified text: body and intro on the grid columns, and any other
+    block of lines (captions, pull quotes) that starts on a column edge."""
     page = load_page(page_path)
     style = load_style(style_path(style_name or page.style, page_path.resolve().parent))
     rules = rules_for(page.lang, style.kinsoku or None, style.punctuation or None)
@@ -109,17 +117,41 @@ def check(pdf_path: Path, page_path: Path, style_name: str | None = None) -> dic
     def indented(line: PdfLine, left: float) -> bool:
         return abs(line.x0 - left - 2 * line.size) < 0.5
 
-    checked = [(ln, measure_of(ln)) for ln in lines]
-    for k, (ln, frame) in enumerate(checked):
+    def block_frame(line: PdfLine) -> tuple[float, float] | None:
+        """Other justified text (captions, pull quotes): the narrowest span it starts and fits in."""
+        for span in range(1, style.columns + 1):
+            for left, right in measures(style, span):
+                if abs(line.x0 - left) <= TOL and line.x1 <= right + TOL:
+                    return left, right
+        return None
+
+    def below(a: PdfLine, b: PdfLine | None) -> bool:
+        """b continues a's block: same left edge and size, one line pitch lower."""
+        if b is None or b.size != a.size or abs(b.x0 - a.x0) > TOL:
+            return False
+        step = b.baseline - a.baseline
+        return any(abs(step - p) < 0.5 for p in (style.leading, a.size * 1.25))
+
+    checked = []
+    for ln in lines:
+        frame = measure_of(ln)
+        checked.append((ln, frame, "grid") if frame else (ln, block_frame(ln), "block"))
+    for k, (ln, frame, kind) in enumerate(checked):
         if frame is None:
             continue
         left, right = frame
+        nxt_line, nxt_frame, _ = checked[k + 1] if k + 1 < len(checked) else (None, None, None)
+        if kind == "grid":
+            opens = indented(ln, left)
+            ends = nxt_frame is None or nxt_line.size != ln.size or indented(nxt_line, nxt_frame[0])
+        else:
+            prev_line = checked[k - 1][0] if k else None
+            opens = not below(prev_line, ln) if prev_line else True
+            ends = not below(ln, nxt_line)
+            if opens and ends:
+                continue  # a single line (a byline, a credit): nothing to justify
         counts["lines"] += 1
-        nxt = checked[k + 1] if k + 1 < len(checked) else (None, None)
-        nxt_line, nxt_frame = nxt
-        opens = indented(ln, left)
-        ends = nxt_frame is None or nxt_line.size != ln.size or indented(nxt_line, nxt_frame[0])
-        if not opens and ln.text[0] in rules.no_start:
+        if not opens and ln.text[0] in rules.no_start and ln.text[:2] not in rules.unbreakable_pairs:
             counts["prohibited_starts"] += 1
             problems.append(f"starts with {ln.text[0]}: {ln.text}")
         if not ends and ln.text[-1] in rules.no_end:

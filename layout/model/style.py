@@ -67,6 +67,7 @@ class Style:
     punctuation: str = ""  # compression scheme: mainland, kaiming, quanjiao ("" = the language's default)
     halve_opening_at_line_start: bool = False
     headline_sizes: dict[int, float] = field(default_factory=dict)  # module span → largest headline size
+    quote_span: int = 3  # a pull quote's widest measure, in columns
 
     @property
     def column_width(self) -> float:
@@ -213,6 +214,7 @@ def load_style(path: Path) -> Style:
         punctuation=punctuation,
         halve_opening_at_line_start=halve_open,
         headline_sizes=headline_sizes,
+        quote_span=int(_num(doc, mods, "quote_span", "modules", 1, 24)) if "quote_span" in mods else 3,
     )
     if style.leading < style.body_size:
         raise doc.error("grid.leading", "leading must be at least the body size")

@@ -224,14 +224,17 @@ class Module:
         marks = not text.startswith(OPENING_QUOTES)
         left, right = ("「", "」") if ctx.rules.lang == "zh-Hant" else ("“", "”")
         shown = f"{left}{text}{right}" if marks else text  # a pull quote wears quotation marks
-        body = text_block(ctx, shown, "quote", self.width, path, align="justify")
-        items: list[Item] = [_offset(i, -1, len(text)) if marks else i for i in place(body, 0, L)]
+        # a readable measure: at most quote_span columns, centred between the module's rules
+        measure = min(self.width, ctx.style.span_width(ctx.style.quote_span))
+        inset = (self.width - measure) / 2
+        body = text_block(ctx, shown, "quote", measure, path, align="justify")
+        items: list[Item] = [_offset(i, -1, len(text)) if marks else i for i in place(body, inset, L)]
         rows = 1 + body.rows
         by = self.texts.get(f"{self.profile.path}.quote.by", "")
         if by:
-            byb = text_block(ctx, "——" + by, "byline", self.width, f"{self.profile.path}.quote.by", align="right")
+            byb = text_block(ctx, "——" + by, "byline", measure, f"{self.profile.path}.quote.by", align="right")
             # the by-line's text is "——" + by: offsets shift by 2 so they index the field
-            items += [_offset(i, -2, len(by)) for i in place(byb, 0, rows * L)]
+            items += [_offset(i, -2, len(by)) for i in place(byb, inset, rows * L)]
             rows += byb.rows
         weight = ctx.style.rules["module"]
         top_y = L / 2 - (L - ctx.style.body_size) / 2

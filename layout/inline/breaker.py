@@ -260,8 +260,11 @@ def _compose(
     return halves, gaps, width
 
 
-def _widths(atoms: list[Atom], a: int, n: int, size: float, rules: Rules) -> list[tuple[float, float]]:
-    """For each end j in (a, n]: (natural width, least width with push-in) of [a, j)."""
+def _widths(
+    atoms: list[Atom], a: int, n: int, size: float, rules: Rules, limit: float | None = None
+) -> list[tuple[float, float]]:
+    """For each end j in (a, n]: (natural width, least width with push-in) of [a, j);
+    with ``limit``, stops after the first end whose least width exceeds it."""
     out: list[tuple[float, float]] = []
     width = squeeze = 0.0
     halves: set[int] = set()
@@ -289,6 +292,8 @@ def _widths(atoms: list[Atom], a: int, n: int, size: float, rules: Rules) -> lis
         end_half = x.width / 2 if (x.halvable and not x.opening and j not in halves) else 0.0
         trailing = x.width if x.space else 0.0
         out.append((width - end_half - trailing, width - squeeze - trailing))
+        if limit is not None and out[-1][1] > limit + EPS:
+            break
     return out
 
 
@@ -304,7 +309,7 @@ def _greedy(
     while True:
         n = len(atoms)
         avail = measures[min(len(starts) - 1, len(measures) - 1)]
-        widths = _widths(atoms, a, n, size, rules)
+        widths = _widths(atoms, a, n, size, rules, avail)
         fit = a  # largest end that fits at natural width
         squeezed = a  # largest end that fits with push-in
         for k, (nat, least) in enumerate(widths):

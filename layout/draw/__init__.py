@@ -1,0 +1,1 @@
+"""Stage 4, drawing: PageFrame → PDF bytes (the only reportlab importer)."""

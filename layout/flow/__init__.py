@@ -1,0 +1,1 @@
+"""Stage 2, column flow: lines → column slots on the baseline grid."""

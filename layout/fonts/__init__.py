@@ -1,0 +1,1 @@
+"""Font facts: preparation (build time), resolution and cached metrics."""

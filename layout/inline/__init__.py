@@ -1,0 +1,1 @@
+"""Stage 1, inline layout: paragraph → lines (breaking, compression, justification)."""

@@ -1,0 +1,1 @@
+"""Language rules as data (clreq, GB/T 15834) and text normalisation."""

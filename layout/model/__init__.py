@@ -1,0 +1,1 @@
+"""Stage 0, content model: YAML pages and styles → checked values."""

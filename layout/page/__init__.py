@@ -1,0 +1,1 @@
+"""Stage 3, page makeup: blocks, modules, arrangement, furniture, self-check."""

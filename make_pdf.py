@@ -103,6 +103,7 @@ def report_dict(rendered) -> dict:
         "modules": [vars(r) for r in m.modules],
         "overset": [{"id": r.id, "characters": r.overset_chars, "photo_dropped": r.photo_dropped} for r in m.overset],
         "warnings": [w for w in (short_page(rendered),) if w],
+        "substitutions": list(rendered.substitutions),
     }
 
 
@@ -113,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
 
         rendered = render(args.page, style=args.style, mark_overset=args.allow_overset)
         m = rendered.makeup
+        for note in rendered.substitutions:
+            print(f"{args.page}: note: {note}", file=sys.stderr)
         for r in m.overset:
             line = rendered.page.source.line(f"profiles[{[p.id for p in rendered.page.profiles].index(r.id)}]")
             photo = "; its photo box and caption do not fit either" if r.photo_dropped else ""

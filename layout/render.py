@@ -50,6 +50,7 @@ class Rendered:
     page: Page
     style: Style
     normalized: Counter[str]
+    substitutions: tuple[str, ...] = ()  # characters set from another face than their role's
 
 
 def page_texts(page: Page) -> dict[str, str]:
@@ -91,15 +92,26 @@ def normalized_texts(page: Page) -> tuple[dict[str, str], Counter[str]]:
     return texts, total
 
 
-def check_glyphs(page: Page, style: Style, faces: dict[str, FontFace], texts: dict[str, str]) -> None:
-    """Every character must be in the font of its role: a .notdef box never reaches a PDF."""
+def check_glyphs(page: Page, style: Style, faces: dict[str, FontFace], texts: dict[str, str]) -> list[str]:
+    """Every character must be drawable: by the font of its role, or else by one of
+    the style's other fonts (a substitution, returned as a note for the run to print).
+    A character no font has is an error: a .notdef box never reaches a PDF."""
     problems = []
+    notes: list[str] = []
     for path, text in texts.items():
         roles = next((r for pattern, r in FIELD_ROLES if re.search(pattern, path)), ("body",))
         for role in roles:
-            face = faces[style.roles[role].font]
+            key = style.roles[role].font
+            face = faces[key]
             for ch in face.missing(text):
-                problems.append((path, ch, face))
+                other = next((f for k, f in faces.items() if k != key and f.has(ch)), None)
+                if other is None:
+                    problems.append((path, ch, face))
+                else:
+                    notes.append(
+                        f"{path} (line {page.source.line(path)}): '{ch}' U+{ord(ch):04X} is not in "
+                        f"{face.path.name}; set from {other.path.name}"
+                    )
     if problems:
         listed = "; ".join(
             f"'{ch}' U+{ord(ch):04X} in {path} (line {page.source.line(path)}, font {face.path.name})"
@@ -107,7 +119,10 @@ def check_glyphs(page: Page, style: Style, faces: dict[str, FontFace], texts: di
         )
         more = f"; and {len(problems) - 10} more" if len(problems) > 10 else ""
         path = problems[0][0]
-        raise page.source.error(path, f"{len(problems)} character(s) missing from their fonts: {listed}{more}")
+        raise page.source.error(
+            path, f"{len(problems)} character(s) missing from every font of the style: {listed}{more}"
+        )
+    return notes
 
 
 MAX_PHOTO_PIXELS = 60_000_000  # a 60-megapixel photo is plenty; more is a decompression bomb
@@ -154,7 +169,7 @@ def render(page_file: Path, *, style: str | None = None, mark_overset: bool = Fa
     st = load_style(style_path(style or page.style, Path(page.file).resolve().parent))
     faces = load_faces(st)
     texts, counts = normalized_texts(page)
-    check_glyphs(page, st, faces, texts)
+    substitutions = check_glyphs(page, st, faces, texts)
     check_photos(page)
     rules = rules_for(
         page.lang,
@@ -172,4 +187,4 @@ def render(page_file: Path, *, style: str | None = None, mark_overset: bool = Fa
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise LayoutError(f"internal layout check failed: {problems[0]}{more}", file=page.file)
     pdf = draw_pdf(makeup.frame, faces, author=page.paper, subject=f"第{page.page}版 {page.section}")
-    return Rendered(pdf, makeup, page, st, counts)
+    return Rendered(pdf, makeup, page, st, counts, tuple(substitutions))

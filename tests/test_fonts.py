@@ -116,3 +116,38 @@ def test_to_unicode_beyond_bmp_uses_surrogates():
     assert "<00> <738B>" in cmap
     assert "<01> <D870DF17>" in cmap  # U+2C317 as a UTF-16 surrogate pair
     assert "<00> <01>" in cmap  # the code space range itself is untouched
+
+
+def test_missing_glyph_falls_back_to_another_face(tmp_path, make_pdf):
+    """𩸽 is in the Song and Hei faces but not in Kai: a caption or quote using it is set
+    from Song, the run notes the substitution, and the character extracts exactly."""
+    page = tmp_path / "fallback.yaml"
+    page.write_text(
+        "paper: 测试报\ndate: 2024-01-02\npage: 2\nsection: 人物\nheadline: 回退字体测试\n"
+        "profiles:\n  - id: a\n    headline: 鱼名𩸽的由来\n    name: 王𩸽\n    role: 渔业站站长\n"
+        "    body: ['这段文字里有一个楷体没有的字：𩸽。这是第二句话，用来把段落写得更长一些。']\n"
+        "    quote: {text: '我叫王𩸽，请记住𩸽字。', by: 王𩸽}\n    photo: {caption: '王𩸽在码头'}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "fallback.pdf"
+    proc = make_pdf(page, "-o", out)
+    assert proc.returncode == 1, proc.stderr  # 1: a one-profile page is short
+    assert "profiles[0].photo.caption (line 13): '𩸽' U+29E3D is not in BanmianKai-Regular.ttf" in proc.stderr
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-raw", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "王𩸽在码头" in text.replace(" ", "")
+    assert text.count("𩸽") >= 7
+
+
+def test_character_in_no_font_is_an_error(tmp_path, make_pdf):
+    page = tmp_path / "missing.yaml"
+    page.write_text(
+        "paper: 测试报\ndate: 2024-01-02\npage: 2\nsection: 人物\nheadline: 缺字\n"
+        "profiles:\n  - id: a\n    headline: 标题\n    name: 王𪚥\n    body: ['正文。']\n",
+        encoding="utf-8",
+    )
+    proc = make_pdf(page, "-o", tmp_path / "m.pdf")
+    assert proc.returncode == 2
+    assert "'𪚥' U+2A6A5 in profiles[0].name (line 9" in proc.stderr
+    assert not (tmp_path / "m.pdf").exists()

@@ -108,17 +108,23 @@ def _chars_by_font(frame: PageFrame, label_font: str) -> dict[str, set[str]]:
     for item in frame.items:
         if isinstance(item, TextItem):
             for run in item.runs:
-                key = f"{item.font}/{run.variant}" if run.variant else item.font
+                if run.variant.startswith("fb:"):
+                    key = run.variant[3:]  # a fallback face, registered like any other
+                else:
+                    key = f"{item.font}/{run.variant}" if run.variant else item.font
                 used.setdefault(key, set()).update(run.text)
     return used
 
 
-def _text(c: Canvas, item: TextItem, font: str, variants: dict[str, str], height: float) -> None:
+def _text(c: Canvas, item: TextItem, font: str, variants: dict[str, str], names: dict[str, str], height: float) -> None:
     t = c.beginText()
     t.setFillColor(K100)
     current = None
     for run in item.runs:
-        name = variants.get(f"{item.font}/{run.variant}", font) if run.variant else font
+        if run.variant.startswith("fb:"):
+            name = names[run.variant[3:]]
+        else:
+            name = variants.get(f"{item.font}/{run.variant}", font) if run.variant else font
         if name != current:
             t.setFont(name, item.size)
             current = name
@@ -206,7 +212,7 @@ def draw_pdf(frame: PageFrame, faces: dict[str, FontFace], *, author: str = "", 
     label_font = names[label_key]
     for item in frame.items:
         if isinstance(item, TextItem):
-            _text(c, item, names[item.font], variants, H)
+            _text(c, item, names[item.font], variants, names, H)
         elif isinstance(item, RuleItem):
             c.setStrokeColor(K100)
             c.setLineWidth(item.weight)

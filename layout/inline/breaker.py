@@ -57,6 +57,7 @@ class Atom:
     opening: bool = False  # an opening mark (its ink in the right half)
     centred: bool = False  # drawn centred in its em box (zh-Hant marks)
     piece: bool = False  # part of a Latin run too long for any line: may break before the next piece
+    face: str = ""  # a fallback face's key, for a character the role's own face lacks
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,12 @@ def atoms_of(text: str, size: float, measure: Measurer, rules: Rules) -> list[At
 
 def _atom(piece: str, start: int, size: float, measure: Measurer, rules: Rules) -> Atom:
     width = measure.width(piece, size)
+    face_for = getattr(measure, "face_for", None)
+    if face_for is not None and len(piece) == 1 and not piece.isspace():
+        face = face_for(piece)
+        primary = getattr(measure, "key", "")
+        if face is not None and face.key != primary:
+            return Atom(piece, start, width, False, "han" if is_han(piece) else "other", face=face.key)
     if piece.isspace():
         return Atom(piece, start, width, True, "space")
     ch = piece[0]
@@ -143,9 +150,12 @@ def _atoms(text: str, size: float, measure: Measurer, rules: Rules) -> list[Atom
     atoms: list[Atom] = []
     i = 0
     n = len(text)
+    own = getattr(measure, "primary", None)
     while i < n:
         ch = text[i]
         m = None if is_wide(ch) else LATIN_RUN.match(text, i)
+        if m and own is not None and not all(own.has(c) for c in m.group(0)):
+            m = None  # a run with a character from another face is set character by character
         if m and m.end() > i + 1:
             piece = m.group(0)
         elif text[i : i + 2] in rules.unbreakable_pairs:
@@ -407,7 +417,7 @@ def _runs(atoms: list[Atom], a: int, b: int, halves: set[int], gaps: list[float]
     for k, i in enumerate(range(a, b)):
         atom = atoms[i]
         half = i in halves
-        variant = "half" if half else ("centred" if atom.centred else "")
+        variant = "half" if half else ("centred" if atom.centred else (f"fb:{atom.face}" if atom.face else ""))
         w = atom.width / 2 if half else atom.width
         if group:
             g_atom, _, _, g_variant = group[-1]

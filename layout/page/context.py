@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from layout.fonts.chain import FaceChain
 from layout.fonts.metrics import FontFace
 from layout.inline.breaker import Line, break_paragraph
 from layout.lang.zh import Rules
@@ -23,8 +24,14 @@ class Context:
     def role(self, name: str) -> Role:
         return self.style.roles[name]
 
-    def face(self, role: str) -> FontFace:
-        return self.faces[self.style.roles[role].font]
+    def face(self, role: str) -> FaceChain:
+        """The role's face, falling back on the style's other faces for characters it lacks."""
+        key = self.style.roles[role].font
+        chain = self.memo.get(("chain", key))
+        if chain is None:
+            others = tuple(f for k, f in self.faces.items() if k != key)
+            chain = self.memo[("chain", key)] = FaceChain(self.faces[key], others)
+        return chain
 
     @property
     def leading(self) -> float:

@@ -300,3 +300,17 @@ def test_url_breaks_at_its_joints(face):
     assert texts == ["访问https://", "www.example.com/", "very/long/path/", "index.html了解详情"]
     for ln in lines[:-1]:
         assert ln.right == pytest.approx(ln.indent + ln.measure, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("profiles", "lo", "hi", "seed", "style"), [(5, 150, 700, 3, "tabloid"), (9, 100, 900, 4, None)]
+)
+def test_generated_pages_measured_from_the_pdf(tmp_path, make_pdf, profiles, lo, hi, seed, style):
+    page = tmp_path / "gen.yaml"
+    page.write_text(yaml.safe_dump(make_page(profiles, lo, hi, seed), allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "gen.pdf"
+    proc = make_pdf(page, "-o", out, "--allow-overset", *(["--style", style] if style else []))
+    assert proc.returncode in (0, 1), proc.stderr
+    result = check(out, page, style)
+    assert result["counts"]["lines"] > 100
+    assert counts(result) == ZERO, result["problems"][:5]

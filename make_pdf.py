@@ -52,6 +52,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     p.add_argument("--report", type=Path, help="also write the page report as JSON to this file")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also print the page report: one line per module (columns, rows, photo, empty cells, overset)",
+    )
     return p.parse_args(argv)
 
 
@@ -90,6 +96,25 @@ def short_page(rendered) -> str:
         f"short page (缺稿): the modules fill {m.fill:.1%} of their zone; about {empty} empty column-lines, "
         f"roughly {chars} characters of copy (or larger photos) to add"
     )
+
+
+def report_table(rendered) -> str:
+    """The page report as text: one line per module, in content order."""
+    m = rendered.makeup
+    head = f"{'profile':<20} {'cols':>9} {'rows':>9} {'photo':>12} {'empty':>6} {'overset':>8}"
+    lines = [head, "-" * len(head)]
+    for r in m.modules:
+        photo = (
+            f"{r.photo_span}×{r.photo_rows}"
+            if r.photo_span and not r.photo_dropped
+            else ("dropped" if r.photo_dropped else "-")
+        )
+        lines.append(
+            f"{r.id[:20]:<20} {r.column + 1:>4}-{r.column + r.span:<4} {r.row + 1:>4}+{r.rows:<4} "
+            f"{photo:>12} {r.hole_cells:>6} {r.overset_chars:>8}"
+        )
+    lines.append(f"module zone: {m.zone_rows} rows, {m.fill:.1%} filled")
+    return "\n".join(lines)
 
 
 def report_dict(rendered) -> dict:
@@ -134,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
         write_atomic(out, rendered.pdf)
         if args.report:
             write_atomic(args.report, json.dumps(report_dict(rendered), ensure_ascii=False, indent=2).encode())
+        if args.verbose:
+            print(report_table(rendered))
         if not args.quiet:
             ascii_marks = {k: v for k, v in rendered.normalized.items() if k.isascii() and k != "space"}
             other = {k: v for k, v in rendered.normalized.items() if k not in ascii_marks}

@@ -621,3 +621,30 @@ def test_tabloid(make_pdf, tmp_path: Path):
     for path, text in texts.items():
         if ".body[" in path:
             assert squash(text) in flat, path
+
+
+def test_verbose_prints_the_page_report(make_pdf, tmp_path: Path):
+    proc = make_pdf("-v", "-o", tmp_path / "v.pdf")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].split() == ["profile", "cols", "rows", "photo", "empty", "overset"]
+    assert (
+        sum(
+            1
+            for line in lines
+            if line.split()[:1]
+            and line.split()[0]
+            in {
+                "wang-zhiyong",
+                "gan-yuanjing",
+                "zhou-hong",
+                "cao-huan",
+                "zhang-yong",
+                "suo-danfeng",
+                "yan-qinyou",
+                "zhang-lanfeng",
+            }
+        )
+        == 8
+    )
+    assert any(line.startswith("module zone: 87 rows") for line in lines)

@@ -334,6 +334,59 @@ def make_core(full: Path, ps_name: str) -> Path:
     return out
 
 
+def _write_companion(
+    font: TTFont,
+    order: list[str],
+    glyphs: dict,
+    cmap: dict[int, str],
+    advance: int,
+    ps_name: str,
+    family_suffix: str,
+    out: Path,
+    metrics: Path,
+    key: str,
+    entry: dict,
+) -> Path:
+    """Save a small punctuation font made from ``font``'s glyphs (every mark ``advance``
+    units wide) and record it under ``key`` in the full font's metrics sidecar."""
+    upm = font["head"].unitsPerEm
+    fb = FontBuilder(upm, isTTF=True)
+    fb.setupGlyphOrder(order)
+    fb.setupCharacterMap(cmap)
+    fb.setupGlyf(glyphs)
+    glyf = fb.font["glyf"]
+    fb.setupHorizontalMetrics(
+        {g: (upm if g == ".notdef" else advance, glyf[g].xMin if glyf[g].numberOfContours else 0) for g in order}
+    )
+    hhea = font["hhea"]
+    fb.setupHorizontalHeader(ascent=hhea.ascent, descent=hhea.descent, lineGap=hhea.lineGap)
+    name = font["name"]
+    fb.setupNameTable(
+        {
+            "familyName": f"{name.getDebugName(1)} {family_suffix}",
+            "styleName": name.getDebugName(2) or "Regular",
+            "psName": ps_name,
+            "copyright": name.getDebugName(0) or "",
+            "licenseDescription": name.getDebugName(13) or "",
+        }
+    )
+    fb.setupOS2(**_os2_values(font))
+    fb.setupPost(keepGlyphNames=False)
+    head = font["head"]
+    fb.setupHead(
+        unitsPerEm=upm,
+        fontRevision=head.fontRevision,
+        created=head.created,
+        modified=head.modified,
+        macStyle=head.macStyle,
+    )
+    fb.save(str(out))
+    data = json.loads(metrics.read_text(encoding="utf-8"))
+    data[key] = {"file": out.name, "ps_name": ps_name, **entry}
+    metrics.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True), encoding="utf-8")
+    return out
+
+
 HALT_MARKS = "“‘「『（［｛〔〖【《〈”’」』）］｝〕〗】》〉、，。．：；！？·・‧"
 
 
@@ -381,42 +434,11 @@ def make_halt(full: Path, ps_name: str, out: Path | None = None, metrics: Path |
         order.append(gname)
         glyphs[gname] = _draw(glyphset, cmap[cp], False, dx)
         new_cmap[cp] = gname
-    fb = FontBuilder(upm, isTTF=True)
-    fb.setupGlyphOrder(order)
-    fb.setupCharacterMap(new_cmap)
-    fb.setupGlyf(glyphs)
-    glyf = fb.font["glyf"]
-    half = upm // 2
-    fb.setupHorizontalMetrics(
-        {g: (upm if g == ".notdef" else half, glyf[g].xMin if glyf[g].numberOfContours else 0) for g in order}
-    )
-    hhea = font["hhea"]
-    fb.setupHorizontalHeader(ascent=hhea.ascent, descent=hhea.descent, lineGap=hhea.lineGap)
-    names = {
-        "familyName": font["name"].getDebugName(1) + " Halt",
-        "styleName": font["name"].getDebugName(2) or "Regular",
-        "psName": ps_name,
-        "copyright": font["name"].getDebugName(0) or "",
-        "licenseDescription": font["name"].getDebugName(13) or "",
-    }
-    fb.setupNameTable(names)
-    fb.setupOS2(**_os2_values(font))
-    fb.setupPost(keepGlyphNames=False)
-    head = font["head"]
-    fb.setupHead(
-        unitsPerEm=upm,
-        fontRevision=head.fontRevision,
-        created=head.created,
-        modified=head.modified,
-        macStyle=head.macStyle,
-    )
+    entry = {"offsets": {str(k): v for k, v in offsets.items()}}
     out = out or full.with_name(full.stem + ".halt.ttf")
-    fb.save(str(out))
-    metrics = metrics or metrics_path_for(full)
-    data = json.loads(metrics.read_text(encoding="utf-8"))
-    data["halt"] = {"file": out.name, "ps_name": ps_name, "offsets": {str(k): v for k, v in offsets.items()}}
-    metrics.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True), encoding="utf-8")
-    return out
+    return _write_companion(
+        font, order, glyphs, new_cmap, upm // 2, ps_name, "Halt", out, metrics or metrics_path_for(full), "halt", entry
+    )
 
 
 HANT_CENTRED_MARKS = "、，。．：；！？"
@@ -451,37 +473,8 @@ def make_hant(full: Path, ps_name: str, out: Path | None = None, metrics: Path |
         order.append(gname)
         glyphs[gname] = pen.glyph()
         new_cmap[ord(ch)] = gname
-    fb = FontBuilder(upm, isTTF=True)
-    fb.setupGlyphOrder(order)
-    fb.setupCharacterMap(new_cmap)
-    fb.setupGlyf(glyphs)
-    out_glyf = fb.font["glyf"]
-    fb.setupHorizontalMetrics({g: (upm, out_glyf[g].xMin if out_glyf[g].numberOfContours else 0) for g in order})
-    hhea = font["hhea"]
-    fb.setupHorizontalHeader(ascent=hhea.ascent, descent=hhea.descent, lineGap=hhea.lineGap)
-    fb.setupNameTable(
-        {
-            "familyName": font["name"].getDebugName(1) + " Hant",
-            "styleName": font["name"].getDebugName(2) or "Regular",
-            "psName": ps_name,
-            "copyright": font["name"].getDebugName(0) or "",
-            "licenseDescription": font["name"].getDebugName(13) or "",
-        }
-    )
-    fb.setupOS2(**_os2_values(font))
-    fb.setupPost(keepGlyphNames=False)
-    head = font["head"]
-    fb.setupHead(
-        unitsPerEm=upm,
-        fontRevision=head.fontRevision,
-        created=head.created,
-        modified=head.modified,
-        macStyle=head.macStyle,
-    )
+    entry = {"marks": "".join(chr(c) for c in sorted(new_cmap))}
     out = out or full.with_name(full.stem + ".hant.ttf")
-    fb.save(str(out))
-    metrics = metrics or metrics_path_for(full)
-    data = json.loads(metrics.read_text(encoding="utf-8"))
-    data["hant"] = {"file": out.name, "ps_name": ps_name, "marks": "".join(chr(c) for c in sorted(new_cmap))}
-    metrics.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True), encoding="utf-8")
-    return out
+    return _write_companion(
+        font, order, glyphs, new_cmap, upm, ps_name, "Hant", out, metrics or metrics_path_for(full), "hant", entry
+    )

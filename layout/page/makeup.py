@@ -92,15 +92,7 @@ def _banner(ctx: Context, page: Page, texts: dict[str, str]) -> Block:
     w = st.type_width
     items: list[Item] = []
     rows = 0
-    kicker = text_block(
-        ctx,
-        texts["section"],
-        "kicker",
-        w,
-        "section",
-        align="center",
-        lines=ctx.lines(texts["section"], "kicker", w, justify=False),
-    )
+    kicker = text_block(ctx, texts["section"], "kicker", w, "section", align="center")
     items += place(kicker, 0, 0)
     rows += kicker.rows
     banner = headline_block(ctx, texts["headline"], "banner", w * 0.94, "headline", max_lines=1)
@@ -109,15 +101,7 @@ def _banner(ctx: Context, page: Page, texts: dict[str, str]) -> Block:
     items += place(banner, w * 0.03, rows * st.leading)
     rows += banner.rows
     if texts.get("subhead"):
-        sub = text_block(
-            ctx,
-            texts["subhead"],
-            "subhead",
-            w,
-            "subhead",
-            align="center",
-            lines=ctx.lines(texts["subhead"], "subhead", w, justify=False),
-        )
+        sub = text_block(ctx, texts["subhead"], "subhead", w, "subhead", align="center")
         items += place(sub, 0, rows * st.leading)
         rows += sub.rows
     return Block(rows, tuple(items))

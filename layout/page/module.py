@@ -138,35 +138,9 @@ class Module:
             same_row = len(role) == 1 and role[0].natural + gap + name_w <= self.width
             rows = 1 if same_row else len(role) + len(name)
             role_right = self.width - (name_w + gap if same_row else 0)
-            for i, ln in enumerate(role):
-                items.append(
-                    TextItem(
-                        role_right - ln.natural,
-                        i * ctx.leading + ASCENT * ctx.role("byline").size,
-                        ctx.role("byline").font,
-                        ctx.role("byline").size,
-                        ln.runs,
-                        "byline",
-                        role_path,
-                        ln.start,
-                        ln.end,
-                    )
-                )
+            items += _right_aligned(ctx, role, "byline", role_path, 0, role_right)
         first_name_row = 0 if rows == len(name) else rows - len(name)
-        for i, ln in enumerate(name):
-            items.append(
-                TextItem(
-                    self.width - ln.natural,
-                    (first_name_row + i) * ctx.leading + ASCENT * ctx.role("name").size,
-                    ctx.role("name").font,
-                    ctx.role("name").size,
-                    ln.runs,
-                    "name",
-                    name_path,
-                    ln.start,
-                    ln.end,
-                )
-            )
+        items += _right_aligned(ctx, name, "name", name_path, first_name_row, self.width)
         return Block(rows, tuple(items))
 
     @property
@@ -369,6 +343,25 @@ class Module:
             items.append(MarkItem(0, (rows - 1) * L, self.width, L, f"超版 {overset} 字{dropped}"))
         dropped = bool(self.photo_span and not n_photo)
         return ModuleResult(tuple(items), rows, f.used_rows, overset, n_photo, dropped)
+
+
+def _right_aligned(ctx: Context, lines, role: str, source: str, first_row: int, right: float) -> list[Item]:
+    """Lines of one role ending at ``right``, from grid row ``first_row`` down."""
+    r = ctx.role(role)
+    return [
+        TextItem(
+            right - ln.natural,
+            (first_row + i) * ctx.leading + ASCENT * r.size,
+            r.font,
+            r.size,
+            ln.runs,
+            role,
+            source,
+            ln.start,
+            ln.end,
+        )
+        for i, ln in enumerate(lines)
+    ]
 
 
 def _shift_x(item: Item, dx: float) -> Item:

@@ -16,14 +16,14 @@ module across its full width. The photo is the elastic element: it grows
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from layout.flow.columns import Slot, balanced_rows, capacity, fill
 from layout.frame import ImageItem, Item, MarkItem, RuleItem, TextItem
 from layout.inline.breaker import Line
 from layout.model.content import Profile
-from layout.page.blocks import Block, headline_block, line_items, place, text_block
+from layout.page.blocks import Block, headline_block, line_items, place, shift, text_block
 from layout.page.context import ASCENT, Context
 
 INDENT_EM = 2  # first-line indent of every paragraph (clreq)
@@ -251,9 +251,6 @@ class Module:
             self.shared[key] = self.fixed_rows + balanced_rows(len(self.body), self.span, self._lost(n))
         return self.shared[key]
 
-    def rows_with_largest_photo(self) -> int:
-        return self.rows_needed(self.photo_range[1])
-
     def _slots(self, h: int, photo_rows: int) -> list[Slot]:
         return [Slot(c, lost, max(0, h - lost)) for c, lost in enumerate(self._lost(photo_rows))]
 
@@ -291,10 +288,6 @@ class Module:
         self.shared[("fit", self.profile.index, self.span, self.photo_span, rows)] = fit
         return fit
 
-    @property
-    def photo_area(self) -> int:
-        return self.photo_span
-
     def layout(self, rows: int, *, mark_overset: bool = False) -> ModuleResult:
         """Lay the module out ``rows`` grid rows tall, at (0, 0)."""
         ctx = self.ctx
@@ -323,7 +316,7 @@ class Module:
                 path,
                 [top + p.row * L + ASCENT * body_size],
             )
-            items[-1] = _shift_x(items[-1], p.column * col)
+            items[-1] = shift(items[-1], p.column * col, 0)
         if n_photo:
             px = (self.span - self.photo_span) * col
             ph = n_photo * L - (L - st.body_size)
@@ -364,16 +357,8 @@ def _right_aligned(ctx: Context, lines, role: str, source: str, first_row: int, 
     ]
 
 
-def _shift_x(item: Item, dx: float) -> Item:
-    from layout.page.blocks import shift
-
-    return shift(item, dx, 0)
-
-
 def _offset(item: Item, delta: int, length: int) -> Item:
     """Shift a text item's source offsets (text shown with added marks), kept in the field."""
-    from dataclasses import replace
-
     if isinstance(item, TextItem):
         start = min(length, max(0, item.start + delta))
         end = min(length, max(0, item.end + delta))

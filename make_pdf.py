@@ -37,7 +37,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         nargs="?",
         type=Path,
         default=DEFAULT_PAGE,
-        help="page YAML file (default: content/seed.yaml, the seed page)",
+        help="page YAML file (default: content/seed.yaml, the seed page), or an edition YAML listing "
+        "pages: then one PDF of all pages and one per page named by 版次 (OUT-03.pdf), rendered in parallel",
     )
     p.add_argument("-o", "--output", type=Path, help="PDF to write (default: out/<page name>.pdf); written atomically")
     p.add_argument(
@@ -132,29 +133,66 @@ def report_dict(rendered) -> dict:
     }
 
 
+def page_problems(rendered) -> tuple[bool, str]:
+    """Print a page's notes and overset to stderr; returns (overset?, short-page warning)."""
+    page_file = rendered.page.file
+    m = rendered.makeup
+    for note in rendered.substitutions:
+        print(f"{page_file}: note: {note}", file=sys.stderr)
+    for r in m.overset:
+        line = rendered.page.source.line(f"profiles[{[p.id for p in rendered.page.profiles].index(r.id)}]")
+        photo = "; its photo box and caption do not fit either" if r.photo_dropped else ""
+        print(
+            f"{page_file}:{line}: profile '{r.id}': {r.overset_chars} characters overset "
+            f"(do not fit its module){photo}",
+            file=sys.stderr,
+        )
+    short = short_page(rendered)
+    if short:
+        print(f"{page_file}: warning: {short}", file=sys.stderr)
+    return bool(m.overset), short
+
+
+def edition_command(args: argparse.Namespace) -> int:
+    """Render every page of an edition: one PDF of all pages and one per page, named by 版次."""
+    from layout.edition import load_edition, merge_pdfs, render_edition
+
+    edition = load_edition(args.page)
+
+    def progress(done: int, total: int, page: Path) -> None:
+        if not args.quiet:
+            print(f"[{done}/{total}] {page.name}", file=sys.stderr)
+
+    pages = render_edition(edition, style=args.style, mark_overset=args.allow_overset, progress=progress)
+    problems = [page_problems(r) for r in pages]
+    overset = any(o for o, _ in problems)
+    if overset and not args.allow_overset:
+        print("nothing written: cut the copy, or pass --allow-overset for marked proofs", file=sys.stderr)
+        return EXIT_INPUT
+    out = args.output or ROOT / "out" / (args.page.stem + ".pdf")
+    combined = merge_pdfs([r.pdf for r in pages], edition.title)
+    singles = [(out.with_name(f"{out.stem}-{r.page.page:02d}.pdf"), r.pdf) for r in pages]
+    for path, data in [*singles, (out, combined)]:
+        write_atomic(path, data)
+    if not args.quiet:
+        print(f"wrote {out}: {len(pages)} pages; and one file per page: " + ", ".join(p.name for p, _ in singles))
+    return EXIT_WARN if overset or any(s for _, s in problems) else EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
+        from layout.edition import is_edition
         from layout.render import render
 
+        if is_edition(args.page):
+            return edition_command(args)
         rendered = render(args.page, style=args.style, mark_overset=args.allow_overset)
         m = rendered.makeup
-        for note in rendered.substitutions:
-            print(f"{args.page}: note: {note}", file=sys.stderr)
-        for r in m.overset:
-            line = rendered.page.source.line(f"profiles[{[p.id for p in rendered.page.profiles].index(r.id)}]")
-            photo = "; its photo box and caption do not fit either" if r.photo_dropped else ""
-            print(
-                f"{args.page}:{line}: profile '{r.id}': {r.overset_chars} characters overset "
-                f"(do not fit its module){photo}",
-                file=sys.stderr,
-            )
-        if m.overset and not args.allow_overset:
+        has_overset, short = page_problems(rendered)
+        if has_overset and not args.allow_overset:
             print("nothing written: cut the copy, or pass --allow-overset for a marked proof", file=sys.stderr)
             return EXIT_INPUT
-        short = short_page(rendered)
-        if short:
-            print(f"{args.page}: warning: {short}", file=sys.stderr)
         out = args.output or ROOT / "out" / (args.page.stem + ".pdf")
         write_atomic(out, rendered.pdf)
         if args.report:

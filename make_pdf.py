@@ -102,7 +102,7 @@ def short_page(rendered) -> str:
 def report_table(rendered) -> str:
     """The page report as text: one line per module, in content order."""
     m = rendered.makeup
-    head = f"{'profile':<20} {'cols':>9} {'rows':>9} {'photo':>12} {'empty':>6} {'overset':>8}"
+    head = f"{'profile':<20} {'cols':>9} {'rows':>9} {'photo':>12} {'empty':>6} {'balance':>7} {'overset':>8}"
     lines = [head, "-" * len(head)]
     for r in m.modules:
         photo = (
@@ -112,9 +112,13 @@ def report_table(rendered) -> str:
         )
         lines.append(
             f"{r.id[:20]:<20} {r.column + 1:>4}-{r.column + r.span:<4} {r.row + 1:>4}+{r.rows:<4} "
-            f"{photo:>12} {r.hole_cells:>6} {r.overset_chars:>8}"
+            f"{photo:>12} {r.hole_cells:>6} {r.balance:>7} {r.overset_chars:>8}"
         )
-    lines.append(f"module zone: {m.zone_rows} rows, {m.fill:.1%} filled")
+    largest = max(m.modules, key=lambda r: r.hole_cells)
+    lines.append(
+        f"module zone: {m.zone_rows} rows, {m.fill:.1%} filled; largest empty area: {largest.hole_cells} "
+        f"column-lines in {largest.id}"
+    )
     return "\n".join(lines)
 
 
@@ -124,6 +128,7 @@ def report_dict(rendered) -> dict:
         "page": str(rendered.page.file),
         "style": rendered.style.name,
         "fill": round(m.fill, 4),
+        "largest_hole": max(({"id": r.id, "cells": r.hole_cells} for r in m.modules), key=lambda h: h["cells"]),
         "zone_rows": m.zone_rows,
         "normalized_punctuation": dict(sorted(rendered.normalized.items())),
         "modules": [vars(r) for r in m.modules],

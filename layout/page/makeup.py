@@ -37,6 +37,7 @@ class ModuleReport:
     hole_cells: int  # grid cells (row × column) left empty in the module
     overset_chars: int
     photo_dropped: bool = False  # overset: the photo box and caption found no room
+    balance: int = 0  # rows between the highest and lowest column end of the body
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,7 @@ def make_page(ctx: Context, page: Page, texts: dict[str, str], *, mark_overset: 
                 holes,
                 result.overset_chars,
                 result.photo_dropped,
+                result.balance,
             )
         )
     items += _module_rules(ctx, plan.placements, zone_top)

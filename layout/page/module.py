@@ -66,6 +66,7 @@ class ModuleResult:
     overset_chars: int
     photo_rows: int
     photo_dropped: bool = False  # the photo box and its caption found no room (counted as overset)
+    balance: int = 0  # rows between the highest and the lowest column end of the body
 
 
 class Module:
@@ -335,7 +336,11 @@ class Module:
             dropped = "，图片未排入" if self.photo_span and not n_photo else ""
             items.append(MarkItem(0, (rows - 1) * L, self.width, L, f"超版 {overset} 字{dropped}"))
         dropped = bool(self.photo_span and not n_photo)
-        return ModuleResult(tuple(items), rows, f.used_rows, overset, n_photo, dropped)
+        ends: dict[int, int] = {}
+        for p in placed:
+            ends[p.column] = max(ends.get(p.column, -1), p.row)
+        balance = max(ends.values()) - min(ends.values()) if ends else 0
+        return ModuleResult(tuple(items), rows, f.used_rows, overset, n_photo, dropped, balance)
 
 
 def _right_aligned(ctx: Context, lines, role: str, source: str, first_row: int, right: float) -> list[Item]:

@@ -70,3 +70,34 @@ def test_too_many_profiles_is_bad_input(tmp_path):
     page = write(tmp_path, make_page(40, 300, 600, 1))
     with pytest.raises(InputError, match="cannot be arranged"):
         render(page)
+
+
+def seed_with(tmp_path: Path, changes) -> Path:
+    data = yaml.safe_load((ROOT / "content" / "seed.yaml").read_text(encoding="utf-8"))
+    changes(data["profiles"])
+    return write(tmp_path, data)
+
+
+def test_editor_pins_are_kept(tmp_path):
+    def pin(profiles):
+        profiles[5]["lead"] = True
+        profiles[0]["span"] = 3
+        profiles[1]["photo"]["span"] = 1
+
+    modules = {m.id: m for m in render(seed_with(tmp_path, pin), mark_overset=True).makeup.modules}
+    lead = modules["suo-danfeng"]
+    first_row = [m for m in modules.values() if m.row == 0]
+    assert lead.row == 0 and lead.column == 0  # leads the page: top left
+    assert lead.span == max(m.span for m in first_row)  # and the widest module of the first row
+    assert modules["wang-zhiyong"].span == 3
+    assert modules["gan-yuanjing"].photo_span == 1
+
+
+def test_impossible_pins_are_reported(tmp_path):
+    def pin(profiles):
+        profiles[0]["lead"] = True
+        profiles[0]["span"] = 2
+        profiles[1]["span"] = 6
+
+    with pytest.raises(InputError, match="editor's pins"):
+        render(seed_with(tmp_path, pin))

@@ -43,6 +43,10 @@ class Profile:
     body: tuple[str, ...]
     photo: Photo | None
     quote: Quote | None
+    # editor's pins: the module's column span, the photo's span, and leading the page
+    span: int | None = None
+    photo_span: int | None = None
+    lead: bool = False
 
     @property
     def path(self) -> str:
@@ -81,8 +85,8 @@ PAGE_FIELDS = {
     "style",
     "normalize_punctuation",
 }
-PROFILE_FIELDS = {"id", "headline", "name", "role", "body", "photo", "quote"}
-PHOTO_FIELDS = {"file", "caption", "credit"}
+PROFILE_FIELDS = {"id", "headline", "name", "role", "body", "photo", "quote", "span", "lead"}
+PHOTO_FIELDS = {"file", "caption", "credit", "span"}
 QUOTE_FIELDS = {"text", "by"}
 
 
@@ -200,7 +204,26 @@ def _profile(r: _Reader, value: Any, index: int, base: Path) -> Profile:
         body=body,
         photo=_photo(r, m.get("photo"), join(path, "photo"), base),
         quote=_quote(r, m.get("quote"), join(path, "quote")),
+        span=_pin(r, m, "span", path),
+        photo_span=_pin(r, m["photo"], "span", join(path, "photo")) if isinstance(m.get("photo"), dict) else None,
+        lead=_flag(r, m, "lead", path),
     )
+
+
+def _pin(r: _Reader, m: dict[str, Any], key: str, path: str) -> int | None:
+    value = m.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 24:
+        raise r.doc.error(join(path, key), f"expected a number of columns from 1 to 24, got {value!r}")
+    return value
+
+
+def _flag(r: _Reader, m: dict[str, Any], key: str, path: str) -> bool:
+    value = m.get(key, False)
+    if not isinstance(value, bool):
+        raise r.doc.error(join(path, key), "expected true or false")
+    return value
 
 
 def _profiles(r: _Reader, m: dict[str, Any], base: Path) -> tuple[Profile, ...]:

@@ -35,6 +35,15 @@ class NoArrangement(Exception):
 
 
 @dataclass(frozen=True)
+class Pins:
+    """An editor's wishes for one profile (None: free)."""
+
+    span: int | None = None
+    photo_span: int | None = None
+    lead: bool = False
+
+
+@dataclass(frozen=True)
 class Placement:
     profile: int
     column: int
@@ -99,10 +108,11 @@ def _weighted_spans(weights: list[int], columns: int, min_span: int) -> tuple[in
 
 
 class _Search:
-    def __init__(self, columns: int, min_span: int, module: ModuleFactory) -> None:
+    def __init__(self, columns: int, min_span: int, module: ModuleFactory, pins: list[Pins]) -> None:
         self.columns = columns
         self.min_span = min_span
         self.module = module
+        self.pins = pins
         self.best_fit: dict[tuple[int, int, int], tuple[Fit, Module]] = {}
         self.scores: dict[tuple[int, tuple[int, ...], int], tuple[int, int, int]] = {}
         self.mins: dict[tuple[int, tuple[int, ...]], int] = {}
@@ -112,7 +122,23 @@ class _Search:
         first = self.module(i, span, -1)
         if not first.photo_span:
             return [first]
+        pinned = self.pins[i].photo_span
+        if pinned is not None:
+            return [self.module(i, span, min(pinned, span))]
         return [self.module(i, span, p) for p in photo_spans(span)]
+
+    def _allowed(self, first: int, split: tuple[int, ...]) -> bool:
+        """Does a row's split keep the pins: pinned spans, photos no wider than their
+        module, and a lead profile in the first row with the widest module there?"""
+        for j, span in enumerate(split):
+            pin = self.pins[first + j]
+            if pin.span is not None and pin.span != span:
+                return False
+            if pin.photo_span is not None and pin.photo_span > span:
+                return False
+            if pin.lead and (first != 0 or span < max(split)):
+                return False
+        return True
 
     def fit(self, i: int, span: int, rows: int) -> tuple[Fit, Module]:
         """The best photo width for profile i at this span and height."""
@@ -140,6 +166,9 @@ class _Search:
         few, else the even split and the split in proportion to the text."""
         if m * self.min_span > self.columns:
             return []
+        pinned = any(p.span or p.photo_span or p.lead for p in self.pins[first : first + m])
+        if pinned:
+            return [s for s in _splits(self.columns, m, self.min_span) if self._allowed(first, s)][:MAX_SPLITS]
         splits = _splits(self.columns, m, self.min_span)
         if len(splits) <= MAX_SPLITS:
             return splits
@@ -180,12 +209,16 @@ def _distribute(search: _Search, rows: list[tuple[int, tuple[int, ...]]], height
     return True
 
 
-def arrange(n: int, columns: int, zone_rows: int, min_span: int, module: ModuleFactory) -> Arrangement:
+def arrange(
+    n: int, columns: int, zone_rows: int, min_span: int, module: ModuleFactory, pins: list[Pins] | None = None
+) -> Arrangement:
     """The best arrangement of ``n`` profiles in ``zone_rows`` rows of ``columns`` columns.
 
-    ``module(i, span, photo_span)`` gives profile i's module (photo_span -1: the default).
+    ``module(i, span, photo_span)`` gives profile i's module (photo_span -1: the default);
+    ``pins`` are the editor's wishes, by position (lead profiles come first).
     """
-    search = _Search(columns, max(1, min_span), module)
+    pins = pins or [Pins()] * n
+    search = _Search(columns, max(1, min_span), module, pins)
     largest = max(1, columns // search.min_span)
     best: tuple[tuple[int, ...], Arrangement] | None = None
     for comp in _compositions(n, largest):
@@ -197,10 +230,13 @@ def arrange(n: int, columns: int, zone_rows: int, min_span: int, module: ModuleF
             if result is not None and (best is None or result[0] < best[0]):
                 best = result
     if best is None:
-        raise NoArrangement(
-            f"{n} profiles cannot be arranged in {zone_rows} rows × {columns} columns: even with every "
-            "module at its smallest (headline, byline, quote and one line of text) they do not fit"
+        pinned = [i for i, p in enumerate(pins) if p.span or p.photo_span or p.lead]
+        why = (
+            f"the editor's pins (span, photo span, lead) on {len(pinned)} profile(s) leave no arrangement"
+            if pinned
+            else "even with every module at its smallest (headline, byline, quote and one line of text) they do not fit"
         )
+        raise NoArrangement(f"{n} profiles cannot be arranged in {zone_rows} rows × {columns} columns: {why}")
     return best[1]
 
 

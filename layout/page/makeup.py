@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from layout.frame import Box, Item, PageFrame, RuleItem, TextItem
 from layout.model.content import Page
-from layout.page.arrange import GAP_ROWS, arrange
+from layout.page.arrange import GAP_ROWS, Pins, arrange
 from layout.page.blocks import Block, headline_block, line_items, place, text_block
 from layout.page.context import ASCENT, Context
 from layout.page.module import INDENT_EM, Module
@@ -154,13 +154,18 @@ def make_page(ctx: Context, page: Page, texts: dict[str, str], *, mark_overset: 
     cache: dict[tuple[int, int, int], Module] = {}
     shared: dict = {}
 
-    def module(i: int, span: int, photo_span: int) -> Module:
-        key = (i, span, photo_span)
+    # lead profiles come first; the rest keep content order
+    order = [p.index for p in page.profiles if p.lead] + [p.index for p in page.profiles if not p.lead]
+    pins = [Pins(page.profiles[i].span, page.profiles[i].photo_span, page.profiles[i].lead) for i in order]
+
+    def module(pos: int, span: int, photo_span: int) -> Module:
+        key = (pos, span, photo_span)
         if key not in cache:
-            cache[key] = Module(ctx, page.profiles[i], texts, span, None if photo_span < 0 else photo_span, shared)
+            profile = page.profiles[order[pos]]
+            cache[key] = Module(ctx, profile, texts, span, None if photo_span < 0 else photo_span, shared)
         return cache[key]
 
-    plan = arrange(len(page.profiles), st.columns, zone_rows, st.min_span, module)
+    plan = arrange(len(page.profiles), st.columns, zone_rows, st.min_span, module, pins)
     reports = []
     boxes = []
     hole_cells = 0

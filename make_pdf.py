@@ -102,7 +102,7 @@ def short_page(rendered) -> str:
 def report_table(rendered) -> str:
     """The page report as text: one line per module, in content order."""
     m = rendered.makeup
-    head = f"{'profile':<20} {'cols':>9} {'rows':>9} {'photo':>12} {'empty':>6} {'balance':>7} {'overset':>8}"
+    head = f"{'profile':<20} {'cols':>9} {'rows':>9} {'photo':>12} {'empty':>6} {'balance':>7} {'overset':>8}  copyfit"
     lines = [head, "-" * len(head)]
     for r in m.modules:
         photo = (
@@ -112,7 +112,7 @@ def report_table(rendered) -> str:
         )
         lines.append(
             f"{r.id[:20]:<20} {r.column + 1:>4}-{r.column + r.span:<4} {r.row + 1:>4}+{r.rows:<4} "
-            f"{photo:>12} {r.hole_cells:>6} {r.balance:>7} {r.overset_chars:>8}"
+            f"{photo:>12} {r.hole_cells:>6} {r.balance:>7} {r.overset_chars:>8}  {r.copyfit or '-'}"
         )
     largest = max(m.modules, key=lambda r: r.hole_cells)
     lines.append(

@@ -627,7 +627,7 @@ def test_verbose_prints_the_page_report(make_pdf, tmp_path: Path):
     proc = make_pdf("-v", "-o", tmp_path / "v.pdf")
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    assert lines[0].split() == ["profile", "cols", "rows", "photo", "empty", "balance", "overset"]
+    assert lines[0].split() == ["profile", "cols", "rows", "photo", "empty", "balance", "overset", "copyfit"]
     assert (
         sum(
             1

@@ -101,3 +101,13 @@ def test_impossible_pins_are_reported(tmp_path):
 
     with pytest.raises(InputError, match="editor's pins"):
         render(seed_with(tmp_path, pin))
+
+
+def test_copyfit_only_when_text_would_be_overset(tmp_path):
+    # the seed page fits at full sizes: nothing copyfitted
+    assert all(not m.copyfit for m in render(ROOT / "content" / "seed.yaml").makeup.modules)
+    # 14 profiles of ~350 characters overset: modules give up headline and quote size, within the style's bounds
+    crowded = render(write(tmp_path, make_page(14, 100, 500, 4)), mark_overset=True).makeup
+    fitted = [m for m in crowded.modules if m.copyfit]
+    assert fitted
+    assert all("quote 10.5pt" in m.copyfit or "quote" not in m.copyfit for m in fitted)

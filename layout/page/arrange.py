@@ -27,7 +27,7 @@ MAX_CANDIDATES = 3000
 MAX_SPLITS = 12  # rows with more ways to divide the columns try only the even and the weighted split
 GAP_ROWS = 1  # a grid row between module rows holds the rule
 
-ModuleFactory = Callable[[int, int, int], Module]
+ModuleFactory = Callable[..., Module]  # (position, span, photo_span, compact=False) → Module
 
 
 class NoArrangement(Exception):
@@ -51,6 +51,7 @@ class Placement:
     row: int  # first grid row within the module zone
     rows: int
     photo_span: int  # columns the photo box spans (0: no photo)
+    compact: bool = False  # copyfitted: headline on one line, quote at its minimum size
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,10 @@ def _weighted_spans(weights: list[int], columns: int, min_span: int) -> tuple[in
 
 
 class _Search:
-    def __init__(self, columns: int, min_span: int, module: ModuleFactory, pins: list[Pins]) -> None:
+    def __init__(
+        self, columns: int, min_span: int, module: ModuleFactory, pins: list[Pins], compact: bool = False
+    ) -> None:
+        self.compact = compact  # also try copyfitted modules
         self.columns = columns
         self.min_span = min_span
         self.module = module
@@ -119,13 +123,17 @@ class _Search:
         self.needs: dict[tuple[int, int], int] = {}
 
     def variants(self, i: int, span: int) -> list[Module]:
+        """Profile i's module at this span: each photo width it may take, each as set
+        normally and copyfitted (compact headline and quote)."""
         first = self.module(i, span, -1)
         if not first.photo_span:
-            return [first]
-        pinned = self.pins[i].photo_span
-        if pinned is not None:
-            return [self.module(i, span, min(pinned, span))]
-        return [self.module(i, span, p) for p in photo_spans(span)]
+            widths = [-1]
+        elif self.pins[i].photo_span is not None:
+            widths = [min(self.pins[i].photo_span, span)]
+        else:
+            widths = photo_spans(span)
+        fits = (False, True) if self.compact else (False,)
+        return [self.module(i, span, p, compact) for compact in fits for p in widths]
 
     def _allowed(self, first: int, split: tuple[int, ...]) -> bool:
         """Does a row's split keep the pins: pinned spans, photos no wider than their
@@ -145,7 +153,7 @@ class _Search:
         key = (i, span, rows)
         if key not in self.best_fit:
             options = [(md.fit(rows), md) for md in self.variants(i, span)]
-            self.best_fit[key] = min(options, key=lambda fm: (*fm[0].score, -fm[1].photo_span))
+            self.best_fit[key] = min(options, key=lambda fm: (*fm[0].score, fm[1].compact, -fm[1].photo_span))
         return self.best_fit[key]
 
     def row_min(self, first: int, spans: tuple[int, ...]) -> int:
@@ -210,15 +218,35 @@ def _distribute(search: _Search, rows: list[tuple[int, tuple[int, ...]]], height
 
 
 def arrange(
-    n: int, columns: int, zone_rows: int, min_span: int, module: ModuleFactory, pins: list[Pins] | None = None
+    n: int,
+    columns: int,
+    zone_rows: int,
+    min_span: int,
+    module: ModuleFactory,
+    pins: list[Pins] | None = None,
+    *,
+    copyfit: bool = True,
 ) -> Arrangement:
     """The best arrangement of ``n`` profiles in ``zone_rows`` rows of ``columns`` columns.
 
     ``module(i, span, photo_span)`` gives profile i's module (photo_span -1: the default);
-    ``pins`` are the editor's wishes, by position (lead profiles come first).
+    ``pins`` are the editor's wishes, by position (lead profiles come first). Modules are
+    set at their full sizes first; only if text is then overset does a second search
+    also try copyfitted modules (``copyfit``), keeping whichever oversets less.
     """
     pins = pins or [Pins()] * n
-    search = _Search(columns, max(1, min_span), module, pins)
+    plan = _arrange(n, columns, zone_rows, min_span, module, pins, compact=False)
+    if copyfit and plan.overset_lines:
+        fitted = _arrange(n, columns, zone_rows, min_span, module, pins, compact=True)
+        if (fitted.overset_lines, fitted.hole_cells) < (plan.overset_lines, plan.hole_cells):
+            return fitted
+    return plan
+
+
+def _arrange(
+    n: int, columns: int, zone_rows: int, min_span: int, module: ModuleFactory, pins: list[Pins], *, compact: bool
+) -> Arrangement:
+    search = _Search(columns, max(1, min_span), module, pins, compact)
     largest = max(1, columns // search.min_span)
     best: tuple[tuple[int, ...], Arrangement] | None = None
     for comp in _compositions(n, largest):
@@ -288,7 +316,7 @@ def _placements(search: _Search, rows, heights: list[int], overset: int, holes: 
         col = 0
         for j, span in enumerate(spans):
             _, md = search.fit(first + j, span, h)
-            placements.append(Placement(first + j, col, span, top, h, md.photo_span))
+            placements.append(Placement(first + j, col, span, top, h, md.photo_span, md.compact))
             col += span
         top += h + GAP_ROWS
     return Arrangement(tuple(placements), overset, holes)

@@ -38,6 +38,7 @@ class ModuleReport:
     overset_chars: int
     photo_dropped: bool = False  # overset: the photo box and caption found no room
     balance: int = 0  # rows between the highest and lowest column end of the body
+    copyfit: str = ""  # adjustments made to fit, e.g. "headline 15pt, quote 10.5pt"
 
 
 @dataclass(frozen=True)
@@ -158,11 +159,11 @@ def make_page(ctx: Context, page: Page, texts: dict[str, str], *, mark_overset: 
     order = [p.index for p in page.profiles if p.lead] + [p.index for p in page.profiles if not p.lead]
     pins = [Pins(page.profiles[i].span, page.profiles[i].photo_span, page.profiles[i].lead) for i in order]
 
-    def module(pos: int, span: int, photo_span: int) -> Module:
-        key = (pos, span, photo_span)
+    def module(pos: int, span: int, photo_span: int, compact: bool = False) -> Module:
+        key = (pos, span, photo_span, compact)
         if key not in cache:
             profile = page.profiles[order[pos]]
-            cache[key] = Module(ctx, profile, texts, span, None if photo_span < 0 else photo_span, shared)
+            cache[key] = Module(ctx, profile, texts, span, None if photo_span < 0 else photo_span, shared, compact)
         return cache[key]
 
     plan = arrange(len(page.profiles), st.columns, zone_rows, st.min_span, module, pins)
@@ -170,7 +171,7 @@ def make_page(ctx: Context, page: Page, texts: dict[str, str], *, mark_overset: 
     boxes = []
     hole_cells = 0
     for pl in plan.placements:
-        md = module(pl.profile, pl.span, pl.photo_span)
+        md = module(pl.profile, pl.span, pl.photo_span, pl.compact)
         result = md.layout(pl.rows, mark_overset=mark_overset)
         x = st.column_x(pl.column)
         y = st.top + (zone_top + pl.row) * L
@@ -192,6 +193,7 @@ def make_page(ctx: Context, page: Page, texts: dict[str, str], *, mark_overset: 
                 result.overset_chars,
                 result.photo_dropped,
                 result.balance,
+                _copyfit(md),
             )
         )
     items += _module_rules(ctx, plan.placements, zone_top)
@@ -205,6 +207,15 @@ def make_page(ctx: Context, page: Page, texts: dict[str, str], *, mark_overset: 
     )
     cells = max(1, zone_rows * st.columns - _gap_cells(plan.placements, st.columns))
     return Makeup(frame, tuple(reports), zone_rows, 1 - hole_cells / cells)
+
+
+def _copyfit(md: Module) -> str:
+    if not md.compact:
+        return ""
+    parts = [f"headline {md.head.size:g}pt"]
+    if md.quote:
+        parts.append(f"quote {md.ctx.role('quote').min_size:g}pt")
+    return ", ".join(parts)
 
 
 def _gap_cells(placements, columns: int) -> int:

@@ -80,8 +80,12 @@ class Module:
         span: int,
         photo_span: int | None = None,
         shared: dict | None = None,
+        compact: bool = False,
     ) -> None:
         self.shared = {} if shared is None else shared  # body lines, shared by a profile's variants
+        # copyfit within the style's bounds: headline on one line if a size down to the
+        # role's minimum allows, pull quote at the quote role's minimum size
+        self.compact = compact
         self.ctx = ctx
         self.profile = profile
         self.texts = texts  # normalised text by YAML path
@@ -102,7 +106,7 @@ class Module:
 
     @property
     def head(self) -> Block:
-        return self._shared("head", self._head, self.span)
+        return self._shared("head", self._head, self.span, self.compact)
 
     @property
     def byline(self) -> Block:
@@ -110,19 +114,20 @@ class Module:
 
     @property
     def quote(self) -> Block | None:
-        return self._shared("quote", self._quote, self.span)
+        return self._shared("quote", self._quote, self.span, self.compact)
 
     def _head(self) -> Block:
         path = f"{self.profile.path}.headline"
         st = self.ctx.style
+        largest = st.headline_sizes.get(self.span)
+        if self.compact:
+            one_line = headline_block(
+                self.ctx, self.texts[path], "headline", self.width, path, max_lines=1, largest=largest
+            )
+            if one_line.lines == 1:
+                return one_line
         return headline_block(
-            self.ctx,
-            self.texts[path],
-            "headline",
-            self.width,
-            path,
-            max_lines=st.headline_lines,
-            largest=st.headline_sizes.get(self.span),
+            self.ctx, self.texts[path], "headline", self.width, path, max_lines=st.headline_lines, largest=largest
         )
 
     def _byline(self) -> Block:
@@ -202,7 +207,8 @@ class Module:
         # a readable measure: at most quote_span columns, centred between the module's rules
         measure = min(self.width, ctx.style.span_width(ctx.style.quote_span))
         inset = (self.width - measure) / 2
-        body = text_block(ctx, shown, "quote", measure, path, align="justify")
+        size = ctx.role("quote").min_size if self.compact else None
+        body = text_block(ctx, shown, "quote", measure, path, align="justify", size=size)
         items: list[Item] = [_offset(i, -1, len(text)) if marks else i for i in place(body, inset, L)]
         rows = 1 + body.rows
         by = self.texts.get(f"{self.profile.path}.quote.by", "")
@@ -247,7 +253,7 @@ class Module:
     def rows_needed(self, photo_rows: int | None = None) -> int:
         """Module height that holds the whole body with the given (default smallest) photo."""
         n = self.photo_range[0] if photo_rows is None else photo_rows
-        key = ("need", self.profile.index, self.span, self.photo_span, n)
+        key = ("need", self.profile.index, self.span, self.photo_span, self.compact, n)
         if key not in self.shared:
             self.shared[key] = self.fixed_rows + balanced_rows(len(self.body), self.span, self._lost(n))
         return self.shared[key]
@@ -269,7 +275,7 @@ class Module:
 
     def fit(self, rows: int) -> Fit:
         """How the module fills ``rows`` grid rows."""
-        cached = self.shared.get(("fit", self.profile.index, self.span, self.photo_span, rows))
+        cached = self.shared.get(("fit", self.profile.index, self.span, self.photo_span, self.compact, rows))
         if cached is not None:
             return cached
         if rows < self.min_rows:
@@ -286,7 +292,7 @@ class Module:
         used = min(rows, self.fixed_rows + h_used)
         hole = max(0, rows * self.span - self.fixed_rows * self.span - photo_cells - placed)
         fit = Fit(rows, n_photo, h_used, left, used, hole)
-        self.shared[("fit", self.profile.index, self.span, self.photo_span, rows)] = fit
+        self.shared[("fit", self.profile.index, self.span, self.photo_span, self.compact, rows)] = fit
         return fit
 
     def layout(self, rows: int, *, mark_overset: bool = False) -> ModuleResult:

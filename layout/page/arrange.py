@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from layout.page.module import Fit, Module, photo_spans
 
-MAX_CANDIDATES = 3000
+MAX_CANDIDATES = 800
 MAX_SPLITS = 12  # rows with more ways to divide the columns try only the even and the weighted split
 GAP_ROWS = 1  # a grid row between module rows holds the rule
 
@@ -61,17 +61,27 @@ class Arrangement:
     hole_cells: int
 
 
-def _compositions(n: int, largest: int) -> Iterator[tuple[int, ...]]:
-    """Ways to cut n profiles, in order, into rows of at most ``largest`` modules."""
+def _compositions(
+    n: int, largest: int, least_rows: Callable[[int, int], int] | None = None, zone_rows: int = 0
+) -> Iterator[tuple[int, ...]]:
+    """Ways to cut n profiles, in order, into rows of at most ``largest`` modules;
+    with ``least_rows(first, m)`` (the least height of a row of m modules from profile
+    ``first``), cuts whose rows cannot fit ``zone_rows`` even at their least are skipped."""
 
-    def rec(left: int, prefix: tuple[int, ...]) -> Iterator[tuple[int, ...]]:
+    def rec(left: int, prefix: tuple[int, ...], used: int) -> Iterator[tuple[int, ...]]:
         if left == 0:
             yield prefix
             return
+        first = n - left
         for m in range(min(largest, left), 0, -1):
-            yield from rec(left - m, (*prefix, m))
+            height = used + (GAP_ROWS if prefix else 0)
+            if least_rows is not None:
+                height += least_rows(first, m)
+                if height > zone_rows:
+                    continue
+            yield from rec(left - m, (*prefix, m), height)
 
-    for count, c in enumerate(rec(n, ())):
+    for count, c in enumerate(rec(n, (), 0)):
         if count >= MAX_CANDIDATES:
             return
         yield c
@@ -155,6 +165,15 @@ class _Search:
             options = [(md.fit(rows), md) for md in self.variants(i, span)]
             self.best_fit[key] = min(options, key=lambda fm: (*fm[0].score, fm[1].compact, -fm[1].photo_span))
         return self.best_fit[key]
+
+    def least_rows(self, first: int, m: int) -> int:
+        """The least height of any row of m modules starting at profile ``first``
+        (a large number when no split of the columns is allowed)."""
+        key = (first, -m)
+        if key not in self.mins:
+            options = self.row_spans(first, m)
+            self.mins[key] = min((self.row_min(first, sp) for sp in options), default=1 << 20)
+        return self.mins[key]
 
     def row_min(self, first: int, spans: tuple[int, ...]) -> int:
         """The least height a row may have: every module's headline, byline, quote and a line."""
@@ -249,7 +268,7 @@ def _arrange(
     search = _Search(columns, max(1, min_span), module, pins, compact)
     largest = max(1, columns // search.min_span)
     best: tuple[tuple[int, ...], Arrangement] | None = None
-    for comp in _compositions(n, largest):
+    for comp in _compositions(n, largest, search.least_rows, zone_rows):
         for prefer_low in (True, False):
             rows = _rows_for(search, comp, prefer_low)
             if rows is None:

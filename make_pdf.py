@@ -158,11 +158,11 @@ def page_problems(rendered) -> tuple[bool, str]:
     return bool(m.overset), short
 
 
-def edition_command(args: argparse.Namespace) -> int:
+def edition_command(args: argparse.Namespace, doc) -> int:
     """Render every page of an edition: one PDF of all pages and one per page, named by 版次."""
     from layout.edition import load_edition, merge_pdfs, render_edition
 
-    edition = load_edition(args.page)
+    edition = load_edition(args.page, doc)
 
     def progress(done: int, total: int, page: Path) -> None:
         if not args.quiet:
@@ -188,11 +188,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
         from layout.edition import is_edition
+        from layout.model.source import load_yaml
         from layout.render import render
 
-        if is_edition(args.page):
-            return edition_command(args)
-        rendered = render(args.page, style=args.style, mark_overset=args.allow_overset)
+        doc = load_yaml(args.page)  # parsed once, for the edition check and the page
+        if is_edition(doc):
+            return edition_command(args, doc)
+        rendered = render(args.page, style=args.style, mark_overset=args.allow_overset, doc=doc)
         m = rendered.makeup
         has_overset, short = page_problems(rendered)
         if has_overset and not args.allow_overset:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,14 +31,13 @@ class Edition:
     source: Located
 
 
-def is_edition(path: Path) -> bool:
+def is_edition(doc: Located) -> bool:
     """An edition file lists ``pages``; a page file has ``profiles``."""
-    doc = load_yaml(path)
     return isinstance(doc.value, dict) and "pages" in doc.value and "profiles" not in doc.value
 
 
-def load_edition(path: Path) -> Edition:
-    doc = load_yaml(path)
+def load_edition(path: Path, doc: Located | None = None) -> Edition:
+    doc = doc or load_yaml(path)
     m = doc.value
     if not isinstance(m, dict):
         raise doc.error("", "expected a mapping with 'pages'")
@@ -87,6 +85,8 @@ def render_edition(
             if progress:
                 progress(i + 1, n, page)
     else:
+        from concurrent.futures import ProcessPoolExecutor, as_completed  # only editions need processes
+
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = {pool.submit(_render_one, page, style, mark_overset): i for i, page in enumerate(edition.pages)}
             for done, future in enumerate(as_completed(futures), 1):

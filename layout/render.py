@@ -19,6 +19,7 @@ from layout.fonts.resolve import resolve_font
 from layout.lang.normalize import hant_quotes, normalize
 from layout.lang.zh import rules_for
 from layout.model.content import Page, load_page
+from layout.model.source import Located
 from layout.model.style import Style, load_style, style_path
 from layout.page.arrange import NoArrangement
 from layout.page.check import check_frame
@@ -162,10 +163,12 @@ def load_faces(style: Style) -> dict[str, FontFace]:
     return faces
 
 
-def render(page_file: Path, *, style: str | None = None, mark_overset: bool = False) -> Rendered:
+def render(
+    page_file: Path, *, style: str | None = None, mark_overset: bool = False, doc: Located | None = None
+) -> Rendered:
     from layout.draw.pdf import draw_pdf  # the drawing stage loads reportlab
 
-    page = load_page(page_file)
+    page = load_page(page_file, doc)
     st = load_style(style_path(style or page.style, Path(page.file).resolve().parent))
     faces = load_faces(st)
     texts, counts = normalized_texts(page)

@@ -112,6 +112,22 @@ def _draw(glyphset, name: str, is_cff: bool, dx: float = 0.0):
     return tt_pen.glyph()
 
 
+def _finish(fb: FontBuilder, font: TTFont) -> None:
+    """The tables a derived font copies from its source: vertical metrics, OS/2, post, head."""
+    hhea = font["hhea"]
+    fb.setupHorizontalHeader(ascent=hhea.ascent, descent=hhea.descent, lineGap=hhea.lineGap)
+    fb.setupOS2(**_os2_values(font))
+    fb.setupPost(keepGlyphNames=False)
+    head = font["head"]
+    fb.setupHead(
+        unitsPerEm=head.unitsPerEm,
+        fontRevision=head.fontRevision,
+        created=head.created,
+        modified=head.modified,
+        macStyle=head.macStyle,
+    )
+
+
 def _name_strings(src_font: TTFont, family: str, style: str, ps_name: str, note: str) -> dict:
     name = src_font["name"]
 
@@ -206,7 +222,6 @@ def prepare_font(
         new_cmap[cp] = made[key]
 
     fb = FontBuilder(upm, isTTF=True)
-    head = font["head"]
     fb.setupGlyphOrder(order)
     fb.setupCharacterMap(new_cmap)
     fb.setupGlyf(glyphs)
@@ -214,18 +229,8 @@ def prepare_font(
     fb.setupHorizontalMetrics(
         {g: (adv, getattr(glyf[g], "xMin", 0) if glyf[g].numberOfContours else 0) for g, (adv, _) in metrics.items()}
     )
-    hhea = font["hhea"]
-    fb.setupHorizontalHeader(ascent=hhea.ascent, descent=hhea.descent, lineGap=hhea.lineGap)
     fb.setupNameTable(_name_strings(font, family, style, ps_name, note))
-    fb.setupOS2(**_os2_values(font))
-    fb.setupPost(keepGlyphNames=False)
-    fb.setupHead(
-        unitsPerEm=upm,
-        fontRevision=head.fontRevision,
-        created=head.created,
-        modified=head.modified,
-        macStyle=head.macStyle,
-    )
+    _finish(fb, font)
     fb.font["head"].glyphDataFormat = 0
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
@@ -358,8 +363,6 @@ def _write_companion(
     fb.setupHorizontalMetrics(
         {g: (upm if g == ".notdef" else advance, glyf[g].xMin if glyf[g].numberOfContours else 0) for g in order}
     )
-    hhea = font["hhea"]
-    fb.setupHorizontalHeader(ascent=hhea.ascent, descent=hhea.descent, lineGap=hhea.lineGap)
     name = font["name"]
     fb.setupNameTable(
         {
@@ -370,16 +373,7 @@ def _write_companion(
             "licenseDescription": name.getDebugName(13) or "",
         }
     )
-    fb.setupOS2(**_os2_values(font))
-    fb.setupPost(keepGlyphNames=False)
-    head = font["head"]
-    fb.setupHead(
-        unitsPerEm=upm,
-        fontRevision=head.fontRevision,
-        created=head.created,
-        modified=head.modified,
-        macStyle=head.macStyle,
-    )
+    _finish(fb, font)
     fb.save(str(out))
     data = json.loads(metrics.read_text(encoding="utf-8"))
     data[key] = {"file": out.name, "ps_name": ps_name, **entry}

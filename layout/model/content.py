@@ -239,9 +239,9 @@ def _profiles(r: _Reader, m: dict[str, Any], base: Path) -> tuple[Profile, ...]:
     return profiles
 
 
-def load_page(path: Path) -> Page:
-    """Load and check a page YAML file."""
-    doc = load_yaml(path)
+def load_page(path: Path, doc: Located | None = None) -> Page:
+    """Load and check a page YAML file (``doc``: the file already parsed)."""
+    doc = doc or load_yaml(path)
     r = _Reader(doc)
     m = r.mapping(doc.value, "", PAGE_FIELDS)
     lang = r.text(m, "lang", "", required=False) or "zh-Hans"

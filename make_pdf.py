@@ -83,79 +83,27 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise OutputError(f"cannot write: {exc.strerror}", file=str(path)) from None
 
 
-SHORT_PAGE_FILL = 0.95  # below this share of the module zone a page is reported short (缺稿)
+def page_problems(rendered, *, quiet: bool = False) -> tuple[bool, str]:
+    """Print a page's notes, overset and short-page warning to stderr; returns (overset?, warning)."""
+    from layout import report
 
-
-def short_page(rendered) -> str:
-    """A warning when the modules leave much of the zone empty, with the shortfall."""
-    m = rendered.makeup
-    if m.fill >= SHORT_PAGE_FILL or m.overset:
-        return ""
-    empty = sum(r.hole_cells for r in m.modules)
-    chars = empty * rendered.style.chars
-    return (
-        f"short page (缺稿): the modules fill {m.fill:.1%} of their zone; about {empty} empty column-lines, "
-        f"roughly {chars} characters of copy (or larger photos) to add"
-    )
-
-
-def report_table(rendered) -> str:
-    """The page report as text: one line per module, in content order."""
-    m = rendered.makeup
-    head = f"{'profile':<20} {'cols':>9} {'rows':>9} {'photo':>12} {'empty':>6} {'balance':>7} {'overset':>8}  copyfit"
-    lines = [head, "-" * len(head)]
-    for r in m.modules:
-        photo = (
-            f"{r.photo_span}×{r.photo_rows}"
-            if r.photo_span and not r.photo_dropped
-            else ("dropped" if r.photo_dropped else "-")
-        )
-        lines.append(
-            f"{r.id[:20]:<20} {r.column + 1:>4}-{r.column + r.span:<4} {r.row + 1:>4}+{r.rows:<4} "
-            f"{photo:>12} {r.hole_cells:>6} {r.balance:>7} {r.overset_chars:>8}  {r.copyfit or '-'}"
-        )
-    largest = max(m.modules, key=lambda r: r.hole_cells)
-    lines.append(
-        f"module zone: {m.zone_rows} rows, {m.fill:.1%} filled; largest empty area: {largest.hole_cells} "
-        f"column-lines in {largest.id}"
-    )
-    return "\n".join(lines)
-
-
-def report_dict(rendered) -> dict:
-    m = rendered.makeup
-    return {
-        "page": str(rendered.page.file),
-        "style": rendered.style.name,
-        "fill": round(m.fill, 4),
-        "largest_hole": max(({"id": r.id, "cells": r.hole_cells} for r in m.modules), key=lambda h: h["cells"]),
-        "zone_rows": m.zone_rows,
-        "normalized_punctuation": dict(sorted(rendered.normalized.items())),
-        "modules": [vars(r) for r in m.modules],
-        "overset": [{"id": r.id, "characters": r.overset_chars, "photo_dropped": r.photo_dropped} for r in m.overset],
-        "warnings": [w for w in (short_page(rendered),) if w],
-        "substitutions": list(rendered.substitutions),
-    }
-
-
-def page_problems(rendered) -> tuple[bool, str]:
-    """Print a page's notes and overset to stderr; returns (overset?, short-page warning)."""
-    page_file = rendered.page.file
-    m = rendered.makeup
-    for note in rendered.substitutions:
-        print(f"{page_file}: note: {note}", file=sys.stderr)
-    for r in m.overset:
-        line = rendered.page.source.line(f"profiles[{[p.id for p in rendered.page.profiles].index(r.id)}]")
-        photo = "; its photo box and caption do not fit either" if r.photo_dropped else ""
-        print(
-            f"{page_file}:{line}: profile '{r.id}': {r.overset_chars} characters overset "
-            f"(do not fit its module){photo}",
-            file=sys.stderr,
-        )
-    short = short_page(rendered)
+    if not quiet:
+        for note in report.notes(rendered):
+            print(note, file=sys.stderr)
+    for message in report.overset_messages(rendered):
+        print(message, file=sys.stderr)
+    short = report.short_page(rendered)
     if short:
-        print(f"{page_file}: warning: {short}", file=sys.stderr)
-    return bool(m.overset), short
+        print(f"{rendered.page.file}: warning: {short}", file=sys.stderr)
+    return bool(rendered.makeup.overset), short
+
+
+def write_report(path: Path, rendered: list) -> None:
+    """The page report as JSON: one page's dict, or a list for an edition."""
+    from layout import report
+
+    data = report.as_dict(rendered[0]) if len(rendered) == 1 else [report.as_dict(r) for r in rendered]
+    write_atomic(path, json.dumps(data, ensure_ascii=False, indent=2).encode())
 
 
 def edition_command(args: argparse.Namespace, doc) -> int:
@@ -169,8 +117,14 @@ def edition_command(args: argparse.Namespace, doc) -> int:
             print(f"[{done}/{total}] {page.name}", file=sys.stderr)
 
     pages = render_edition(edition, style=args.style, mark_overset=args.allow_overset, progress=progress)
-    problems = [page_problems(r) for r in pages]
+    problems = [page_problems(r, quiet=args.quiet) for r in pages]
     overset = any(o for o, _ in problems)
+    if args.report:
+        write_report(args.report, pages)
+    if args.verbose:
+        from layout.report import table
+
+        print("\n\n".join(table(r) for r in pages))
     if overset and not args.allow_overset:
         print("nothing written: cut the copy, or pass --allow-overset for marked proofs", file=sys.stderr)
         return EXIT_INPUT
@@ -196,16 +150,18 @@ def main(argv: list[str] | None = None) -> int:
             return edition_command(args, doc)
         rendered = render(args.page, style=args.style, mark_overset=args.allow_overset, doc=doc)
         m = rendered.makeup
-        has_overset, short = page_problems(rendered)
+        has_overset, short = page_problems(rendered, quiet=args.quiet)
+        if args.report:  # the report is written even when the page is not
+            write_report(args.report, [rendered])
+        if args.verbose:
+            from layout.report import table
+
+            print(table(rendered))
         if has_overset and not args.allow_overset:
             print("nothing written: cut the copy, or pass --allow-overset for a marked proof", file=sys.stderr)
             return EXIT_INPUT
         out = args.output or ROOT / "out" / (args.page.stem + ".pdf")
         write_atomic(out, rendered.pdf)
-        if args.report:
-            write_atomic(args.report, json.dumps(report_dict(rendered), ensure_ascii=False, indent=2).encode())
-        if args.verbose:
-            print(report_table(rendered))
         if not args.quiet:
             ascii_marks = {k: v for k, v in rendered.normalized.items() if k.isascii() and k != "space"}
             other = {k: v for k, v in rendered.normalized.items() if k not in ascii_marks}

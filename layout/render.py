@@ -18,13 +18,13 @@ from layout.fonts.metrics import FontFace
 from layout.fonts.resolve import resolve_font
 from layout.lang.normalize import hant_quotes, normalize
 from layout.lang.zh import rules_for
-from layout.model.content import Page, load_page
+from layout.model.content import Continuation, Page, load_page
 from layout.model.source import Located
 from layout.model.style import Style, load_style, style_path
 from layout.page.arrange import NoArrangement
 from layout.page.check import check_frame
 from layout.page.context import Context
-from layout.page.makeup import Makeup, make_page
+from layout.page.makeup import Makeup, jump_text, make_page
 
 # Which role (and so which font) sets each field; used for the glyph check.
 FIELD_ROLES = (
@@ -41,6 +41,7 @@ FIELD_ROLES = (
     (r"\.photo\.(caption|credit)$", ("caption",)),
     (r"\.quote\.text$", ("quote",)),
     (r"\.quote\.by$", ("byline",)),
+    (r"\.jump$", ("byline",)),
 )
 
 
@@ -100,7 +101,9 @@ def check_glyphs(page: Page, style: Style, faces: dict[str, FontFace], texts: di
     problems = []
     notes: list[str] = []
     for path, text in texts.items():
-        roles = next((r for pattern, r in FIELD_ROLES if re.search(pattern, path)), ("body",))
+        roles = next(
+            (r for pattern, r in FIELD_ROLES if re.search(pattern, path)), ("byline",) if path == "jump" else ("body",)
+        )
         for role in roles:
             key = style.roles[role].font
             face = faces[key]
@@ -164,15 +167,30 @@ def load_faces(style: Style) -> dict[str, FontFace]:
 
 
 def render(
-    page_file: Path, *, style: str | None = None, mark_overset: bool = False, doc: Located | None = None
+    page_file: Path,
+    *,
+    style: str | None = None,
+    mark_overset: bool = False,
+    doc: Located | None = None,
+    jump_to: int = 0,
+    continuations: tuple[Continuation, ...] = (),
 ) -> Rendered:
+    """Render one page. In an edition, ``jump_to`` is the 版次 where text that does not
+    fit continues (``Rendered.makeup.jumps``) and ``continuations`` are profiles
+    continued from earlier pages."""
     from layout.draw.pdf import draw_pdf  # the drawing stage loads reportlab
 
     page = load_page(page_file, doc)
     st = load_style(style_path(style or page.style, Path(page.file).resolve().parent))
     faces = load_faces(st)
     texts, counts = normalized_texts(page)
-    substitutions = check_glyphs(page, st, faces, texts)
+    checked = dict(texts)
+    for c in continuations:  # the continued text, and the jump lines, in this page's fonts
+        checked.update(c.texts)
+        checked[f"{c.profile.path}.jump"] = jump_text("上接", c.from_page)
+    if jump_to:
+        checked["jump"] = jump_text("下转", jump_to)
+    substitutions = check_glyphs(page, st, faces, checked)
     check_photos(page)
     rules = rules_for(
         page.lang,
@@ -182,9 +200,9 @@ def render(
     )
     ctx = Context(st, faces, rules)
     try:
-        makeup = make_page(ctx, page, texts, mark_overset=mark_overset)
+        makeup = make_page(ctx, page, texts, mark_overset=mark_overset, jump_to=jump_to, continuations=continuations)
     except NoArrangement as exc:
-        raise InputError(f"{exc}; cut profiles or use a larger format", file=page.file) from None
+        raise InputError(str(exc), file=page.file) from None
     problems = check_frame(makeup.frame)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""

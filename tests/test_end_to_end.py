@@ -627,7 +627,8 @@ def test_verbose_prints_the_page_report(make_pdf, tmp_path: Path):
     proc = make_pdf("-v", "-o", tmp_path / "v.pdf")
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    assert lines[0].split() == ["profile", "cols", "rows", "photo", "empty", "balance", "overset", "copyfit"]
+    assert lines[0].startswith("第3版 ") and lines[0].endswith("seed.yaml")
+    assert lines[1].split() == ["profile", "cols", "rows", "photo", "empty", "balance", "overset", "notes"]
     assert (
         sum(
             1

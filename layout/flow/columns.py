@@ -46,6 +46,30 @@ def fill(n_lines: int, slots: Sequence[Slot]) -> tuple[list[Placed], int]:
     return placed, n_lines - i
 
 
+def balanced_slots(n_lines: int, lost: Sequence[int], height: int) -> list[Slot]:
+    """Slots for ``n_lines`` in columns ``height`` rows tall, column c starting
+    below ``lost[c]`` rows (a photo block), with the column ends balanced: every
+    column holding text ends on the same row or one row higher (the rightmost
+    ones), the way a newspaper module ends. When the lines fill the columns
+    (or more), every column runs to ``height``."""
+    full = [Slot(c, lo, max(0, height - lo)) for c, lo in enumerate(lost)]
+    if n_lines >= capacity(full):
+        return full
+    end = min(lost)  # the lowest end row that holds every line
+    while sum(max(0, end - lo) for lo in lost) < n_lines:
+        end += 1
+    surplus = sum(max(0, end - lo) for lo in lost) - n_lines
+    slots = [Slot(c, lo, max(0, end - lo)) for c, lo in enumerate(lost)]
+    # take the surplus from the rightmost columns holding text: they end one row higher
+    for c in reversed(range(len(slots))):
+        if surplus == 0:
+            break
+        if slots[c].rows > 0:
+            slots[c] = Slot(c, slots[c].first_row, slots[c].rows - 1)
+            surplus -= 1
+    return slots
+
+
 def balanced_rows(n_lines: int, columns: int, lost: Sequence[int]) -> int:
     """Smallest column height (rows), at least ``max(lost)``, holding ``n_lines``
     when column c loses ``lost[c]`` rows to a photo block."""

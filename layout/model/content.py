@@ -43,14 +43,55 @@ class Profile:
     body: tuple[str, ...]
     photo: Photo | None
     quote: Quote | None
-    # editor's pins: the module's column span, the photo's span, and leading the page
+    # editor's pins: the module's column span, the photo's span, leading the page,
+    # and the module's position: its row of modules (1 = top, -1 = last) and first column
     span: int | None = None
     photo_span: int | None = None
     lead: bool = False
+    row: int | None = None
+    column: int | None = None
+    # a continuation (转版): the rest of a profile jumped from another page of the edition
+    origin: str = ""  # its YAML path on the page it came from, e.g. "page1.yaml#profiles[3]"
+    first_para: int = 0  # the body paragraph it resumes in
+    first_offset: int = 0  # and the character there (normalised text)
+    jump_from: int = 0  # 版次 of that page (0: not a continuation)
 
     @property
     def path(self) -> str:
-        return f"profiles[{self.index}]"
+        return self.origin or f"profiles[{self.index}]"
+
+
+@dataclass(frozen=True)
+class Continuation:
+    """The part of a profile that did not fit its page and continues on another page
+    of the edition (下转 / 上接). ``texts`` holds the profile's normalised fields by
+    ``origin`` path; the receiving page sets it as one more module."""
+
+    profile: Profile  # as on the page it came from, with ``origin`` set
+    texts: dict[str, str]
+    from_page: int  # 版次 it jumps from
+    file: str  # that page's file and the profile's line, for reports
+    line: int
+    first_para: int
+    first_offset: int
+    with_photo: bool  # the photo box found no room on the first page either
+
+    def as_profile(self, index: int) -> Profile:
+        p = self.profile
+        return Profile(
+            index=index,
+            id=f"{p.id}（续）",
+            headline=p.headline,
+            name=p.name,
+            role=p.role,
+            body=p.body,
+            photo=p.photo if self.with_photo else None,
+            quote=None,
+            origin=p.origin,
+            first_para=self.first_para,
+            first_offset=self.first_offset,
+            jump_from=self.from_page,
+        )
 
 
 @dataclass(frozen=True)
@@ -85,7 +126,7 @@ PAGE_FIELDS = {
     "style",
     "normalize_punctuation",
 }
-PROFILE_FIELDS = {"id", "headline", "name", "role", "body", "photo", "quote", "span", "lead"}
+PROFILE_FIELDS = {"id", "headline", "name", "role", "body", "photo", "quote", "span", "lead", "row", "column"}
 PHOTO_FIELDS = {"file", "caption", "credit", "span"}
 QUOTE_FIELDS = {"text", "by"}
 
@@ -207,16 +248,29 @@ def _profile(r: _Reader, value: Any, index: int, base: Path) -> Profile:
         span=_pin(r, m, "span", path),
         photo_span=_pin(r, m["photo"], "span", join(path, "photo")) if isinstance(m.get("photo"), dict) else None,
         lead=_flag(r, m, "lead", path),
+        row=_row_pin(r, m, path),
+        column=_number(r, m, "column", path, "a column number (1 is the leftmost)"),
     )
 
 
 def _pin(r: _Reader, m: dict[str, Any], key: str, path: str) -> int | None:
+    return _number(r, m, key, path, "a number of columns")
+
+
+def _number(r: _Reader, m: dict[str, Any], key: str, path: str, what: str, top: int = 24) -> int | None:
     value = m.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 24:
-        raise r.doc.error(join(path, key), f"expected a number of columns from 1 to 24, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= top:
+        raise r.doc.error(join(path, key), f"expected {what} from 1 to {top}, got {value!r}")
     return value
+
+
+def _row_pin(r: _Reader, m: dict[str, Any], path: str) -> int | None:
+    """The module's row of modules: 1 (top) to 50, or 'last' (the foot), kept as -1."""
+    if m.get("row") == "last":
+        return -1
+    return _number(r, m, "row", path, "a row of modules (1 is the top; or 'last')", top=50)
 
 
 def _flag(r: _Reader, m: dict[str, Any], key: str, path: str) -> bool:

@@ -19,7 +19,7 @@ Later work (issue 4) widens this search; the contract stays the same.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from layout.page.module import Fit, Module, photo_spans
 
@@ -41,6 +41,22 @@ class Pins:
     span: int | None = None
     photo_span: int | None = None
     lead: bool = False
+    row: int | None = None  # row of modules, 1 at the top; -1 the last row
+    column: int | None = None  # first column, 1 at the left
+
+    @property
+    def any(self) -> bool:
+        return bool(self.span or self.photo_span or self.lead or self.row or self.column)
+
+    def describe(self) -> str:
+        parts = [
+            f"span {self.span}" if self.span else "",
+            f"photo span {self.photo_span}" if self.photo_span else "",
+            "lead" if self.lead else "",
+            ("row last" if self.row == -1 else f"row {self.row}") if self.row else "",
+            f"column {self.column}" if self.column else "",
+        ]
+        return ", ".join(p for p in parts if p)
 
 
 @dataclass(frozen=True)
@@ -58,15 +74,28 @@ class Placement:
 class Arrangement:
     placements: tuple[Placement, ...]
     overset_lines: int
-    hole_cells: int
+    hole_cells: int  # empty cells, in modules and in the spare band
+    spare_rows: int = 0  # an empty band across the zone's foot (a short page: nothing left to fill it)
+    excess_cells: int = 0  # when overset: cells the content lacks even if packed perfectly (a lower bound)
+    jumping: frozenset[int] = frozenset()  # profiles (by position) whose overflow continues on another page
+    pins_overset: bool = False  # overset only because of the editor's pins: the page fits without them
 
 
 def _compositions(
-    n: int, largest: int, least_rows: Callable[[int, int], int] | None = None, zone_rows: int = 0
+    n: int,
+    largest: int,
+    least_rows: Callable[[int, int], int] | None = None,
+    zone_rows: int = 0,
+    rows: list[int | None] | None = None,
 ) -> Iterator[tuple[int, ...]]:
     """Ways to cut n profiles, in order, into rows of at most ``largest`` modules;
     with ``least_rows(first, m)`` (the least height of a row of m modules from profile
-    ``first``), cuts whose rows cannot fit ``zone_rows`` even at their least are skipped."""
+    ``first``), cuts whose rows cannot fit ``zone_rows`` even at their least are skipped;
+    ``rows`` pins profiles to a row of modules (1 at the top, -1 the last)."""
+
+    def row_kept(first: int, m: int, index: int, last: bool) -> bool:
+        pinned = (rows[i] for i in range(first, first + m)) if rows else ()
+        return all(r is None or r == index + 1 or (r == -1 and last) for r in pinned)
 
     def rec(left: int, prefix: tuple[int, ...], used: int) -> Iterator[tuple[int, ...]]:
         if left == 0:
@@ -74,6 +103,8 @@ def _compositions(
             return
         first = n - left
         for m in range(min(largest, left), 0, -1):
+            if not row_kept(first, m, len(prefix), m == left):
+                continue
             height = used + (GAP_ROWS if prefix else 0)
             if least_rows is not None:
                 height += least_rows(first, m)
@@ -118,11 +149,23 @@ def _weighted_spans(weights: list[int], columns: int, min_span: int) -> tuple[in
     return tuple(spans)
 
 
+JUMP_LINES_PER_COLUMN = 5  # a profile that jumps shows at least this many lines per column first
+
+
 class _Search:
     def __init__(
-        self, columns: int, min_span: int, module: ModuleFactory, pins: list[Pins], compact: bool = False
+        self,
+        columns: int,
+        min_span: int,
+        module: ModuleFactory,
+        pins: list[Pins],
+        compact: bool = False,
+        jumping: frozenset[int] = frozenset(),
     ) -> None:
         self.compact = compact  # also try copyfitted modules
+        # profiles whose text may continue on another page: their overflow is not overset,
+        # as long as they show their photo and JUMP_LINES_PER_COLUMN lines a column here
+        self.jumping = jumping
         self.columns = columns
         self.min_span = min_span
         self.module = module
@@ -152,6 +195,8 @@ class _Search:
             pin = self.pins[first + j]
             if pin.span is not None and pin.span != span:
                 return False
+            if pin.column is not None and pin.column != 1 + sum(split[:j]):
+                return False
             if pin.photo_span is not None and pin.photo_span > span:
                 return False
             if pin.lead and (first != 0 or span < max(split)):
@@ -162,9 +207,18 @@ class _Search:
         """The best photo width for profile i at this span and height."""
         key = (i, span, rows)
         if key not in self.best_fit:
-            options = [(md.fit(rows), md) for md in self.variants(i, span)]
+            options = [(self._jump_fit(i, md.fit(rows), md), md) for md in self.variants(i, span)]
             self.best_fit[key] = min(options, key=lambda fm: (*fm[0].score, fm[1].compact, -fm[1].photo_span))
         return self.best_fit[key]
+
+    def _jump_fit(self, i: int, fit: Fit, md: Module) -> Fit:
+        """A jumping profile's fit: only lines short of its minimum showing count as overset
+        (and its photo box, if dropped); the rest continues on the jump page."""
+        if i not in self.jumping:
+            return fit
+        short = max(0, min(len(md.body), JUMP_LINES_PER_COLUMN * md.span) - fit.placed)
+        dropped = md.caption_rows if md.photo_span and not fit.photo_rows else 0
+        return replace(fit, overset_lines=short + dropped)
 
     def least_rows(self, first: int, m: int) -> int:
         """The least height of any row of m modules starting at profile ``first``
@@ -185,7 +239,8 @@ class _Search:
     def need(self, i: int, span: int) -> int:
         key = (i, span)
         if key not in self.needs:
-            self.needs[key] = min(md.rows_needed() for md in self.variants(i, span))
+            lines = JUMP_LINES_PER_COLUMN * span if i in self.jumping else None
+            self.needs[key] = min(md.rows_needed(lines=lines) for md in self.variants(i, span))
         return self.needs[key]
 
     def row_spans(self, first: int, m: int) -> list[tuple[int, ...]]:
@@ -193,7 +248,7 @@ class _Search:
         few, else the even split and the split in proportion to the text."""
         if m * self.min_span > self.columns:
             return []
-        pinned = any(p.span or p.photo_span or p.lead for p in self.pins[first : first + m])
+        pinned = any(p.any for p in self.pins[first : first + m])
         if pinned:
             return [s for s in _splits(self.columns, m, self.min_span) if self._allowed(first, s)][:MAX_SPLITS]
         splits = _splits(self.columns, m, self.min_span)
@@ -216,12 +271,20 @@ class _Search:
         return score
 
 
-def _distribute(search: _Search, rows: list[tuple[int, tuple[int, ...]]], heights: list[int], target: int) -> bool:
-    """Add or remove single rows where each helps most, until the heights sum to
-    ``target``; False when rows cannot shrink that far (the candidate is impossible)."""
-    while sum(heights) != target:
-        step = 1 if sum(heights) < target else -1
+def _distribute(
+    search: _Search, rows: list[tuple[int, tuple[int, ...]]], heights: list[int], target: int
+) -> int | None:
+    """Add or remove single rows where each helps most, until the heights (and the
+    spare rows returned) sum to ``target``; None when rows cannot shrink that far (the
+    candidate is impossible). A row that would fill nothing in any module (a short
+    page) is left spare: spare rows gather in one empty band at the foot of the zone
+    rather than as holes inside modules."""
+    spare = 0
+    while sum(heights) + spare != target:
+        step = 1 if sum(heights) + spare < target else -1
         best_k, best_gain = None, None
+        if step == 1:
+            best_gain = (0, search.columns, 0)  # a spare row: nothing filled, no overset saved
         for k, (first, spans) in enumerate(rows):
             if heights[k] + step < search.row_min(first, spans):
                 continue
@@ -231,9 +294,12 @@ def _distribute(search: _Search, rows: list[tuple[int, tuple[int, ...]]], height
             if best_gain is None or gain < best_gain:
                 best_k, best_gain = k, gain
         if best_k is None:
-            return False
-        heights[best_k] += step
-    return True
+            if step == -1:
+                return None
+            spare += 1
+        else:
+            heights[best_k] += step
+    return spare
 
 
 def arrange(
@@ -245,30 +311,73 @@ def arrange(
     pins: list[Pins] | None = None,
     *,
     copyfit: bool = True,
+    names: list[str] | None = None,
+    jumps: bool = False,
 ) -> Arrangement:
     """The best arrangement of ``n`` profiles in ``zone_rows`` rows of ``columns`` columns.
 
     ``module(i, span, photo_span)`` gives profile i's module (photo_span -1: the default);
-    ``pins`` are the editor's wishes, by position (lead profiles come first). Modules are
-    set at their full sizes first; only if text is then overset does a second search
-    also try copyfitted modules (``copyfit``), keeping whichever oversets less.
+    ``pins`` are the editor's wishes, by position (lead profiles come first); ``names``
+    name the profiles in messages. Modules are set at their full sizes first; only if
+    text is then overset does a second search also try copyfitted modules
+    (``copyfit``), keeping whichever oversets less. If text is still overset and
+    ``jumps`` (an edition with a page to continue on), the longest profiles are let
+    jump, one more at a time, until the others fit: ``Arrangement.jumping``.
     """
     pins = pins or [Pins()] * n
-    plan = _arrange(n, columns, zone_rows, min_span, module, pins, compact=False)
+    plan = _arrange(n, columns, zone_rows, min_span, module, pins, names, compact=False)
     if copyfit and plan.overset_lines:
-        fitted = _arrange(n, columns, zone_rows, min_span, module, pins, compact=True)
+        fitted = _arrange(n, columns, zone_rows, min_span, module, pins, names, compact=True)
         if (fitted.overset_lines, fitted.hole_cells) < (plan.overset_lines, plan.hole_cells):
-            return fitted
+            plan = fitted
+    if plan.overset_lines and jumps:
+        longest = sorted(range(n), key=lambda i: (-len(module(i, columns, -1).body), i))
+        for k in range(1, n + 1):
+            jumping = frozenset(longest[:k])
+            tried = _arrange(n, columns, zone_rows, min_span, module, pins, names, compact=copyfit, jumping=jumping)
+            if tried.overset_lines == 0:
+                return replace(tried, jumping=jumping)
+    if plan.overset_lines:
+        plan = replace(plan, excess_cells=_excess_cells(n, columns, zone_rows, min_span, module, pins, copyfit))
+        if any(p.any for p in pins):  # would the page fit without the editor's pins?
+            free = arrange(n, columns, zone_rows, min_span, module, None, copyfit=copyfit)
+            plan = replace(plan, pins_overset=free.overset_lines == 0)
     return plan
 
 
+def _excess_cells(
+    n: int, columns: int, zone_rows: int, min_span: int, module: ModuleFactory, pins: list[Pins], copyfit: bool
+) -> int:
+    """A lower bound on the cells the content lacks: every module at its least area
+    (any allowed span, smallest photo, copyfitted) packed with no loss, against the
+    zone less the rule rows that so many rows of modules need. 0: packing could fit."""
+    search = _Search(columns, max(1, min_span), module, pins, copyfit)
+    least = 0
+    for i in range(n):
+        pin = pins[i]
+        spans = [pin.span] if pin.span else range(search.min_span, columns + 1)
+        least += min(md.least_cells for span in spans for md in search.variants(i, span))
+    per_row = max(1, columns // search.min_span)
+    gaps = (-(-n // per_row) - 1) * GAP_ROWS * columns
+    return max(0, least + gaps - zone_rows * columns)
+
+
 def _arrange(
-    n: int, columns: int, zone_rows: int, min_span: int, module: ModuleFactory, pins: list[Pins], *, compact: bool
+    n: int,
+    columns: int,
+    zone_rows: int,
+    min_span: int,
+    module: ModuleFactory,
+    pins: list[Pins],
+    names: list[str] | None,
+    *,
+    compact: bool,
+    jumping: frozenset[int] = frozenset(),
 ) -> Arrangement:
-    search = _Search(columns, max(1, min_span), module, pins, compact)
+    search = _Search(columns, max(1, min_span), module, pins, compact, jumping)
     largest = max(1, columns // search.min_span)
     best: tuple[tuple[int, ...], Arrangement] | None = None
-    for comp in _compositions(n, largest, search.least_rows, zone_rows):
+    for comp in _compositions(n, largest, search.least_rows, zone_rows, [p.row for p in pins]):
         for prefer_low in (True, False):
             rows = _rows_for(search, comp, prefer_low)
             if rows is None:
@@ -277,11 +386,14 @@ def _arrange(
             if result is not None and (best is None or result[0] < best[0]):
                 best = result
     if best is None:
-        pinned = [i for i, p in enumerate(pins) if p.span or p.photo_span or p.lead]
+        pinned = [(names[i] if names else f"#{i + 1}", p.describe()) for i, p in enumerate(pins) if p.any]
         why = (
-            f"the editor's pins (span, photo span, lead) on {len(pinned)} profile(s) leave no arrangement"
+            "the editor's pins leave no arrangement ("
+            + "; ".join(f"{name}: {pin}" for name, pin in pinned)
+            + "); remove or change one"
             if pinned
-            else "even with every module at its smallest (headline, byline, quote and one line of text) they do not fit"
+            else "even with every module at its smallest (headline, byline, quote and one line of text) they do not "
+            "fit; cut profiles or use a larger format"
         )
         raise NoArrangement(f"{n} profiles cannot be arranged in {zone_rows} rows × {columns} columns: {why}")
     return best[1]
@@ -318,17 +430,18 @@ def _evaluate(
         return None  # even the smallest modules do not fit
     if best is not None and best[0] == 0 and sum(heights) > target:
         return None  # this one oversets; a candidate that does not is known
-    if not _distribute(search, rows, heights, target):
+    spare = _distribute(search, rows, heights, target)
+    if spare is None:
         return None
     scores = [search.row_score(f, sp, h) for (f, sp), h in zip(rows, heights)]
     overset = sum(s[0] for s in scores)
-    holes = sum(s[1] for s in scores)
+    holes = sum(s[1] for s in scores) + spare * search.columns
     photo = sum(s[2] for s in scores)
     variety = len({sp for _, sp in rows})
-    return (overset, holes, photo, -variety), _placements(search, rows, heights, overset, holes)
+    return (overset, holes, photo, -variety), _placements(search, rows, heights, overset, holes, spare)
 
 
-def _placements(search: _Search, rows, heights: list[int], overset: int, holes: int) -> Arrangement:
+def _placements(search: _Search, rows, heights: list[int], overset: int, holes: int, spare: int) -> Arrangement:
     placements = []
     top = 0
     for (first, spans), h in zip(rows, heights):
@@ -338,4 +451,4 @@ def _placements(search: _Search, rows, heights: list[int], overset: int, holes: 
             placements.append(Placement(first + j, col, span, top, h, md.photo_span, md.compact))
             col += span
         top += h + GAP_ROWS
-    return Arrangement(tuple(placements), overset, holes)
+    return Arrangement(tuple(placements), overset, holes, spare)

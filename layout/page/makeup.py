@@ -12,10 +12,11 @@ modules; the staff line under the type area.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from layout.frame import Box, Item, PageFrame, RuleItem, TextItem
-from layout.model.content import Page
+from layout.model.content import Continuation, Page, Profile
 from layout.page.arrange import GAP_ROWS, Pins, arrange
 from layout.page.blocks import Block, headline_block, line_items, place, text_block
 from layout.page.context import ASCENT, Context
@@ -39,6 +40,11 @@ class ModuleReport:
     photo_dropped: bool = False  # overset: the photo box and caption found no room
     balance: int = 0  # rows between the highest and lowest column end of the body
     copyfit: str = ""  # adjustments made to fit, e.g. "headline 15pt, quote 10.5pt"
+    file: str = ""  # the content file and line the profile comes from
+    line: int = 0
+    jump_to: int = 0  # 版次 the rest continues on (下转), with this many characters
+    jumped_chars: int = 0
+    jump_from: int = 0  # a continuation: the 版次 it comes from (上接)
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,24 @@ class Makeup:
     modules: tuple[ModuleReport, ...]
     zone_rows: int
     fill: float  # share of the module zone's cells holding content
+    columns: int = 0
+    spare_rows: int = 0  # empty band across the foot of the zone (a short page)
+    excess_cells: int = 0  # overset: cells the content lacks even packed perfectly (a lower bound)
+    jumps: tuple[Continuation, ...] = ()  # text continued on another page of the edition (下转)
+    pins_overset: bool = False  # the page would fit without the editor's pins
+
+    @property
+    def empty_cells(self) -> int:
+        """Empty cells of the zone: holes in modules and the spare band at the foot."""
+        return sum(m.hole_cells for m in self.modules) + self.spare_rows * self.columns
+
+    @property
+    def largest_hole(self) -> tuple[str, int]:
+        """The largest single empty area: ("(foot of the zone)" or a module id, cells)."""
+        holes = [(m.id, m.hole_cells) for m in self.modules]
+        if self.spare_rows:
+            holes.append(("(foot of the zone)", self.spare_rows * self.columns))
+        return max(holes, key=lambda h: h[1], default=("", 0))
 
     @property
     def overset(self) -> tuple[ModuleReport, ...]:
@@ -135,8 +159,36 @@ def _intro(ctx: Context, page: Page, texts: dict[str, str]) -> Block:
     return Block(per_col, tuple(items))
 
 
-def make_page(ctx: Context, page: Page, texts: dict[str, str], *, mark_overset: bool = False) -> Makeup:
+def jump_text(kind: str, page: int) -> str:
+    """A jump line: （下转第2版） or （上接第1版）."""
+    return f"（{kind}第{page}版）"
+
+
+def make_page(
+    ctx: Context,
+    page: Page,
+    texts: dict[str, str],
+    *,
+    mark_overset: bool = False,
+    jump_to: int = 0,
+    continuations: tuple[Continuation, ...] = (),
+) -> Makeup:
+    """The page, set. With ``jump_to`` (a 版次), text that does not fit continues
+    there (``Makeup.jumps``); ``continuations`` are profiles continued from earlier
+    pages, set as modules after the page's own."""
     st = ctx.style
+    texts = dict(texts)
+    profiles = list(page.profiles)
+    origins: dict[int, tuple[str, int]] = {p.index: (page.file, page.source.line(p.path)) for p in profiles}
+    for c in continuations:
+        p = c.as_profile(len(profiles))
+        texts.update(c.texts)
+        texts[f"{p.path}.jump"] = jump_text("上接", c.from_page)
+        origins[p.index] = (c.file, c.line)
+        profiles.append(p)
+    if jump_to:
+        for p in profiles:
+            texts[f"{p.path}.jump"] = jump_text("下转", jump_to)
     L = st.leading
     items: list[Item] = _running_head(ctx, page, texts)
     banner = _banner(ctx, page, texts)
@@ -155,24 +207,30 @@ def make_page(ctx: Context, page: Page, texts: dict[str, str], *, mark_overset: 
     cache: dict[tuple[int, int, int], Module] = {}
     shared: dict = {}
 
-    # lead profiles come first; the rest keep content order
-    order = [p.index for p in page.profiles if p.lead] + [p.index for p in page.profiles if not p.lead]
-    pins = [Pins(page.profiles[i].span, page.profiles[i].photo_span, page.profiles[i].lead) for i in order]
+    # content order, but lead and top-row profiles first and last-row ones last
+    order = sorted((p.index for p in profiles), key=lambda i: (_rank(profiles[i]), i))
+    pins = [_pins(profiles[i]) for i in order]
 
     def module(pos: int, span: int, photo_span: int, compact: bool = False) -> Module:
         key = (pos, span, photo_span, compact)
         if key not in cache:
-            profile = page.profiles[order[pos]]
+            profile = profiles[order[pos]]
             cache[key] = Module(ctx, profile, texts, span, None if photo_span < 0 else photo_span, shared, compact)
         return cache[key]
 
-    plan = arrange(len(page.profiles), st.columns, zone_rows, st.min_span, module, pins)
+    names = [profiles[i].id for i in order]
+    plan = arrange(len(profiles), st.columns, zone_rows, st.min_span, module, pins, names=names, jumps=bool(jump_to))
     reports = []
     boxes = []
+    jumps = []
     hole_cells = 0
     for pl in plan.placements:
         md = module(pl.profile, pl.span, pl.photo_span, pl.compact)
-        result = md.layout(pl.rows, mark_overset=mark_overset)
+        jumps_here = jump_to if pl.profile in plan.jumping else 0
+        result = md.layout(pl.rows, mark_overset=mark_overset, jump_to=jumps_here)
+        file, line = origins[md.profile.index]
+        if result.resume:
+            jumps.append(_continuation(page, md, result, texts, file, line))
         x = st.column_x(pl.column)
         y = st.top + (zone_top + pl.row) * L
         items += place(Block(result.rows, result.items), x, y)
@@ -194,6 +252,11 @@ def make_page(ctx: Context, page: Page, texts: dict[str, str], *, mark_overset: 
                 result.photo_dropped,
                 result.balance,
                 _copyfit(md),
+                file,
+                line,
+                jump_to if result.resume else 0,
+                result.jumped_chars,
+                md.profile.jump_from,
             )
         )
     items += _module_rules(ctx, plan.placements, zone_top)
@@ -206,7 +269,50 @@ def make_page(ctx: Context, page: Page, texts: dict[str, str], *, mark_overset: 
         title=f"{texts['paper']} {date_text(page)} 第{page.page}版 {texts['headline']}",
     )
     cells = max(1, zone_rows * st.columns - _gap_cells(plan.placements, st.columns))
-    return Makeup(frame, tuple(reports), zone_rows, 1 - hole_cells / cells)
+    empty = hole_cells + plan.spare_rows * st.columns
+    return Makeup(
+        frame,
+        tuple(reports),
+        zone_rows,
+        1 - empty / cells,
+        st.columns,
+        plan.spare_rows,
+        plan.excess_cells,
+        tuple(jumps),
+        plan.pins_overset,
+    )
+
+
+def _continuation(page: Page, md: Module, result, texts: dict[str, str], file: str, line: int) -> Continuation:
+    """What continues on the next page: the profile's texts under its origin path
+    (the page's file name and YAML path), and where the body resumes."""
+    p = md.profile
+    origin = p.origin or f"{Path(page.file).name}#{p.path}"
+    prefix = f"{p.path}."
+    moved = {
+        origin + "." + k[len(prefix) :]: v for k, v in texts.items() if k.startswith(prefix) and not k.endswith(".jump")
+    }
+    para, offset = result.resume
+    return Continuation(
+        replace(p, origin=origin),
+        moved,
+        page.page,
+        file,
+        line,
+        para,
+        offset,
+        with_photo=bool(md.photo_span and not result.photo_rows),
+    )
+
+
+def _rank(p: Profile) -> int:
+    """Where a profile's pins put it in the order the search keeps: lead profiles,
+    then those pinned to the first row, then the rest, then those pinned to the last."""
+    return 0 if p.lead else 1 if p.row == 1 else 3 if p.row == -1 else 2
+
+
+def _pins(p: Profile) -> Pins:
+    return Pins(p.span, p.photo_span, p.lead, p.row, p.column)
 
 
 def _copyfit(md: Module) -> str:

@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from layout.flow.columns import Slot, balanced_rows, capacity, fill
+from layout.flow.columns import Slot, balanced_rows, balanced_slots, capacity, fill
 from layout.frame import ImageItem, Item, MarkItem, RuleItem, TextItem
 from layout.inline.breaker import Line
 from layout.model.content import Profile
@@ -38,8 +38,9 @@ def photo_spans(span: int) -> list[int]:
 
 @dataclass(frozen=True)
 class BodyLine:
-    para: int
+    para: int  # body paragraph index in the profile's YAML
     line: Line
+    offset: int = 0  # where the set text starts in the paragraph (a continuation resumes mid-paragraph)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Fit:
     overset_lines: int
     used_rows: int  # rows from the top holding content
     hole_cells: int  # grid cells (row × column) left empty
+    placed: int = 0  # body lines set
 
     @property
     def score(self) -> tuple[int, int]:
@@ -67,6 +69,8 @@ class ModuleResult:
     photo_rows: int
     photo_dropped: bool = False  # the photo box and its caption found no room (counted as overset)
     balance: int = 0  # rows between the highest and the lowest column end of the body
+    resume: tuple[int, int] | None = None  # jumped: (paragraph, character) where the text continues
+    jumped_chars: int = 0  # characters continued on another page
 
 
 class Module:
@@ -132,6 +136,9 @@ class Module:
 
     def _byline(self) -> Block:
         ctx = self.ctx
+        if self.profile.jump_from:  # a continuation: （上接第N版） instead of role and name
+            path = f"{self.profile.path}.jump"
+            return text_block(ctx, self.texts[path], "byline", self.width, path, align="left")
         role_path, name_path = f"{self.profile.path}.role", f"{self.profile.path}.name"
         role_text, name_text = self.texts.get(role_path, ""), self.texts[name_path]
         name = ctx.lines(name_text, "name", self.width, justify=False)
@@ -160,9 +167,12 @@ class Module:
         ctx = self.ctx
         out: list[BodyLine] = []
         indent = INDENT_EM * ctx.role("body").size
-        for j in range(len(self.profile.body)):
+        first, offset = self.profile.first_para, self.profile.first_offset
+        for j in range(first, len(self.profile.body)):
             text = self.texts[f"{self.profile.path}.body[{j}]"]
-            out += [BodyLine(j, ln) for ln in ctx.lines(text, "body", ctx.style.column_width, indent=indent)]
+            skip = offset if j == first else 0  # a continuation resumes mid-paragraph, unindented
+            lines = ctx.lines(text[skip:], "body", ctx.style.column_width, indent=0 if skip else indent)
+            out += [BodyLine(j, ln, skip) for ln in lines]
         return out
 
     @cached_property
@@ -235,6 +245,13 @@ class Module:
         return self.fixed_rows + 1
 
     @cached_property
+    def least_cells(self) -> int:
+        """The least grid cells the module can take: headline, byline, quote, the
+        smallest photo box with its caption, and every body line."""
+        photo = (self.photo_range[0] + self.caption_rows) * self.photo_span if self.photo_span else 0
+        return self.fixed_rows * self.span + photo + len(self.body)
+
+    @cached_property
     def photo_range(self) -> tuple[int, int]:
         """Smallest and largest photo box heights, in rows."""
         if not self.photo_span:
@@ -250,12 +267,14 @@ class Module:
         block = photo_rows + self.caption_rows
         return [block if c >= self.span - self.photo_span else 0 for c in range(self.span)]
 
-    def rows_needed(self, photo_rows: int | None = None) -> int:
-        """Module height that holds the whole body with the given (default smallest) photo."""
+    def rows_needed(self, photo_rows: int | None = None, lines: int | None = None) -> int:
+        """Module height that holds the whole body (or its first ``lines``) with the
+        given (default smallest) photo."""
         n = self.photo_range[0] if photo_rows is None else photo_rows
-        key = ("need", self.profile.index, self.span, self.photo_span, self.compact, n)
+        count = len(self.body) if lines is None else min(lines, len(self.body))
+        key = ("need", self.profile.index, self.span, self.photo_span, self.compact, n, count)
         if key not in self.shared:
-            self.shared[key] = self.fixed_rows + balanced_rows(len(self.body), self.span, self._lost(n))
+            self.shared[key] = self.fixed_rows + balanced_rows(count, self.span, self._lost(n))
         return self.shared[key]
 
     def _slots(self, h: int, photo_rows: int) -> list[Slot]:
@@ -291,20 +310,25 @@ class Module:
             left += self.caption.rows  # type: ignore[union-attr]  # no room for photo and caption
         used = min(rows, self.fixed_rows + h_used)
         hole = max(0, rows * self.span - self.fixed_rows * self.span - photo_cells - placed)
-        fit = Fit(rows, n_photo, h_used, left, used, hole)
+        fit = Fit(rows, n_photo, h_used, left, used, hole, placed)
         self.shared[("fit", self.profile.index, self.span, self.photo_span, self.compact, rows)] = fit
         return fit
 
-    def layout(self, rows: int, *, mark_overset: bool = False) -> ModuleResult:
-        """Lay the module out ``rows`` grid rows tall, at (0, 0)."""
+    def layout(self, rows: int, *, mark_overset: bool = False, jump_to: int = 0) -> ModuleResult:
+        """Lay the module out ``rows`` grid rows tall, at (0, 0). With ``jump_to`` (a
+        版次), text that does not fit continues there: the last line slot shows
+        （下转第N版） and the result says where the text resumes."""
         ctx = self.ctx
         L = ctx.leading
         st = ctx.style
         f = self.fit(rows)
         n_photo, h_used = f.photo_rows, f.body_rows
-        placed, left = fill(
-            len(self.body), self._slots(h_used, n_photo) if n_photo else [Slot(c, 0, h_used) for c in range(self.span)]
-        )
+        lost = self._lost(n_photo) if n_photo else [0] * self.span
+        placed, left = fill(len(self.body), balanced_slots(len(self.body), lost, h_used))
+        jump_slot = None
+        if jump_to and left and placed:  # the last line slot takes the jump line
+            jump_slot = placed.pop()
+            left += 1
         items: list[Item] = list(self.head.items)
         items += place(self.byline, 0, self.head.rows * L)
         top = (self.head.rows + self.byline.rows) * L
@@ -322,8 +346,13 @@ class Module:
                 "justify",
                 path,
                 [top + p.row * L + ASCENT * body_size],
+                offset=bl.offset,
             )
             items[-1] = shift(items[-1], p.column * col, 0)
+        if jump_slot is not None:
+            path = f"{self.profile.path}.jump"
+            jump = text_block(ctx, self.texts[path], "byline", st.column_width, path, align="right")
+            items += place(jump, jump_slot.column * col, top + jump_slot.row * L)
         if n_photo:
             px = (self.span - self.photo_span) * col
             ph = n_photo * L - (L - st.body_size)
@@ -336,17 +365,21 @@ class Module:
         if self.quote:
             items += place(self.quote, 0, top + h_used * L)
         overset = sum(bl.line.end - bl.line.start for bl in self.body[len(self.body) - left :]) if left else 0
-        if self.photo_span and not n_photo:
+        resume, jumped = None, 0
+        if jump_slot is not None:  # continued elsewhere, photo and caption too if they found no room
+            first = self.body[len(self.body) - left]
+            resume, jumped, overset = (first.para, first.offset + first.line.start), overset, 0
+        elif self.photo_span and not n_photo:
             overset += len(self.texts.get(f"{self.profile.path}.photo.caption", ""))
         if overset and mark_overset:
             dropped = "，图片未排入" if self.photo_span and not n_photo else ""
             items.append(MarkItem(0, (rows - 1) * L, self.width, L, f"超版 {overset} 字{dropped}"))
-        dropped = bool(self.photo_span and not n_photo)
+        dropped = bool(self.photo_span and not n_photo) and jump_slot is None
         ends: dict[int, int] = {}
         for p in placed:
             ends[p.column] = max(ends.get(p.column, -1), p.row)
         balance = max(ends.values()) - min(ends.values()) if ends else 0
-        return ModuleResult(tuple(items), rows, f.used_rows, overset, n_photo, dropped, balance)
+        return ModuleResult(tuple(items), rows, f.used_rows, overset, n_photo, dropped, balance, resume, jumped)
 
 
 def _right_aligned(ctx: Context, lines, role: str, source: str, first_row: int, right: float) -> list[Item]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from layout.render import Rendered
 
-SHORT_PAGE_FILL = 0.95  # below this share of the module zone a page is reported short (缺稿)
+SHORT_PAGE_FILL = 0.98  # below this share of the module zone a page is reported short (缺稿)
 
 
 def short_page(r: Rendered) -> str:
@@ -27,8 +27,8 @@ def short_page(r: Rendered) -> str:
         else ""
     )
     return (
-        f"short page (缺稿): the modules fill {m.fill:.1%} of their zone even with every photo and headline at "
-        f"its largest; {empty} column-lines are empty{band}: add roughly {chars} characters of copy, "
+        f"short page (缺稿): the modules fill {m.fill:.1%} of their zone (under {SHORT_PAGE_FILL:.0%}) with every "
+        f"photo at most its largest; {empty} column-lines are empty{band}: add roughly {chars} characters of copy, "
         "another profile, or pick a smaller format"
     )
 

@@ -279,26 +279,36 @@ def _distribute(
     candidate is impossible). A row that would fill nothing in any module (a short
     page) is left spare: spare rows gather in one empty band at the foot of the zone
     rather than as holes inside modules."""
+    total = sum(heights)
+    if total > target and sum(search.row_min(f, sp) for f, sp in rows) > target:
+        return None
+    step = 1 if total < target else -1
+    spare_gain = (0, search.columns, 0)  # a spare row: nothing filled, no overset saved
+    mins = [search.row_min(f, sp) for f, sp in rows]
+
+    def gain(k: int) -> tuple[int, int, int] | None:
+        if heights[k] + step < mins[k]:
+            return None
+        first, spans = rows[k]
+        now = search.row_score(first, spans, heights[k])
+        then = search.row_score(first, spans, heights[k] + step)
+        return (then[0] - now[0], then[1] - now[1], then[2] - now[2])
+
+    gains = [gain(k) for k in range(len(rows))]
     spare = 0
-    while sum(heights) + spare != target:
-        step = 1 if sum(heights) + spare < target else -1
-        best_k, best_gain = None, None
-        if step == 1:
-            best_gain = (0, search.columns, 0)  # a spare row: nothing filled, no overset saved
-        for k, (first, spans) in enumerate(rows):
-            if heights[k] + step < search.row_min(first, spans):
-                continue
-            now = search.row_score(first, spans, heights[k])
-            then = search.row_score(first, spans, heights[k] + step)
-            gain = (then[0] - now[0], then[1] - now[1], then[2] - now[2])
-            if best_gain is None or gain < best_gain:
-                best_k, best_gain = k, gain
+    while total + spare != target:
+        best_k, best_gain = None, spare_gain if step == 1 else None
+        for k, g in enumerate(gains):
+            if g is not None and (best_gain is None or g < best_gain):
+                best_k, best_gain = k, g
         if best_k is None:
             if step == -1:
                 return None
             spare += 1
-        else:
-            heights[best_k] += step
+            continue
+        heights[best_k] += step
+        total += step
+        gains[best_k] = gain(best_k)
     return spare
 
 

@@ -15,7 +15,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from pagegen import make_page  # noqa: E402
 
 
-def edition(tmp_path: Path, second_page: int = 5, body_chars: tuple[int, int] = (400, 650)) -> Path:
+def edition(tmp_path: Path, second_page: int = 5, body_chars: tuple[int, int] = (450, 700)) -> Path:
     shutil.copy(ROOT / "content" / "seed.yaml", tmp_path / "p3.yaml")
     data = make_page(7, *body_chars, 5)
     data["page"] = second_page

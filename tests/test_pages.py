@@ -4,11 +4,15 @@ clear report, never an internal error."""
 
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -16,8 +20,14 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from pagegen import make_page  # noqa: E402
 
 from layout.errors import InputError  # noqa: E402
+from layout.frame import TextItem  # noqa: E402
+from layout.model.content import load_page  # noqa: E402
+from layout.model.style import load_style, style_path  # noqa: E402
+from layout.page.arrange import NoArrangement  # noqa: E402
 from layout.page.check import check_frame  # noqa: E402
-from layout.render import render  # noqa: E402
+from layout.page.context import Context  # noqa: E402
+from layout.page.makeup import make_page as set_page  # noqa: E402
+from layout.render import load_faces, normalized_texts, render, rules_for  # noqa: E402
 
 
 def write(tmp_path: Path, data: dict) -> Path:
@@ -111,3 +121,187 @@ def test_copyfit_only_when_text_would_be_overset(tmp_path):
     fitted = [m for m in crowded.modules if m.copyfit]
     assert fitted
     assert all("quote 10.5pt" in m.copyfit or "quote" not in m.copyfit for m in fitted)
+
+
+# -- the whole makeup on random pages, and editions with jumps --------------------------------
+
+
+def body_coverage(frames, own, name: str, field: str) -> list[tuple[int, int, str]]:
+    """(start, end, text) of every body line set from ``field`` of page file ``name``: on
+    its own page ``own``, or as continued text on any page of the edition ('name#field')."""
+    out = []
+    for frame in frames:
+        for item in frame.items:
+            if not isinstance(item, TextItem):
+                continue
+            if (frame is own and item.source == field) or item.source == f"{name}#{field}":
+                out.append((item.start, item.end, item.text))
+    return sorted(out)
+
+
+def assert_every_body_character_once(rendered_pages, overset: dict[str, int] | None = None):
+    """Each body paragraph is set exactly once, in order, across the pages (less any overset)."""
+    frames = [r.makeup.frame for r in rendered_pages]
+    for r in rendered_pages:
+        texts, _ = normalized_texts(r.page)
+        name = Path(r.page.file).name
+        for p in r.page.profiles:
+            missing = 0
+            for j in range(len(p.body)):
+                field = f"{p.path}.body[{j}]"
+                text = texts[field]
+                at = 0
+                for start, end, shown in body_coverage(frames, r.makeup.frame, name, field):
+                    assert start == at, (field, start, at)  # no gap, no repeat
+                    assert shown == text[start:end]
+                    at = end
+                missing += len(text) - at
+            assert missing == (overset or {}).get(p.id, 0), p.id
+
+
+@pytest.fixture(scope="module")
+def engine():
+    style = load_style(style_path("broadsheet", ROOT))
+    return style, load_faces(style)
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    n=st.integers(1, 16),
+    lo=st.integers(100, 1500),
+    spread=st.integers(0, 1500),
+    photo=st.floats(0, 1),
+    quote=st.floats(0, 1),
+    seed=st.integers(0, 10_000),
+)
+def test_random_pages_are_clean_complete_and_reported(engine, tmp_path_factory, n, lo, spread, photo, quote, seed):
+    from layout import report
+    from layout.render import Rendered
+
+    style, faces = engine
+    hi = min(lo + spread, max(lo, 9000 // n))  # from a short page to about twice a full one
+    lo = min(lo, hi)
+    path = write(tmp_path_factory.mktemp("page"), make_page(n, lo, hi, seed, photo, quote))
+    page = load_page(path)
+    texts, counts = normalized_texts(page)
+    try:
+        m = set_page(Context(style, faces, rules_for(page.lang)), page, texts)
+    except NoArrangement:
+        return  # too many profiles for the zone even at their least: reported as bad input by render
+    assert check_frame(m.frame) == []  # no overlaps, nothing outside the page
+    zone_top = style.lines - m.zone_rows
+    for box in m.frame.boxes:  # every module inside the type area
+        assert style.left - 0.01 <= box.x and box.x + box.width <= style.left + style.type_width + 0.01
+        assert style.top + zone_top * style.leading - 0.01 <= box.y
+        assert box.y + box.height <= style.top + style.type_height + 0.01
+    for mod in m.modules:
+        assert mod.balance <= 1 or mod.overset_chars  # column ends within one line
+    # every body character is set once, or counted as overset
+    overset_body = {}
+    for mod in m.modules:
+        caption = texts.get(f"profiles[{[p.id for p in page.profiles].index(mod.id)}].photo.caption", "")
+        overset_body[mod.id] = mod.overset_chars - (len(caption) if mod.photo_dropped else 0)
+    assert_every_body_character_once([Rendered(b"", m, page, style, counts)], overset_body)
+    # full, or an explicit report: overset profiles or a short-page warning with the shortfall
+    r = report.as_dict(Rendered(b"", m, page, style, counts))
+    assert r["fill"] >= 0.98 or r["overset"] or r["warnings"]
+
+
+def jump_edition(tmp_path: Path) -> Path:
+    first = make_page(9, 500, 900, 21)
+    first["page"] = 1
+    second = make_page(3, 300, 600, 3)
+    second["page"] = 2
+    write(tmp_path, first).rename(tmp_path / "a.yaml")
+    write(tmp_path, second).rename(tmp_path / "b.yaml")
+    path = tmp_path / "edition.yaml"
+    path.write_text("edition: 示例\npages: [a.yaml, b.yaml]\n", encoding="utf-8")
+    return path
+
+
+def test_an_over_full_page_jumps_to_the_next_page_of_the_edition(tmp_path):
+    from layout.edition import load_edition, render_edition
+
+    alone = render(write(tmp_path, {**make_page(9, 500, 900, 21), "page": 1}), mark_overset=True).makeup
+    assert alone.overset  # the first page alone does not fit
+    pages = render_edition(load_edition(jump_edition(tmp_path)), jobs=1)
+    first, second = (r.makeup for r in pages)
+    assert not first.overset and not second.overset
+    jumped = [m for m in first.modules if m.jump_to]
+    assert jumped and all(m.jump_to == 2 and m.jumped_chars > 0 for m in jumped)
+    assert len(jumped) < len(first.modules)  # only the longest jump, not every profile
+    continued = [m for m in second.modules if m.jump_from]
+    assert [m.id for m in continued] == [f"{m.id}（续）" for m in jumped]
+    assert all(m.jump_from == 1 and m.file.endswith("a.yaml") for m in continued)
+    lines = {i.text for f in (first.frame, second.frame) for i in f.items if isinstance(i, TextItem)}
+    assert "（下转第2版）" in lines and "（上接第1版）" in lines
+    assert_every_body_character_once(pages)
+    assert check_frame(first.frame) == [] and check_frame(second.frame) == []
+
+
+def test_jumps_can_be_turned_off(tmp_path):
+    from layout.edition import load_edition, render_edition
+
+    path = jump_edition(tmp_path)
+    path.write_text("edition: 示例\npages: [{file: a.yaml, jump_to: none}, b.yaml]\n", encoding="utf-8")
+    first, _ = render_edition(load_edition(path), jobs=1, mark_overset=True)
+    assert first.makeup.overset and not first.makeup.jumps
+
+
+def test_a_jump_must_go_forward(tmp_path):
+    from layout.edition import load_edition, render_edition
+
+    path = jump_edition(tmp_path)
+    path.write_text("edition: 示例\npages: [a.yaml, {file: b.yaml, jump_to: 1}]\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"edition.yaml:2: pages\[1\].jump_to: no later page .* 版次 1"):
+        render_edition(load_edition(path), jobs=1)
+
+
+def test_edition_with_jumps_end_to_end(tmp_path, make_pdf):
+    out = tmp_path / "out" / "e.pdf"
+    proc = make_pdf(jump_edition(tmp_path), "-o", out, "--report", tmp_path / "r.json")
+    assert proc.returncode in (0, 1), proc.stderr  # 1: the second page may be short
+    assert "characters continue on 第2版 (下转)" in proc.stderr
+    text = subprocess.run(["pdftotext", "-raw", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    flat = text.replace(" ", "")
+    assert "（下转第2版）" in flat and "（上接第1版）" in flat
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert [p["number"] for p in report] == [1, 2]
+    assert report[0]["jumps"] and not report[0]["overset"]
+
+
+def test_position_pins(tmp_path):
+    def pin(profiles):
+        profiles[2]["row"] = "last"  # zhou-hong to the foot of the page
+        profiles[4]["row"] = 1
+        profiles[4]["column"] = 1  # zhang-yong to the top left
+
+    m = render(seed_with(tmp_path, pin), mark_overset=True).makeup
+    mods = {r.id: r for r in m.modules}
+    assert mods["zhang-yong"].row == 0 and mods["zhang-yong"].column == 0
+    assert mods["zhou-hong"].row == max(r.row for r in m.modules)
+
+
+def test_pins_that_cause_overset_say_so(tmp_path):
+    from layout.render import Rendered
+    from layout.report import overset_messages
+
+    def pin(profiles):
+        for p in profiles:
+            p["span"] = 8  # every module full width: far too tall for the page
+
+    rendered = render(seed_with(tmp_path, pin), mark_overset=True)
+    assert rendered.makeup.overset and rendered.makeup.pins_overset
+    assert any("fits without the editor's pins" in msg for msg in overset_messages(rendered))
+    assert isinstance(rendered, Rendered)
+
+
+def test_short_page_keeps_modules_tight_and_reports_the_band(tmp_path, make_pdf):
+    page = write(tmp_path, make_page(2, 400, 600, 7))
+    proc = make_pdf(page, "-o", tmp_path / "short.pdf", "--report", tmp_path / "r.json")
+    assert proc.returncode == 1  # written, with a warning
+    assert "short page (缺稿)" in proc.stderr and "one empty band" in proc.stderr
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert report["spare_rows"] > 0
+    assert report["largest_hole"]["id"] == "(foot of the zone)"
+    assert all(m["hole_cells"] < m["span"] * 3 for m in report["modules"])  # the white is not inside modules

@@ -282,7 +282,9 @@ class Module:
 
     def _choose_photo(self, h: int) -> int:
         """The tallest photo (within bounds) that leaves room for the whole body;
-        the smallest if none does; 0 if not even the smallest fits the column."""
+        the smallest if none does; 0 if not even the smallest fits the column.
+        A photo beside text (narrower than the module) grows no lower than the
+        text beside it reaches: a taller one would only leave white next to it."""
         lo, hi = self.photo_range
         extra = self.caption_rows
         if h < lo + extra:
@@ -290,6 +292,8 @@ class Module:
         # with the block inside the column, capacity = span*h - photo_span*(n + extra)
         fits_body = (self.span * h - len(self.body)) // self.photo_span - extra
         top = min(hi, h - extra, fits_body)
+        if self.photo_span < self.span:
+            top = min(top, -(-len(self.body) // (self.span - self.photo_span)) - extra)
         return top if top >= lo else lo
 
     def fit(self, rows: int) -> Fit:

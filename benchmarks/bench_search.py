@@ -40,7 +40,10 @@ def main() -> int:
     args = ap.parse_args()
     style = load_style(style_path("broadsheet", ROOT))
     faces = load_faces(style)
-    print(f"{'profiles':>8} {'chars':>6} {'fill':>7} {'overset':>8} {'overlaps':>8} {'median s':>9}")
+    print(
+        f"{'profiles':>8} {'chars':>6} {'fill':>7} {'overset':>8} {'lacks':>6} {'overlaps':>8} {'spare':>6} "
+        f"{'balance':>7} {'median s':>9}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for n, lo, hi, seed in [(0, 0, 0, 0), *PAGES]:
             path = ROOT / "content" / "seed.yaml" if n == 0 else Path(tmp) / f"p{n}.yaml"
@@ -57,11 +60,16 @@ def main() -> int:
             chars = sum(len(b) for p in page.profiles for b in p.body)
             overset = sum(m.overset_chars for m in result.modules)
             label = f"{len(page.profiles)}{'*' if not n else ''}"
+            balance = max(m.balance for m in result.modules)
             print(
-                f"{label:>8} {chars:>6} {result.fill:>7.1%} {overset:>8} {len(check_frame(result.frame)):>8} "
-                f"{statistics.median(times):>9.3f}"
+                f"{label:>8} {chars:>6} {result.fill:>7.1%} {overset:>8} {result.excess_cells:>6} {len(check_frame(result.frame)):>8} "
+                f"{result.spare_rows:>6} {balance:>7} {statistics.median(times):>9.3f}"
             )
     print("* the default page")
+    print("overset: characters that do not fit; lacks: column-lines (photos included) the content needs beyond")
+    print("the zone even packed with no gaps, a lower bound (0: packing alone might fit it); spare: empty rows")
+    print("at the foot of a short page;")
+    print("balance: the largest difference between column ends in any module, in lines")
     return 0
 
 

@@ -48,8 +48,8 @@ def overset_messages(r: Rendered) -> list[str]:
     if m.overset and m.excess_cells:
         out.append(
             f"{r.page.file}: the copy exceeds the page: even packed with no gaps and every headline, quote and "
-            f"photo at its smallest it needs {m.excess_cells} more column-lines (about "
-            f"{m.excess_cells * r.style.chars} characters) than the module zone holds; cut copy or a profile"
+            f"photo at its smallest, it needs {m.excess_cells} more column-lines than the module zone holds "
+            f"(about {m.excess_cells * r.style.chars} characters of text, or photos); cut copy, a photo or a profile"
         )
     return out
 

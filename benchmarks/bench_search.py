@@ -62,8 +62,9 @@ def main() -> int:
             label = f"{len(page.profiles)}{'*' if not n else ''}"
             balance = max(m.balance for m in result.modules)
             print(
-                f"{label:>8} {chars:>6} {result.fill:>7.1%} {overset:>8} {result.excess_cells:>6} {len(check_frame(result.frame)):>8} "
-                f"{result.spare_rows:>6} {balance:>7} {statistics.median(times):>9.3f}"
+                f"{label:>8} {chars:>6} {result.fill:>7.1%} {overset:>8} {result.excess_cells:>6} "
+                f"{len(check_frame(result.frame)):>8} {result.spare_rows:>6} {balance:>7} "
+                f"{statistics.median(times):>9.3f}"
             )
     print("* the default page")
     print("overset: characters that do not fit; lacks: column-lines (photos included) the content needs beyond")

@@ -74,11 +74,14 @@ def table(r: Rendered) -> str:
     head = f"{'profile':<20} {'cols':>9} {'rows':>9} {'photo':>12} {'empty':>6} {'balance':>7} {'overset':>8}  notes"
     lines = [f"第{r.page.page}版 {r.page.file}", head, "-" * len(head)]
     for mod in m.modules:
-        photo = (
-            f"{mod.photo_span}×{mod.photo_rows}"
-            if mod.photo_span and not mod.photo_dropped
-            else ("dropped" if mod.photo_dropped else "-")
-        )
+        if not mod.photo_span:
+            photo = "-"
+        elif mod.photo_dropped:
+            photo = "dropped"
+        elif not mod.photo_rows:
+            photo = f"→第{mod.jump_to}版"  # goes with the continued text
+        else:
+            photo = f"{mod.photo_span}×{mod.photo_rows}"
         extra = [mod.copyfit] if mod.copyfit else []
         if mod.jump_to:
             extra.append(f"下转第{mod.jump_to}版 {mod.jumped_chars} chars")

@@ -161,11 +161,13 @@ class _Search:
         pins: list[Pins],
         compact: bool = False,
         jumping: frozenset[int] = frozenset(),
+        photos_jump: bool = False,
     ) -> None:
         self.compact = compact  # also try copyfitted modules
         # profiles whose text may continue on another page: their overflow is not overset,
         # as long as they show their photo and JUMP_LINES_PER_COLUMN lines a column here
         self.jumping = jumping
+        self.photos_jump = photos_jump  # their photo may go with the continued text
         self.columns = columns
         self.min_span = min_span
         self.module = module
@@ -217,7 +219,7 @@ class _Search:
         if i not in self.jumping:
             return fit
         short = max(0, min(len(md.body), JUMP_LINES_PER_COLUMN * md.span) - fit.placed)
-        dropped = md.caption_rows if md.photo_span and not fit.photo_rows else 0
+        dropped = md.caption_rows if md.photo_span and not fit.photo_rows and not self.photos_jump else 0
         return replace(fit, overset_lines=short + dropped)
 
     def least_rows(self, first: int, m: int) -> int:
@@ -239,8 +241,14 @@ class _Search:
     def need(self, i: int, span: int) -> int:
         key = (i, span)
         if key not in self.needs:
-            lines = JUMP_LINES_PER_COLUMN * span if i in self.jumping else None
-            self.needs[key] = min(md.rows_needed(lines=lines) for md in self.variants(i, span))
+            if i not in self.jumping:
+                self.needs[key] = min(md.rows_needed() for md in self.variants(i, span))
+            elif self.photos_jump:
+                self.needs[key] = min(md.min_rows - 1 + JUMP_LINES_PER_COLUMN for md in self.variants(i, span))
+            else:
+                self.needs[key] = min(
+                    md.rows_needed(lines=JUMP_LINES_PER_COLUMN * span) for md in self.variants(i, span)
+                )
         return self.needs[key]
 
     def row_spans(self, first: int, m: int) -> list[tuple[int, ...]]:
@@ -341,18 +349,48 @@ def arrange(
         if (fitted.overset_lines, fitted.hole_cells) < (plan.overset_lines, plan.hole_cells):
             plan = fitted
     if plan.overset_lines and jumps:
-        longest = sorted(range(n), key=lambda i: (-len(module(i, columns, -1).body), i))
-        for k in range(1, n + 1):
-            jumping = frozenset(longest[:k])
-            tried = _arrange(n, columns, zone_rows, min_span, module, pins, names, compact=copyfit, jumping=jumping)
-            if tried.overset_lines == 0:
-                return replace(tried, jumping=jumping)
+        jumped = _jump_plan(n, columns, zone_rows, min_span, module, pins, names, copyfit)
+        if jumped is not None:
+            return jumped
     if plan.overset_lines:
         plan = replace(plan, excess_cells=_excess_cells(n, columns, zone_rows, min_span, module, pins, copyfit))
         if any(p.any for p in pins):  # would the page fit without the editor's pins?
             free = arrange(n, columns, zone_rows, min_span, module, None, copyfit=copyfit)
             plan = replace(plan, pins_overset=free.overset_lines == 0)
     return plan
+
+
+def _jump_plan(
+    n: int,
+    columns: int,
+    zone_rows: int,
+    min_span: int,
+    module: ModuleFactory,
+    pins: list[Pins],
+    names: list[str] | None,
+    copyfit: bool,
+) -> Arrangement | None:
+    """The arrangement in which the fewest of the longest profiles jump and nothing is
+    overset (a binary search on how many jump); their photos stay on the page if that
+    can work, else they may go with the continued text. None: no number of jumps fits."""
+    longest = sorted(range(n), key=lambda i: (-len(module(i, columns, -1).body), i))
+    for photos_jump in (False, True):
+        found: Arrangement | None = None
+        lo, hi = 1, n
+        while lo <= hi:
+            k = (lo + hi) // 2
+            jumping = frozenset(longest[:k])
+            tried = _arrange(
+                n, columns, zone_rows, min_span, module, pins, names, compact=copyfit,
+                jumping=jumping, photos_jump=photos_jump,
+            )  # fmt: skip
+            if tried.overset_lines == 0:
+                found, hi = replace(tried, jumping=jumping), k - 1
+            else:
+                lo = k + 1
+        if found is not None:
+            return found
+    return None
 
 
 def _excess_cells(
@@ -383,8 +421,9 @@ def _arrange(
     *,
     compact: bool,
     jumping: frozenset[int] = frozenset(),
+    photos_jump: bool = False,
 ) -> Arrangement:
-    search = _Search(columns, max(1, min_span), module, pins, compact, jumping)
+    search = _Search(columns, max(1, min_span), module, pins, compact, jumping, photos_jump)
     largest = max(1, columns // search.min_span)
     best: tuple[tuple[int, ...], Arrangement] | None = None
     for comp in _compositions(n, largest, search.least_rows, zone_rows, [p.row for p in pins]):

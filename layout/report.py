@@ -57,6 +57,8 @@ def overset_messages(r: Rendered) -> list[str]:
 def notes(r: Rendered) -> list[str]:
     """Font substitutions and jumps: what happened, for the record."""
     out = [f"{r.page.file}: note: {n}" for n in r.substitutions]
+    if leading_note(r):
+        out.append(f"{r.page.file}: note: {leading_note(r)}")
     for mod in r.makeup.modules:
         if mod.jump_to:
             out.append(
@@ -96,7 +98,17 @@ def table(r: Rendered) -> str:
     lines.append(
         f"module zone: {m.zone_rows} rows, {m.fill:.1%} filled; largest empty area: {cells} column-lines{place}"
     )
+    if leading_note(r):
+        lines.append(leading_note(r))
     return "\n".join(lines)
+
+
+def leading_note(r: Rendered) -> str:
+    """Copyfitting by the leading, said plainly ("" when the style's leading was kept)."""
+    m = r.makeup
+    if not m.leading or m.leading == r.style.leading:
+        return ""
+    return f"copyfit: leading {m.leading:g} pt instead of the style's {r.style.leading:g} pt ({m.zone_rows} rows)"
 
 
 def as_dict(r: Rendered) -> dict:
@@ -109,6 +121,8 @@ def as_dict(r: Rendered) -> dict:
         "fill": round(m.fill, 4),
         "largest_hole": {"id": where, "cells": cells},
         "zone_rows": m.zone_rows,
+        "leading": m.leading or r.style.leading,
+        "style_leading": r.style.leading,
         "spare_rows": m.spare_rows,
         "normalized_punctuation": dict(sorted(r.normalized.items())),
         "modules": [vars(mod) for mod in m.modules],

@@ -305,3 +305,43 @@ def test_short_page_keeps_modules_tight_and_reports_the_band(tmp_path, make_pdf)
     assert report["spare_rows"] > 0
     assert report["largest_hole"]["id"] == "(foot of the zone)"
     assert all(m["hole_cells"] < m["span"] * 3 for m in report["modules"])  # the white is not inside modules
+
+
+def test_leading_tightens_only_when_text_would_be_overset(tmp_path):
+    from layout.report import as_dict, table
+
+    seed = render(ROOT / "content" / "seed.yaml")
+    assert seed.makeup.leading == seed.style.leading == 13.5  # fits: the style's grid
+    # a page a little too full at 13.5 pt fits at a tighter leading, within the style's bound (13 pt)
+    tight = render(write(tmp_path, make_page(8, 780, 840, 30)))
+    m = tight.makeup
+    assert not m.overset
+    assert 13.0 <= m.leading < 13.5
+    assert m.zone_rows > seed.makeup.zone_rows  # more lines on the tighter grid
+    report = as_dict(tight)
+    assert report["leading"] == m.leading and report["style_leading"] == 13.5
+    assert f"leading {m.leading:g} pt instead of the style's 13.5 pt" in table(tight)
+    leadings = {round(i.baseline - j.baseline, 3) for i, j in _consecutive_body_lines(m.frame)}
+    assert leadings == {m.leading}  # every body line on the tighter grid
+
+
+def _consecutive_body_lines(frame):
+    """Pairs of body lines one above the other in the same column of the same module."""
+    body = sorted(
+        (i for i in frame.items if isinstance(i, TextItem) and i.role == "body"), key=lambda i: (i.x, i.baseline)
+    )
+    return [
+        (b, a)
+        for a, b in zip(body, body[1:])
+        if abs(a.x - b.x) < 0.01 and a.source == b.source and 0 < b.baseline - a.baseline < 20
+    ]
+
+
+def test_leading_min_is_checked(tmp_path):
+    from layout.model.style import load_style
+
+    text = (ROOT / "layout" / "styles" / "broadsheet.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("leading_min: 13 ", "leading_min: 14 "), encoding="utf-8")
+    with pytest.raises(InputError, match=r"grid.leading_min: leading_min must lie between"):
+        load_style(bad)

@@ -7,7 +7,7 @@ role, all in points. Nothing about a page format lives in code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +68,11 @@ class Style:
     halve_opening_at_line_start: bool = False
     headline_sizes: dict[int, float] = field(default_factory=dict)  # module span → largest headline size
     quote_span: int = 3  # a pull quote's widest measure, in columns
+    leading_min: float = 0.0  # copyfit: the tightest leading allowed (0: the leading never changes)
+
+    def with_leading(self, leading: float) -> Style:
+        """The same style on a tighter (or looser) grid: as many lines as fit the type area."""
+        return replace(self, leading=leading, lines=int(self.type_height / leading + 1e-6))
 
     @property
     def column_width(self) -> float:
@@ -215,9 +220,12 @@ def load_style(path: Path) -> Style:
         halve_opening_at_line_start=halve_open,
         headline_sizes=headline_sizes,
         quote_span=int(_num(doc, mods, "quote_span", "modules", 1, 24)) if "quote_span" in mods else 3,
+        leading_min=_num(doc, grid, "leading_min", "grid", 4, 60) if "leading_min" in grid else 0.0,
     )
     if style.leading < style.body_size:
         raise doc.error("grid.leading", "leading must be at least the body size")
+    if style.leading_min and not style.body_size <= style.leading_min <= style.leading:
+        raise doc.error("grid.leading_min", "leading_min must lie between the body size and the leading")
     if style.left < 0 or style.top + style.type_height > style.page_height:
         raise InputError("the type area does not fit on the page", file=str(path), field="grid")
     return style

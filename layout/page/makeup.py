@@ -58,6 +58,7 @@ class Makeup:
     excess_cells: int = 0  # overset: cells the content lacks even packed perfectly (a lower bound)
     jumps: tuple[Continuation, ...] = ()  # text continued on another page of the edition (下转)
     pins_overset: bool = False  # the page would fit without the editor's pins
+    leading: float = 0.0  # the grid's leading used (tighter than the style's when copyfitted)
 
     @property
     def empty_cells(self) -> int:
@@ -164,6 +165,9 @@ def jump_text(kind: str, page: int) -> str:
     return f"（{kind}第{page}版）"
 
 
+LEADING_STEP = 0.25  # points: copyfitting tightens the leading in these steps
+
+
 def make_page(
     ctx: Context,
     page: Page,
@@ -175,7 +179,43 @@ def make_page(
 ) -> Makeup:
     """The page, set. With ``jump_to`` (a 版次), text that does not fit continues
     there (``Makeup.jumps``); ``continuations`` are profiles continued from earlier
-    pages, set as modules after the page's own."""
+    pages, set as modules after the page's own.
+
+    A page whose text is overset at the style's leading is set again on a tighter
+    grid, down to ``grid.leading_min`` (the loosest leading that fits wins); only
+    then does text jump or stay overset (at the tightest leading: the least to cut)."""
+    st = ctx.style
+
+    def at(leading: float, jumps: int) -> Makeup:
+        c = ctx if leading == st.leading else Context(st.with_leading(leading), ctx.faces, ctx.rules, ctx.memo)
+        made = _make_page(
+            c, page, texts, mark_overset=mark_overset, jump_to=jumps, continuations=continuations
+        )  # fmt: skip
+        return replace(made, leading=leading)
+
+    made = at(st.leading, 0 if st.leading_min else jump_to)
+    if not made.overset or not st.leading_min or st.leading_min >= st.leading:
+        return made
+    tightest = at(st.leading_min, 0)
+    if tightest.overset:
+        return at(st.leading_min, jump_to) if jump_to else tightest
+    steps = int(round((st.leading - st.leading_min) / LEADING_STEP))
+    for k in range(1, steps):  # the loosest leading that fits
+        tried = at(st.leading - k * LEADING_STEP, 0)
+        if not tried.overset:
+            return tried
+    return tightest
+
+
+def _make_page(
+    ctx: Context,
+    page: Page,
+    texts: dict[str, str],
+    *,
+    mark_overset: bool = False,
+    jump_to: int = 0,
+    continuations: tuple[Continuation, ...] = (),
+) -> Makeup:
     st = ctx.style
     texts = dict(texts)
     profiles = list(page.profiles)

@@ -51,6 +51,32 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="write a proof even if text does not fit: overset is marked on the page and reported, exit status 1",
     )
+    press = p.add_argument_group("print-shop output")
+    press.add_argument(
+        "--press",
+        nargs="?",
+        const="x1a",
+        choices=["x1a", "x4"],
+        help="write the press file: PDF/X-1a:2001 (default) or PDF/X-4, output intent IFRA26 (ISO 12647-3 "
+        "newsprint), no marks; checked by the preflight after rendering",
+    )
+    press.add_argument(
+        "--icc",
+        help="ICC profile to embed as the output intent: a CMYK output profile such as WAN-IFRA's "
+        "ISOnewspaper26v4.icc, or 'bundled' (Banmian's newsprint profile from CGATS TR 002); PDF/X-4 needs one",
+    )
+    press.add_argument("--output-condition", help="OutputConditionIdentifier for --icc (default: IFRA26)")
+    press.add_argument("--tac", type=float, default=240.0, help="the plant's total ink limit in %% (default 240)")
+    press.add_argument(
+        "--proof",
+        action="store_true",
+        help="write a proof: the page with crop marks outside the trim and a slug "
+        "(file, content hash, time, 版次, 校次)",
+    )
+    press.add_argument("--round", default="", help="校次 for the proof slug, e.g. 一校, 二校, 清样")
+    press.add_argument(
+        "--watermark", nargs="?", const="校样", default="", help="a light watermark under a proof (default text 校样)"
+    )
     p.add_argument("--report", type=Path, help="also write the page report as JSON to this file")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     p.add_argument(
@@ -59,7 +85,95 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="also print the page report: one line per module (columns, rows, photo, empty cells, overset)",
     )
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if args.press and (args.proof or args.watermark or args.allow_overset):
+        p.error("--press writes the file for the plate: it cannot carry proof marks, a watermark or overset marks")
+    if (args.round or args.watermark) and not args.proof:
+        p.error("--round and --watermark go with --proof")
+    if (args.icc or args.output_condition) and not args.press:
+        p.error("--icc and --output-condition go with --press")
+    return args
+
+
+def output_for(args: argparse.Namespace):
+    """The kind of PDF the arguments ask for (plain, press or proof)."""
+    from layout.errors import InputError
+    from layout.post.intent import BUNDLED_ICC, Limits, output_intent
+    from layout.render import Output
+
+    intent = None
+    if args.press:
+        icc = None if args.icc is None else (BUNDLED_ICC if args.icc == "bundled" else Path(args.icc))
+        try:
+            intent = output_intent(icc, args.output_condition)
+        except (OSError, ValueError) as exc:
+            raise InputError(f"--icc: {exc}") from None
+        if args.press == "x4" and intent.profile is None:
+            raise InputError("--press x4 embeds the output profile: give --icc FILE (or --icc bundled)")
+    return Output(
+        press=args.press or "",
+        intent=intent,
+        limits=Limits(tac=args.tac),
+        proof=args.proof,
+        proof_round=args.round,
+        watermark=args.watermark,
+    )
+
+
+def preflight_command(argv: list[str]) -> int:
+    """make_pdf.py preflight FILE.pdf: check any PDF against the newspaper rules."""
+    p = argparse.ArgumentParser(
+        prog="make_pdf.py preflight",
+        description="Check a PDF against the newspaper print rules (PDF/X-1a, K-only text, ink, resolution).",
+        epilog="Exit status: 0 clean, 1 warnings, 2 errors (or an unreadable file).",
+    )
+    p.add_argument("pdf", type=Path)
+    p.add_argument("--json", action="store_true", help="print the findings as JSON")
+    p.add_argument("--tac", type=float, default=240.0, help="total ink limit in %% (default 240)")
+    p.add_argument(
+        "--standard",
+        choices=["x1a", "x4", "none"],
+        default="x1a",
+        help="the PDF/X the file must meet (default x1a; none: ink, fonts and images only)",
+    )
+    args = p.parse_args(argv)
+    from layout.post.intent import Limits
+    from layout.post.preflight import preflight
+
+    if not args.pdf.is_file():
+        print(f"error: {args.pdf}: no such file", file=sys.stderr)
+        return EXIT_INPUT
+    report = preflight(args.pdf, Limits(tac=args.tac, standard="" if args.standard == "none" else args.standard))
+    if args.json:
+        print(json.dumps({"file": str(args.pdf), **report.as_dict()}, ensure_ascii=False, indent=2))
+    else:
+        for f in report.findings:
+            print(f"{args.pdf}: {f.line()}")
+        print(
+            f"{args.pdf}: {('clean', 'warnings', 'errors')[report.status]}: {report.pages} page(s), "
+            f"max total ink {report.max_tac:.0f} %, text in pure K {report.text_k_share:.1%}"
+        )
+    return report.status
+
+
+def press_problems(rendered, quiet: bool) -> int:
+    """The preflight of a press render: warnings printed (exit 1); an error is our own
+    fault (the input was checked before drawing), so nothing is written (exit 3)."""
+    report = rendered.preflight
+    if report is None:
+        return EXIT_OK
+    for f in report.findings:
+        print(f"{rendered.page.file}: preflight {f.line()}", file=sys.stderr)
+    if report.status == 2:
+        print("internal error: the press file fails the preflight; nothing written", file=sys.stderr)
+        return EXIT_INTERNAL
+    if not quiet:
+        print(
+            f"preflight: {('clean', 'warnings')[report.status]}; max total ink {report.max_tac:.0f} %, "
+            f"text in pure K {report.text_k_share:.1%}",
+            file=sys.stderr,
+        )
+    return EXIT_WARN if report.status == 1 else EXIT_OK
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -139,7 +253,14 @@ def edition_command(args: argparse.Namespace, doc) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["preflight"]:
+        try:
+            return preflight_command(argv[1:])
+        except Exception as exc:  # a bug: short report, no traceback
+            print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return EXIT_INTERNAL
+    args = parse_args(argv)
     try:
         from layout.edition import is_edition
         from layout.model.source import load_yaml
@@ -148,9 +269,14 @@ def main(argv: list[str] | None = None) -> int:
         doc = load_yaml(args.page)  # parsed once, for the edition check and the page
         if is_edition(doc):
             return edition_command(args, doc)
-        rendered = render(args.page, style=args.style, mark_overset=args.allow_overset, doc=doc)
+        rendered = render(
+            args.page, style=args.style, mark_overset=args.allow_overset, doc=doc, output=output_for(args)
+        )
         m = rendered.makeup
         has_overset, short = page_problems(rendered, quiet=args.quiet)
+        press = press_problems(rendered, args.quiet)
+        if press == EXIT_INTERNAL:
+            return press
         if args.report:  # the report is written even when the page is not
             write_report(args.report, [rendered])
         if args.verbose:
@@ -176,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"wrote {out}: {len(rendered.page.profiles)} profiles, style {rendered.style.name}, "
                 f"module zone filled {m.fill:.1%}; ASCII punctuation made full-width: {counts}{extra}"
             )
-        return EXIT_WARN if m.overset or short else EXIT_OK
+        return EXIT_WARN if m.overset or short or press == EXIT_WARN or rendered.photo_notes else EXIT_OK
     except BanmianError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

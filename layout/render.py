@@ -8,14 +8,19 @@ page makeup (line breaking, column flow, arrangement) → drawing.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import os
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from layout.errors import InputError, LayoutError
 from layout.fonts.metrics import FontFace
 from layout.fonts.resolve import resolve_font
+from layout.frame import ImageItem
 from layout.lang.normalize import hant_quotes, normalize
 from layout.lang.zh import rules_for
 from layout.model.content import Continuation, Page, load_page
@@ -25,6 +30,10 @@ from layout.page.arrange import NoArrangement
 from layout.page.check import check_frame
 from layout.page.context import Context
 from layout.page.makeup import Makeup, jump_text, make_page
+from layout.post.intent import IFRA26, Limits, OutputIntent
+
+if TYPE_CHECKING:
+    from layout.post.preflight import Report
 
 # Which role (and so which font) sets each field; used for the glyph check.
 FIELD_ROLES = (
@@ -46,6 +55,19 @@ FIELD_ROLES = (
 
 
 @dataclass(frozen=True)
+class Output:
+    """What kind of PDF to write: plain (the default), press (PDF/X, checked by the
+    preflight) or proof (crop marks, slug, optional watermark, outside the trim)."""
+
+    press: str = ""  # "", "x1a" (PDF/X-1a:2001) or "x4" (PDF/X-4)
+    intent: OutputIntent | None = None  # the press's output intent (default IFRA26 by name)
+    limits: Limits = Limits()  # the plant's ink and resolution limits
+    proof_round: str = ""  # 校次 for a proof, e.g. 一校; "" with proof=False: no proof
+    proof: bool = False
+    watermark: str = ""
+
+
+@dataclass(frozen=True)
 class Rendered:
     pdf: bytes
     makeup: Makeup
@@ -53,6 +75,8 @@ class Rendered:
     style: Style
     normalized: Counter[str]
     substitutions: tuple[str, ...] = ()  # characters set from another face than their role's
+    photo_notes: tuple[str, ...] = ()  # photos under the warning resolution
+    preflight: Report | None = None  # press output: the preflight of the written PDF
 
 
 def page_texts(page: Page) -> dict[str, str]:
@@ -156,6 +180,57 @@ def check_photos(page: Page) -> None:
             raise page.source.error(field, f"cannot read the photo: {exc}") from None
 
 
+def check_resolution(page: Page, frame, limits: Limits, *, press: bool) -> list[str]:
+    """Each photo's effective resolution at its placed size: a note under the warning
+    figure, and under the error figure an input error for press output (a note otherwise)."""
+    from PIL import Image
+
+    by_file = {p.photo.file: p for p in page.profiles if p.photo and p.photo.file}
+    notes = []
+    for item in frame.items:
+        if not isinstance(item, ImageItem) or item.file is None:
+            continue
+        with Image.open(item.file) as img:
+            w, h = img.size
+            if img.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # EXIF rotated a quarter turn
+                w, h = h, w
+        # cropped to fill the box: the pixels along the box's tighter side
+        ppi = h / (item.height / 72) if w / h > item.width / item.height else w / (item.width / 72)
+        profile = by_file.get(item.file)
+        field = f"{profile.path}.photo.file" if profile else "photo"
+        line = page.source.line(field)
+        if ppi < limits.ppi_error and press:
+            raise page.source.error(
+                field,
+                f"the photo is {ppi:.0f} ppi at its printed size ({w}×{h} pixels); the press needs at least "
+                f"{limits.ppi_error:g} (better {limits.ppi_warning:g}): use a larger original",
+            )
+        if ppi < limits.ppi_warning:
+            notes.append(
+                f"{page.file}:{line}: {field}: the photo is {ppi:.0f} ppi at its printed size ({w}×{h} pixels); "
+                f"newsprint wants {limits.ppi_warning:g} or more"
+            )
+    return notes
+
+
+def document_time(*files: Path) -> dt.datetime:
+    """The time a document states (PDF dates, the proof slug): SOURCE_DATE_EPOCH if set
+    (reproducible builds), else when its content last changed; so output stays the same
+    for the same input."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    newest = max(f.stat().st_mtime for f in files)
+    return dt.datetime.fromtimestamp(int(newest), dt.UTC)
+
+
+def content_hash(*files: Path) -> str:
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def load_faces(style: Style) -> dict[str, FontFace]:
     faces = {}
     for key, spec in style.fonts.items():
@@ -174,11 +249,12 @@ def render(
     doc: Located | None = None,
     jump_to: int = 0,
     continuations: tuple[Continuation, ...] = (),
+    output: Output = Output(),
 ) -> Rendered:
     """Render one page. In an edition, ``jump_to`` is the 版次 where text that does not
     fit continues (``Rendered.makeup.jumps``) and ``continuations`` are profiles
-    continued from earlier pages."""
-    from layout.draw.pdf import draw_pdf  # the drawing stage loads reportlab
+    continued from earlier pages. ``output`` asks for press or proof output."""
+    from layout.draw.pdf import Proof, draw_pdf  # the drawing stage loads reportlab
 
     page = load_page(page_file, doc)
     st = load_style(style_path(style or page.style, Path(page.file).resolve().parent))
@@ -207,5 +283,30 @@ def render(
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise LayoutError(f"internal layout check failed: {problems[0]}{more}", file=page.file)
-    pdf = draw_pdf(makeup.frame, faces, author=page.paper, subject=f"第{page.page}版 {page.section}")
-    return Rendered(pdf, makeup, page, st, counts, tuple(substitutions))
+    photo_notes = check_resolution(page, makeup.frame, output.limits, press=bool(output.press))
+    sources = [Path(page.file), Path(st.file)]
+    when = document_time(*sources)
+    proof = None
+    if output.proof:
+        slug = "  ".join(
+            part
+            for part in (
+                Path(page.file).name,
+                f"sha256 {content_hash(*sources)}",
+                when.strftime("%Y-%m-%d %H:%M UTC"),
+                f"第{page.page}版 {page.section}",
+                output.proof_round,
+                "Banmian 校样",
+            )
+            if part
+        )
+        proof = Proof(slug, output.watermark)
+    pdf = draw_pdf(makeup.frame, faces, author=page.paper, subject=f"第{page.page}版 {page.section}", proof=proof)
+    report = None
+    if output.press:  # post-processing (pikepdf) only for the press
+        from layout.post.pdfx import make_press
+        from layout.post.preflight import preflight
+
+        pdf = make_press(pdf, output.intent or IFRA26, when=when, standard=output.press)
+        report = preflight(pdf, replace(output.limits, standard=output.press))
+    return Rendered(pdf, makeup, page, st, counts, tuple(substitutions), tuple(photo_notes), report)

@@ -57,6 +57,7 @@ def overset_messages(r: Rendered) -> list[str]:
 def notes(r: Rendered) -> list[str]:
     """Font substitutions and jumps: what happened, for the record."""
     out = [f"{r.page.file}: note: {n}" for n in r.substitutions]
+    out += [f"{n} (warning)" for n in r.photo_notes]
     if leading_note(r):
         out.append(f"{r.page.file}: note: {leading_note(r)}")
     for mod in r.makeup.modules:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from reportlab import rl_config
 from reportlab.lib.colors import CMYKColor
@@ -169,8 +170,9 @@ def _placeholder(c: Canvas, item: ImageItem, height: float, label_font: str) -> 
     size = 9.0
     label = "照片"
     lw = pdfmetrics.stringWidth(label, label_font, size) + size
-    c.setFillColor(CMYKColor(0, 0, 0, 0))
+    c.setFillColor(CMYKColor(0, 0, 0, 0))  # a white ground for the label: knocks out
     c.rect(x + (w - lw) / 2, y + h / 2 - size * 0.8, lw, size * 1.6, stroke=0, fill=1)
+    _overprint(c, True)
     c.setFillColor(K100)
     c.setFont(label_font, size)
     c.drawCentredString(x + w / 2, y + h / 2 - size * 0.35, label)
@@ -186,18 +188,73 @@ def _mark(c: Canvas, item: MarkItem, height: float, font: str) -> None:
     c.drawCentredString(x + w / 2, y + h / 2 - 3, item.label)
 
 
-def draw_pdf(frame: PageFrame, faces: dict[str, FontFace], *, author: str = "", subject: str = "") -> bytes:
-    """Draw one page and return the PDF bytes."""
+@dataclass(frozen=True)
+class Proof:
+    """What a proof carries outside the trim: crop marks, a slug line, a watermark."""
+
+    slug: str  # file, content hash, time, 版次, 校次
+    watermark: str = ""  # e.g. 校样, drawn in a light tint under the page
+    margin: float = 42.0  # points around the trim: marks and slug live here
+    mark_offset: float = 6.0  # points between the trim and a crop mark
+    mark_length: float = 18.0
+    mark_weight: float = 0.25
+
+
+WATERMARK_TINT = CMYKColor(0, 0, 0, 0.1)
+
+
+def _overprint(c: Canvas, on: bool) -> None:
+    """K ink overprints (OPM 1: the zero C, M, Y of 0/0/0/100 leave the plates below alone)."""
+    c.setFillOverprint(on)
+    c.setStrokeOverprint(on)
+    c.setOverprintMask(on)
+
+
+def _crop_marks(c: Canvas, w: float, h: float, proof: Proof) -> None:
+    c.setStrokeColor(K100)
+    c.setLineWidth(proof.mark_weight)
+    o, n = proof.mark_offset, proof.mark_length
+    for x, y, dx, dy in ((0, 0, -1, -1), (w, 0, 1, -1), (0, h, -1, 1), (w, h, 1, 1)):
+        c.line(x + dx * o, y, x + dx * (o + n), y)  # horizontal, in line with the trim edge
+        c.line(x, y + dy * o, x, y + dy * (o + n))  # vertical
+
+
+def _watermark(c: Canvas, w: float, h: float, text: str, font: str) -> None:
+    c.saveState()
+    c.setFillColor(WATERMARK_TINT)
+    c.translate(w / 2, h / 2)
+    c.rotate(30)
+    size = min(w, h) / max(2, len(text)) * 0.8
+    c.setFont(font, size)
+    c.drawCentredString(0, -size * 0.35, text)
+    c.restoreState()
+
+
+def draw_pdf(
+    frame: PageFrame,
+    faces: dict[str, FontFace],
+    *,
+    author: str = "",
+    subject: str = "",
+    proof: Proof | None = None,
+) -> bytes:
+    """Draw one page and return the PDF bytes. All text and rules are K (0/0/0/100) and
+    overprint; with ``proof``, the page sits in a larger sheet (TrimBox at the page)
+    with crop marks, a slug and an optional watermark outside or under it."""
     label_key = "kai" if "kai" in faces else next(iter(faces))
     used = _chars_by_font(frame, label_key)
+    if proof:  # the slug and watermark are set in the label font too
+        used[label_key] |= set(proof.slug + proof.watermark)
     names = register_fonts(faces.values(), used)
     variants = register_variant_fonts(faces.values(), used)
     first = next(iter(names.values()))
     buf = io.BytesIO()
     rl_config.useA85 = 0  # binary streams: ASCII85 only adds a quarter to the size
+    m = proof.margin if proof else 0.0
+    W, H = frame.width, frame.height
     c = Canvas(
         buf,
-        pagesize=(frame.width, frame.height),
+        pagesize=(W + 2 * m, H + 2 * m),
         invariant=1,
         pageCompression=1,
         initialFontName=first,
@@ -207,9 +264,13 @@ def draw_pdf(frame: PageFrame, faces: dict[str, FontFace], *, author: str = "", 
     c.setAuthor(author)
     c.setSubject(subject)
     c.setCreator("Banmian")
-    c.setTrimBox((0, 0, frame.width, frame.height))
-    H = frame.height
+    c.setTrimBox((m, m, m + W, m + H))
+    c.setBleedBox((m, m, m + W, m + H))
     label_font = names[label_key]
+    c.translate(m, m)
+    if proof and proof.watermark:
+        _watermark(c, W, H, proof.watermark, label_font)
+    _overprint(c, True)
     for item in frame.items:
         if isinstance(item, TextItem):
             _text(c, item, names[item.font], variants, names, H)
@@ -218,12 +279,20 @@ def draw_pdf(frame: PageFrame, faces: dict[str, FontFace], *, author: str = "", 
             c.setLineWidth(item.weight)
             c.line(item.x1, H - item.y1, item.x2, H - item.y2)
         elif isinstance(item, ImageItem):
+            c.saveState()
+            _overprint(c, False)  # photos and the placeholder's white label knock out
             if item.file is not None:
                 _photo(c, item, H)
             else:
                 _placeholder(c, item, H, label_font)
+            c.restoreState()
         elif isinstance(item, MarkItem):
             _mark(c, item, H, label_font)
+    if proof:
+        _crop_marks(c, W, H, proof)
+        c.setFillColor(K100)
+        c.setFont(label_font, 7)
+        c.drawString(0, -(proof.mark_offset + proof.mark_length + 9), proof.slug)
     c.showPage()
     c.save()
     return buf.getvalue()

@@ -1,0 +1,1 @@
+"""Post-processing and preflight (stage 5): press PDF/X output and checks of any PDF."""

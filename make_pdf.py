@@ -230,8 +230,13 @@ def edition_command(args: argparse.Namespace, doc) -> int:
         if not args.quiet:
             print(f"[{done}/{total}] {page.name}", file=sys.stderr)
 
-    pages = render_edition(edition, style=args.style, mark_overset=args.allow_overset, progress=progress)
+    pages = render_edition(
+        edition, style=args.style, mark_overset=args.allow_overset, progress=progress, output=output_for(args)
+    )
     problems = [page_problems(r, quiet=args.quiet) for r in pages]
+    press = [press_problems(r, args.quiet) for r in pages]
+    if EXIT_INTERNAL in press:
+        return EXIT_INTERNAL
     overset = any(o for o, _ in problems)
     if args.report:
         write_report(args.report, pages)
@@ -249,7 +254,8 @@ def edition_command(args: argparse.Namespace, doc) -> int:
         write_atomic(path, data)
     if not args.quiet:
         print(f"wrote {out}: {len(pages)} pages; and one file per page: " + ", ".join(p.name for p, _ in singles))
-    return EXIT_WARN if overset or any(s for _, s in problems) else EXIT_OK
+    warned = any(s for _, s in problems) or EXIT_WARN in press or any(r.photo_notes for r in pages)
+    return EXIT_WARN if overset or warned else EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:

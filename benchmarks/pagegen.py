@@ -72,6 +72,24 @@ def make_page(profiles: int, lo: int, hi: int, seed: int, photo_share: float = 0
     return page
 
 
+def photo_image(px: int, mode: str = "RGB"):
+    """A synthetic photograph (a gradient with a few coloured shapes), ``px`` wide at 4:3."""
+    from PIL import Image, ImageDraw
+
+    w, h = px, px * 3 // 4
+    img = Image.linear_gradient("L").resize((w, h)).convert("RGB")
+    draw = ImageDraw.Draw(img)
+    draw.ellipse((w // 4, h // 4, w // 2, h * 3 // 4), fill=(200, 60, 40))
+    draw.rectangle((w * 2 // 3, h // 5, w * 9 // 10, h // 2), fill=(30, 90, 160))
+    return img.convert(mode)
+
+
+def make_photo(path: Path, px: int) -> Path:
+    """The synthetic photograph written to ``path`` (JPEG), for pages that need an image file."""
+    photo_image(px).save(path, quality=90)
+    return path
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out", type=Path)

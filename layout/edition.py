@@ -27,7 +27,7 @@ from pathlib import Path
 
 from layout.errors import BanmianError, InputError
 from layout.model.source import Located, load_yaml
-from layout.render import Rendered, render
+from layout.render import Output, Rendered, render
 
 
 @dataclass(frozen=True)
@@ -92,11 +92,18 @@ def _entry(doc: Located, entry: object, path: str) -> tuple[str, int | None]:
 
 
 def _render_one(
-    page: Path, style: str | None, mark_overset: bool, jump_to: int = 0, continuations: tuple = ()
+    page: Path,
+    style: str | None,
+    mark_overset: bool,
+    output: Output,
+    jump_to: int = 0,
+    continuations: tuple = (),
 ) -> tuple[str, object]:
     """Worker: a rendered page, or the error as text (exceptions may not pickle)."""
     try:
-        return "ok", render(page, style=style, mark_overset=mark_overset, jump_to=jump_to, continuations=continuations)
+        return "ok", render(
+            page, style=style, mark_overset=mark_overset, jump_to=jump_to, continuations=continuations, output=output
+        )
     except BanmianError as exc:
         return "error", (str(exc), exc.exit_code)
 
@@ -150,6 +157,7 @@ def render_edition(
     mark_overset: bool = False,
     jobs: int | None = None,
     progress: Callable[[int, int, Path], None] | None = None,
+    output: Output | None = None,
 ) -> list[Rendered]:
     """Render every page, ``jobs`` at a time (default: one per core); edition order kept.
     Pages that receive continued text are then set again, in edition order."""
@@ -159,7 +167,8 @@ def render_edition(
     jump_to = [numbers[t] if t >= 0 else 0 for t in targets]
     jobs = max(1, min(jobs or os.cpu_count() or 1, n))
     results: list[tuple[str, object]] = [("error", ("not rendered", 3))] * n
-    args = [(page, style, mark_overset, jump_to[i]) for i, page in enumerate(edition.pages)]
+    output = output or Output()
+    args = [(page, style, mark_overset, output, jump_to[i]) for i, page in enumerate(edition.pages)]
     if jobs == 1:
         for i in range(n):
             results[i] = _render_one(*args[i])
@@ -191,15 +200,27 @@ def render_edition(
 
 
 def merge_pdfs(pdfs: list[bytes], title: str) -> bytes:
-    """One PDF of all pages, in order; deterministic bytes."""
+    """One PDF of all pages, in order; deterministic bytes. Press pages (PDF/X) keep
+    their identification and output intent, taken from the first page."""
     import pikepdf
 
     out = pikepdf.new()
+    first = None
     for data in pdfs:
         with pikepdf.open(io.BytesIO(data)) as src:
             out.pages.extend(src.pages)
+            if first is None:
+                intents = src.Root.get("/OutputIntents")
+                copied = pikepdf.Array([out.copy_foreign(i) for i in intents]) if intents is not None else None
+                first = (src.pdf_version, dict(src.docinfo), copied)
+    version, info, intents = first or ("1.4", {}, None)
+    for key in ("/GTS_PDFXVersion", "/GTS_PDFXConformance", "/Trapped", "/CreationDate", "/ModDate", "/Producer"):
+        if key in info:
+            out.docinfo[key] = info[key]
+    if intents is not None:
+        out.Root.OutputIntents = intents
     out.docinfo["/Title"] = title
     out.docinfo["/Creator"] = "Banmian"
     buf = io.BytesIO()
-    out.save(buf, deterministic_id=True)
+    out.save(buf, deterministic_id=True, force_version="1.3" if version == "1.3" else None)
     return buf.getvalue()

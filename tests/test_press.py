@@ -13,13 +13,14 @@ import io
 import json
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 import pikepdf
 import pytest
 import yaml
-from PIL import Image, ImageDraw, ImageMath
+from PIL import Image, ImageMath
 from reportlab.lib.colors import CMYKColor
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics, ttfonts
@@ -30,6 +31,9 @@ from layout.post.pdfx import make_press
 from layout.post.preflight import preflight
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from pagegen import make_photo, photo_image  # noqa: E402
+
 FONT = ROOT / "fonts" / "BanmianSerifSC-Regular.core.ttf"
 WHEN = dt.datetime(2024, 3, 15, 8, 0, tzinfo=dt.UTC)
 K100 = CMYKColor(0, 0, 0, 1)
@@ -42,16 +46,6 @@ def _font() -> str:
     if "PreflightSerif" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(ttfonts.TTFont("PreflightSerif", str(FONT)))
     return "PreflightSerif"
-
-
-def photo(px: int, mode: str = "L") -> Image.Image:
-    """A synthetic photograph: a gradient with a few shapes, ``px`` pixels wide (4:3)."""
-    w, h = px, px * 3 // 4
-    img = Image.linear_gradient("L").resize((w, h)).convert("RGB")
-    draw = ImageDraw.Draw(img)
-    draw.ellipse((w // 4, h // 4, w // 2, h * 3 // 4), fill=(200, 60, 40))
-    draw.rectangle((w * 2 // 3, h // 5, w * 9 // 10, h // 2), fill=(30, 90, 160))
-    return img.convert(mode)
 
 
 def small_page(defect: str = "") -> bytes:
@@ -81,7 +75,7 @@ def small_page(defect: str = "") -> bytes:
     c.setFillOverprint(False)
     c.setStrokeOverprint(False)
     c.setOverprintMask(False)
-    c.drawImage(ImageReader(photo(556)), 40, 200, 200, 150)  # 556 px over 200 pt: 200 ppi
+    c.drawImage(ImageReader(photo_image(556, "L")), 40, 200, 200, 150)  # 556 px over 200 pt: 200 ppi
     c.restoreState()
     if defect == "rgb-text":
         c.setFillColorRGB(0.8, 0.1, 0.1)
@@ -100,7 +94,7 @@ def small_page(defect: str = "") -> bytes:
     elif defect == "photo-72ppi":
         c.saveState()
         c.setFillOverprint(False)
-        c.drawImage(ImageReader(photo(200)), 300, 60, 200, 150)  # 200 px over 200 pt: 72 ppi
+        c.drawImage(ImageReader(photo_image(200, "L")), 300, 60, 200, 150)  # 200 px over 200 pt: 72 ppi
         c.restoreState()
     elif defect == "transparency":
         c.setFillAlpha(0.5)
@@ -226,7 +220,7 @@ def test_pdffonts_agrees_on_embedding(tmp_path):
 def page_with_photos(tmp_path: Path, px: int = 1800) -> Path:
     """The seed page with a real (synthetic) photo file for every photo box."""
     data = yaml.safe_load((ROOT / "content" / "seed.yaml").read_text(encoding="utf-8"))
-    photo(px, "RGB").save(tmp_path / "photo.jpg", quality=90)
+    make_photo(tmp_path / "photo.jpg", px)
     for p in data["profiles"]:
         if p.get("photo") is not None:
             p["photo"]["file"] = "photo.jpg"
@@ -380,3 +374,18 @@ def test_proof_has_marks_and_slug_outside_the_trim(tmp_path, make_pdf):
                 outside += 1
     assert outside == 8  # two marks at each corner
     assert preflight(out, Limits(standard="")).findings == ()  # a proof is K only too
+
+
+def test_an_edition_in_press_output_is_pdfx_as_a_whole_and_per_page(tmp_path, make_pdf):
+    shutil.copy(ROOT / "content" / "seed.yaml", tmp_path / "p3.yaml")
+    data = yaml.safe_load((ROOT / "content" / "seed.yaml").read_text(encoding="utf-8"))
+    data["page"] = 4
+    (tmp_path / "p4.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "ed.yaml").write_text("edition: 示例\npages: [p3.yaml, p4.yaml]\n", encoding="utf-8")
+    out = tmp_path / "out" / "ed.pdf"
+    proc = make_pdf(tmp_path / "ed.yaml", "--press", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    for pdf in (out, out.with_name("ed-03.pdf"), out.with_name("ed-04.pdf")):
+        report = preflight(pdf)
+        assert report.findings == (), (pdf, report.findings)
+    assert preflight(out).pages == 2

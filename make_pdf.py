@@ -68,6 +68,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     press.add_argument("--output-condition", help="OutputConditionIdentifier for --icc (default: IFRA26)")
     press.add_argument("--tac", type=float, default=240.0, help="the plant's total ink limit in %% (default 240)")
     press.add_argument(
+        "--photos",
+        choices=["gray", "cmyk"],
+        default="gray",
+        help="photos in black ink only (gray, the default) or, for a colour page, separated to CMYK "
+        "with the --icc profile (cmyk)",
+    )
+    press.add_argument(
         "--proof",
         action="store_true",
         help="write a proof: the page with crop marks outside the trim and a slug "
@@ -92,6 +99,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         p.error("--round and --watermark go with --proof")
     if (args.icc or args.output_condition) and not args.press:
         p.error("--icc and --output-condition go with --press")
+    if args.photos == "cmyk" and not args.icc:
+        p.error("--photos cmyk separates photos with the plant's profile: give --press --icc FILE (or bundled)")
     return args
 
 
@@ -117,6 +126,7 @@ def output_for(args: argparse.Namespace):
         proof=args.proof,
         proof_round=args.round,
         watermark=args.watermark,
+        photos=args.photos,
     )
 
 
@@ -165,6 +175,14 @@ def press_problems(rendered, quiet: bool) -> int:
     for f in report.findings:
         print(f"{rendered.page.file}: preflight {f.line()}", file=sys.stderr)
     if report.status == 2:
+        errors = [f for f in report.findings if f.severity == "error"]
+        if all(f.rule == "total-ink" and "image" in f.what for f in errors):  # the profile allows more than --tac
+            print(
+                "nothing written: photos separated with the output profile exceed the ink limit (--tac); "
+                "use the plant's own profile, or its limit",
+                file=sys.stderr,
+            )
+            return EXIT_INPUT
         print("internal error: the press file fails the preflight; nothing written", file=sys.stderr)
         return EXIT_INTERNAL
     if not quiet:
@@ -235,8 +253,8 @@ def edition_command(args: argparse.Namespace, doc) -> int:
     )
     problems = [page_problems(r, quiet=args.quiet) for r in pages]
     press = [press_problems(r, args.quiet) for r in pages]
-    if EXIT_INTERNAL in press:
-        return EXIT_INTERNAL
+    if EXIT_INTERNAL in press or EXIT_INPUT in press:
+        return max(press)
     overset = any(o for o, _ in problems)
     if args.report:
         write_report(args.report, pages)
@@ -281,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
         m = rendered.makeup
         has_overset, short = page_problems(rendered, quiet=args.quiet)
         press = press_problems(rendered, args.quiet)
-        if press == EXIT_INTERNAL:
+        if press in (EXIT_INTERNAL, EXIT_INPUT):
             return press
         if args.report:  # the report is written even when the page is not
             write_report(args.report, [rendered])

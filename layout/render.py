@@ -65,6 +65,7 @@ class Output:
     proof_round: str = ""  # 校次 for a proof, e.g. 一校; "" with proof=False: no proof
     proof: bool = False
     watermark: str = ""
+    photos: str = "gray"  # "gray" (K only) or "cmyk" (separated with the output intent's profile)
 
 
 @dataclass(frozen=True)
@@ -301,7 +302,15 @@ def render(
             if part
         )
         proof = Proof(slug, output.watermark)
-    pdf = draw_pdf(makeup.frame, faces, author=page.paper, subject=f"第{page.page}版 {page.section}", proof=proof)
+    separation = output.intent.profile if output.photos == "cmyk" and output.intent else None
+    pdf = draw_pdf(
+        makeup.frame,
+        faces,
+        author=page.paper,
+        subject=f"第{page.page}版 {page.section}",
+        proof=proof,
+        photo_profile=separation,
+    )
     report = None
     if output.press:  # post-processing (pikepdf) only for the press
         from layout.post.pdfx import make_press

@@ -389,3 +389,23 @@ def test_an_edition_in_press_output_is_pdfx_as_a_whole_and_per_page(tmp_path, ma
         report = preflight(pdf)
         assert report.findings == (), (pdf, report.findings)
     assert preflight(out).pages == 2
+
+
+def test_colour_photos_are_separated_with_the_output_profile(tmp_path, make_pdf):
+    page = page_with_photos(tmp_path)
+    out = tmp_path / "colour.pdf"
+    proc = make_pdf(page, "--press", "--icc", "bundled", "--photos", "cmyk", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    images = subprocess.run(["pdfimages", "-list", str(out)], capture_output=True, text=True, check=True).stdout
+    rows = images.splitlines()[2:]
+    assert rows and all(r.split()[5] == "cmyk" for r in rows)
+    report = preflight(out)
+    assert report.findings == ()
+    assert 150 < report.max_tac <= 240  # the profile's ink limit holds
+    if shutil.which("gs"):
+        assert 150 < gs_max_tac(out) <= 241
+    # a plant with a lower limit than the profile's: a clear input error, nothing written
+    low = make_pdf(page, "--press", "--icc", "bundled", "--photos", "cmyk", "--tac", "200", "-o", tmp_path / "x.pdf")
+    assert low.returncode == 2 and "exceed the ink limit" in low.stderr
+    assert not (tmp_path / "x.pdf").exists()
+    assert make_pdf(page, "--photos", "cmyk").returncode == 2  # needs the plant's profile

@@ -135,16 +135,38 @@ def _text(c: Canvas, item: TextItem, font: str, variants: dict[str, str], names:
     c.drawText(t)
 
 
-def _photo(c: Canvas, item: ImageItem, height: float) -> None:
+def _separate(img, source_icc: bytes | None, output_icc: bytes):
+    """An RGB photo separated for the press with its output profile (relative
+    colorimetric with black-point compensation: the profile's ink limits hold)."""
+    from PIL import ImageCms
+
+    if img.mode == "CMYK":
+        return img  # already separated by whoever made it: the preflight checks its ink
+    src = ImageCms.ImageCmsProfile(io.BytesIO(source_icc)) if source_icc else ImageCms.createProfile("sRGB")
+    return ImageCms.profileToProfile(
+        img.convert("RGB"),
+        src,
+        ImageCms.ImageCmsProfile(io.BytesIO(output_icc)),
+        renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+        outputMode="CMYK",
+        flags=ImageCms.Flags.BLACKPOINTCOMPENSATION,
+    )
+
+
+def _photo(c: Canvas, item: ImageItem, height: float, output_icc: bytes | None = None) -> None:
     from PIL import Image, ImageOps
 
     with Image.open(item.file) as src:  # type: ignore[arg-type]
+        source_icc = src.info.get("icc_profile")
         img = ImageOps.exif_transpose(src)
         if img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info:
             # transparent parts show the paper: composite over white before dropping alpha
             rgba = img.convert("RGBA")
             img = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
-        img = img.convert("L")  # newsprint text pages: photos in black ink only
+        if output_icc is not None and img.mode not in ("L", "1", "I", "I;16", "F"):
+            img = _separate(img, source_icc, output_icc)  # colour pages: CMYK for the plant's profile
+        else:
+            img = img.convert("L")  # newsprint text pages: photos in black ink only
     box_ratio = item.width / item.height
     w, h = img.size
     if w / h > box_ratio:  # too wide: crop the sides
@@ -237,10 +259,13 @@ def draw_pdf(
     author: str = "",
     subject: str = "",
     proof: Proof | None = None,
+    photo_profile: bytes | None = None,
 ) -> bytes:
     """Draw one page and return the PDF bytes. All text and rules are K (0/0/0/100) and
     overprint; with ``proof``, the page sits in a larger sheet (TrimBox at the page)
-    with crop marks, a slug and an optional watermark outside or under it."""
+    with crop marks, a slug and an optional watermark outside or under it. Photos are
+    grayscale, or with ``photo_profile`` (a CMYK output ICC profile) colour photos
+    are separated to CMYK for it."""
     label_key = "kai" if "kai" in faces else next(iter(faces))
     used = _chars_by_font(frame, label_key)
     if proof:  # the slug and watermark are set in the label font too
@@ -282,7 +307,7 @@ def draw_pdf(
             c.saveState()
             _overprint(c, False)  # photos and the placeholder's white label knock out
             if item.file is not None:
-                _photo(c, item, H)
+                _photo(c, item, H, photo_profile)
             else:
                 _placeholder(c, item, H, label_font)
             c.restoreState()

@@ -80,6 +80,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="write a proof: the page with crop marks outside the trim and a slug "
         "(file, content hash, time, 版次, 校次)",
     )
+    press.add_argument(
+        "--draft",
+        action="store_true",
+        help="write a review draft: a proof with bookmarks per profile, named destinations, 版次 page labels "
+        "and a source map (OUT.map.json, also attached) for reading reviewers' comments back",
+    )
     press.add_argument("--round", default="", help="校次 for the proof slug, e.g. 一校, 二校, 清样")
     press.add_argument(
         "--watermark", nargs="?", const="校样", default="", help="a light watermark under a proof (default text 校样)"
@@ -93,10 +99,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="also print the page report: one line per module (columns, rows, photo, empty cells, overset)",
     )
     args = p.parse_args(argv)
-    if args.press and (args.proof or args.watermark or args.allow_overset):
+    if args.press and (args.proof or args.watermark or args.allow_overset or args.draft):
         p.error("--press writes the file for the plate: it cannot carry proof marks, a watermark or overset marks")
-    if (args.round or args.watermark) and not args.proof:
-        p.error("--round and --watermark go with --proof")
+    if (args.round or args.watermark) and not (args.proof or args.draft):
+        p.error("--round and --watermark go with --proof or --draft")
     if (args.icc or args.output_condition) and not args.press:
         p.error("--icc and --output-condition go with --press")
     if args.photos == "cmyk" and not args.icc:
@@ -127,6 +133,7 @@ def output_for(args: argparse.Namespace):
         proof_round=args.round,
         watermark=args.watermark,
         photos=args.photos,
+        draft=args.draft,
     )
 
 
@@ -192,6 +199,56 @@ def press_problems(rendered, quiet: bool) -> int:
             file=sys.stderr,
         )
     return EXIT_WARN if report.status == 1 else EXIT_OK
+
+
+def sidecar(pdf: Path) -> Path:
+    """Where a draft's source map is written: next to it, OUT.map.json."""
+    return pdf.with_name(pdf.stem + ".map.json")
+
+
+def comments_command(argv: list[str]) -> int:
+    """make_pdf.py comments ANNOTATED.pdf: reviewers' annotations against the source."""
+    p = argparse.ArgumentParser(
+        prog="make_pdf.py comments",
+        description="List the annotations of a reviewed draft, each with the text it covers and where that "
+        "text lives in the YAML (profile, field, paragraph, file and line).",
+        epilog="Exit status: 0 listed (also when there are none), 2 unreadable file or no source map.",
+    )
+    p.add_argument("pdf", type=Path, help="the annotated draft (any reader's save of a --draft PDF)")
+    p.add_argument("--map", type=Path, help="the draft's source map (default: attached to the PDF, or NAME.map.json)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
+    args = p.parse_args(argv)
+    import pikepdf
+
+    from layout.post.draft import attached_map
+    from layout.review.comments import as_markdown, read_comments
+
+    if not args.pdf.is_file():
+        print(f"error: {args.pdf}: no such file", file=sys.stderr)
+        return EXIT_INPUT
+    try:
+        with pikepdf.open(args.pdf) as pdf:
+            attached = attached_map(pdf)
+    except pikepdf.PdfError as exc:
+        print(f"error: {args.pdf}: not a readable PDF ({exc})", file=sys.stderr)
+        return EXIT_INPUT
+    source = args.map or (sidecar(args.pdf) if sidecar(args.pdf).is_file() else None)
+    try:
+        raw = source.read_bytes() if source else attached
+        if raw is None:
+            print(f"error: {args.pdf}: no source map (attached, or {sidecar(args.pdf).name}); "
+                  "give --map, or review a --draft PDF", file=sys.stderr)  # fmt: skip
+            return EXIT_INPUT
+        doc_map = json.loads(raw)
+        comments = read_comments(args.pdf, doc_map)
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"error: {args.pdf}: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    if args.json:
+        print(json.dumps([c.as_dict() for c in comments], ensure_ascii=False, indent=2))
+    else:
+        print(as_markdown(comments, args.pdf.name), end="")
+    return EXIT_OK
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -268,7 +325,17 @@ def edition_command(args: argparse.Namespace, doc) -> int:
     out = args.output or ROOT / "out" / (args.page.stem + ".pdf")
     combined = merge_pdfs([r.pdf for r in pages], edition.title)
     singles = [(out.with_name(f"{out.stem}-{r.page.page:02d}.pdf"), r.pdf) for r in pages]
-    for path, data in [*singles, (out, combined)]:
+    files = [*singles, (out, combined)]
+    if args.draft:  # the whole edition navigable, and every file with its source map
+        from layout.post.draft import make_draft
+        from layout.render import map_bytes
+
+        whole = map_bytes([r.review_map for r in pages], args.page.name)
+        combined = make_draft(combined, [r.draft_page for r in pages], whole)
+        files = [*singles, (out, combined)]
+        files += [(sidecar(p), map_bytes([r.review_map], Path(r.page.file).name)) for (p, _), r in zip(singles, pages)]
+        files.append((sidecar(out), whole))
+    for path, data in files:
         write_atomic(path, data)
     if not args.quiet:
         print(f"wrote {out}: {len(pages)} pages; and one file per page: " + ", ".join(p.name for p, _ in singles))
@@ -278,9 +345,10 @@ def edition_command(args: argparse.Namespace, doc) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["preflight"]:
+    commands = {"preflight": preflight_command, "comments": comments_command}
+    if argv[:1] and argv[0] in commands:
         try:
-            return preflight_command(argv[1:])
+            return commands[argv[0]](argv[1:])
         except Exception as exc:  # a bug: short report, no traceback
             print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
             return EXIT_INTERNAL
@@ -312,6 +380,10 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_INPUT
         out = args.output or ROOT / "out" / (args.page.stem + ".pdf")
         write_atomic(out, rendered.pdf)
+        if rendered.review_map is not None:
+            from layout.render import map_bytes
+
+            write_atomic(sidecar(out), map_bytes([rendered.review_map], Path(rendered.page.file).name))
         if not args.quiet:
             ascii_marks = {k: v for k, v in rendered.normalized.items() if k.isascii() and k != "space"}
             other = {k: v for k, v in rendered.normalized.items() if k not in ascii_marks}

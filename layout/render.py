@@ -33,6 +33,7 @@ from layout.page.makeup import Makeup, jump_text, make_page
 from layout.post.intent import IFRA26, Limits, OutputIntent
 
 if TYPE_CHECKING:
+    from layout.post.draft import DraftPage
     from layout.post.preflight import Report
 
 # Which role (and so which font) sets each field; used for the glyph check.
@@ -66,6 +67,7 @@ class Output:
     proof: bool = False
     watermark: str = ""
     photos: str = "gray"  # "gray" (K only) or "cmyk" (separated with the output intent's profile)
+    draft: bool = False  # a review draft: a proof sheet with bookmarks, named destinations and a source map
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ class Rendered:
     substitutions: tuple[str, ...] = ()  # characters set from another face than their role's
     photo_notes: tuple[str, ...] = ()  # photos under the warning resolution
     preflight: Report | None = None  # press output: the preflight of the written PDF
+    review_map: dict | None = None  # a draft: every text line's box and source (review/map.py)
+    draft_page: DraftPage | None = None  # a draft: the page's bookmarks and destinations
 
 
 def page_texts(page: Page) -> dict[str, str]:
@@ -288,7 +292,7 @@ def render(
     sources = [Path(page.file), Path(st.file)]
     when = document_time(*sources)
     proof = None
-    if output.proof:
+    if output.proof or output.draft:
         slug = "  ".join(
             part
             for part in (
@@ -301,7 +305,7 @@ def render(
             )
             if part
         )
-        proof = Proof(slug, output.watermark)
+        proof = Proof(slug, output.watermark or ("校样" if output.draft else ""))
     separation = output.intent.profile if output.photos == "cmyk" and output.intent else None
     pdf = draw_pdf(
         makeup.frame,
@@ -311,6 +315,14 @@ def render(
         proof=proof,
         photo_profile=separation,
     )
+    review_map = draft_page = None
+    if output.draft:
+        from layout.post.draft import make_draft
+
+        margin = proof.margin if proof else 0.0
+        origin = (margin, margin + makeup.frame.height)
+        review_map, draft_page = _review(page, makeup, texts, continuations, faces, origin)
+        pdf = make_draft(pdf, [draft_page], map_bytes([review_map], Path(page.file).name))
     report = None
     if output.press:  # post-processing (pikepdf) only for the press
         from layout.post.pdfx import make_press
@@ -318,4 +330,57 @@ def render(
 
         pdf = make_press(pdf, output.intent or IFRA26, when=when, standard=output.press)
         report = preflight(pdf, replace(output.limits, standard=output.press))
-    return Rendered(pdf, makeup, page, st, counts, tuple(substitutions), tuple(photo_notes), report)
+    return Rendered(
+        pdf, makeup, page, st, counts, tuple(substitutions), tuple(photo_notes), report, review_map, draft_page
+    )
+
+
+def map_bytes(pages: list[dict], name: str) -> bytes:
+    """A draft's source map as the sidecar JSON (and the PDF attachment)."""
+    import json
+
+    from layout.review.map import document_map
+
+    return json.dumps(document_map(pages, name), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _review(page: Page, makeup: Makeup, texts: dict[str, str], continuations, faces, origin):
+    """A draft's source map and bookmarks for one page."""
+    from layout.post.draft import Destination, DraftPage
+    from layout.review.map import page_map
+
+    folder = Path(page.file).resolve().parent
+    ids = {p.path: p.id for p in page.profiles}
+    lines_of = {p.path: (page.file, page.source.line(p.path)) for p in page.profiles}
+    for c in continuations:
+        ids[c.profile.path] = c.profile.id
+        lines_of[c.profile.path] = (c.file, c.line)
+
+    def locate(source: str) -> tuple[str, int | None]:
+        if "#" in source:  # continued from another page: that page's file and the profile's line
+            prefix = source.split(".", 1)[0]
+            return lines_of.get(prefix, (str(folder / source.split("#", 1)[0]), None))
+        return page.file, page.source.line(source)
+
+    ox, oy = origin
+    frame = makeup.frame
+    review_map = page_map(frame, faces, number=page.page, file=page.file, locate=locate, profile_ids=ids, origin=origin)
+    dests = []
+    first = {}
+    for item in frame.items:
+        source = getattr(item, "source", None)
+        if source is not None and source not in first:
+            first[source] = item
+    for key, name in (("headline", "headline"), ("intro[0]", "intro")):
+        item = first.get(key)
+        if item is not None:
+            title = texts.get("headline", "") if key == "headline" else "导语 " + texts.get(key, "")[:16]
+            dests.append(Destination(f"p{page.page}-{name}", title, ox + item.x, oy - item.baseline + item.size))
+    headlines = {p.id: texts.get(f"{p.path}.headline", "") for p in page.profiles}
+    for c in continuations:
+        headline = c.texts.get(f"{c.profile.path}.headline", "")
+        headlines[f"{c.profile.id}（续）"] = f"{headline}（上接第{c.from_page}版）"
+    for box in frame.boxes:
+        title = f"{box.id}: {headlines.get(box.id, '')}"
+        dests.append(Destination(f"p{page.page}-{box.id}", title, ox + box.x, oy - box.y))
+    return review_map, DraftPage(page.page, f"第{page.page}版 {page.section}", tuple(dests))

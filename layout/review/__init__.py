@@ -1,0 +1,1 @@
+"""Review (stage 6): draft source maps, reviewers' comments read back, proof-round diffs."""

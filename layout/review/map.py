@@ -1,0 +1,103 @@
+"""The draft's source map (review stage): where every text line of a page came from.
+
+Input: a set page (``PageFrame``), the faces that measured it, where the page
+sits on its sheet (a proof's margin), and a function locating a YAML path in
+its file. Output: a JSON-ready dict: per text line its box in PDF user space
+(points, y up), the left edge of every character, the text shown, and its
+source: file, YAML path (``profiles[3].body[2]``), character offsets in that
+field's normalised text, YAML line, and the profile it belongs to. Reviewers'
+annotations are mapped back to the content through it (``comments.py``), and
+two proof rounds are compared through it (``diff.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from layout.fonts.metrics import FontFace
+from layout.frame import PageFrame, TextItem
+
+ASCENT, DESCENT = 0.88, 0.12  # the ideographic em box around the baseline, in em
+MAP_VERSION = 1
+PROFILE_PATH = re.compile(r"^(?:(?P<file>[^#]+)#)?(?P<profile>profiles\[\d+\])")
+
+
+def char_edges(item: TextItem, faces: dict[str, FontFace]) -> list[float]:
+    """The left edge of each character of a text item and, last, the right edge of
+    the last one, from the item's left (as the drawing stage places them)."""
+    edges: list[float] = []
+    for run in item.runs:
+        key = run.variant[3:] if run.variant.startswith("fb:") else item.font
+        face = faces.get(key) or faces[item.font]
+        x = run.x
+        for k, ch in enumerate(run.text):
+            edges.append(x)
+            adv = face.advance(ch) * item.size * (0.5 if run.variant == "half" else 1.0)
+            x += adv + (run.char_space if k < len(run.text) - 1 else 0.0)
+        last = x
+    if not edges:
+        return [0.0]
+    edges.append(last)
+    return edges
+
+
+def page_map(
+    frame: PageFrame,
+    faces: dict[str, FontFace],
+    *,
+    number: int,
+    file: str,
+    locate: Callable[[str], tuple[str, int | None]],
+    profile_ids: dict[str, str],
+    origin: tuple[float, float] = (0.0, 0.0),
+) -> dict:
+    """The map of one page. ``origin``: where the page's top-left corner is in PDF
+    user space, y up (0, page height for a plain page; shifted on a proof sheet).
+    ``locate(source)`` gives (file, YAML line) of a source path; ``profile_ids``
+    maps 'profiles[3]' (or 'p1.yaml#profiles[3]') to the profile's id."""
+    ox, oy = origin
+    lines = []
+    for item in frame.items:
+        if not isinstance(item, TextItem) or not item.runs:
+            continue
+        edges = char_edges(item, faces)
+        x0 = ox + item.x
+        top = oy - (item.baseline - ASCENT * item.size)
+        bottom = oy - (item.baseline + DESCENT * item.size)
+        src_file, line = locate(item.source)
+        m = PROFILE_PATH.match(item.source)
+        profile = profile_ids.get(m.group(0), "") if m else ""
+        lines.append(
+            {
+                "text": item.text,
+                "source": item.source,
+                "file": src_file,
+                "line": line,
+                "start": item.start,
+                "end": item.end,
+                "profile": profile,
+                "role": item.role,
+                "box": [round(x0 + edges[0], 2), round(bottom, 2), round(x0 + edges[-1], 2), round(top, 2)],
+                "x": [round(x0 + e, 2) for e in edges],
+            }
+        )
+    modules = [
+        {
+            "id": b.id,
+            "box": [
+                round(ox + b.x, 2),
+                round(oy - b.y - b.height, 2),
+                round(ox + b.x + b.width, 2),
+                round(oy - b.y, 2),
+            ],
+        }
+        for b in frame.boxes
+    ]
+    return {"number": number, "file": file, "lines": lines, "modules": modules}
+
+
+def document_map(pages: list[dict], content: str) -> dict:
+    """The sidecar for a draft PDF: its pages' maps, in page order; ``content`` names
+    the page or edition file it was made from."""
+    return {"version": MAP_VERSION, "content": content, "pages": pages}

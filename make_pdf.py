@@ -91,6 +91,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--watermark", nargs="?", const="校样", default="", help="a light watermark under a proof (default text 校样)"
     )
     p.add_argument("--report", type=Path, help="also write the page report as JSON to this file")
+    p.add_argument("--png", action="store_true", help="also write page pictures next to the PDF (OUT-1.png …)")
+    p.add_argument(
+        "--watch",
+        action="store_true",
+        help="render again whenever the page, its style or a photo changes, printing the page report; Ctrl-C stops",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     p.add_argument(
         "-v",
@@ -251,6 +257,95 @@ def comments_command(argv: list[str]) -> int:
     return EXIT_OK
 
 
+def _draft_and_map(path: Path, workdir: Path) -> tuple[Path, dict]:
+    """A draft PDF and its source map, from a draft PDF (map attached or beside it)
+    or from content (a page or edition YAML, rendered as a draft here)."""
+    if path.suffix.lower() == ".pdf":
+        import pikepdf
+
+        from layout.post.draft import attached_map
+
+        with pikepdf.open(path) as pdf:
+            raw = attached_map(pdf)
+        if raw is None and sidecar(path).is_file():
+            raw = sidecar(path).read_bytes()
+        if raw is None:
+            raise OutputError("no source map: compare drafts made with --draft, or give the YAML files", file=str(path))
+        return path, json.loads(raw)
+    from layout.edition import is_edition, load_edition, merge_pdfs, render_edition
+    from layout.model.source import load_yaml
+    from layout.post.draft import make_draft
+    from layout.render import Output, map_bytes, render
+
+    doc = load_yaml(path)
+    if is_edition(doc):
+        pages = render_edition(load_edition(path, doc), output=Output(draft=True), jobs=1)
+        raw = map_bytes([r.review_map for r in pages], path.name)
+        pdf = make_draft(merge_pdfs([r.pdf for r in pages], path.stem), [r.draft_page for r in pages], raw)
+    else:
+        rendered = render(path, doc=doc, output=Output(draft=True), mark_overset=True)
+        pdf, raw = rendered.pdf, map_bytes([rendered.review_map], path.name)
+    out = workdir / f"{path.stem}-{abs(hash(str(path))) % 10_000}.pdf"
+    out.write_bytes(pdf)
+    return out, json.loads(raw)
+
+
+def diff_command(argv: list[str]) -> int:
+    """make_pdf.py diff OLD NEW: what changed between two proof rounds."""
+    p = argparse.ArgumentParser(
+        prog="make_pdf.py diff",
+        description="Show what changed between two proof rounds, per profile (text changed, moved, reflowed), "
+        "and write a picture of each page of the new round with the changed lines marked.",
+        epilog="OLD and NEW: draft PDFs (made with --draft) or page / edition YAML files. "
+        "Exit status: 0 no changes, 1 changes, 2 bad input.",
+    )
+    p.add_argument("old", type=Path)
+    p.add_argument("new", type=Path)
+    p.add_argument("--out", type=Path, help="folder for the pictures (default: next to NEW)")
+    p.add_argument("--json", action="store_true", help="print the changes as JSON")
+    p.add_argument("--no-pictures", action="store_true", help="skip the page pictures")
+    args = p.parse_args(argv)
+    import pikepdf
+
+    from layout.review.diff import as_markdown, diff_maps
+    from layout.review.pictures import NoRenderer, mark, render_pngs
+
+    for f in (args.old, args.new):
+        if not f.is_file():
+            print(f"error: {f}: no such file", file=sys.stderr)
+            return EXIT_INPUT
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            _, old_map = _draft_and_map(args.old, Path(tmp))
+            new_pdf, new_map = _draft_and_map(args.new, Path(tmp))
+        except BanmianError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return exc.exit_code
+        except (pikepdf.PdfError, ValueError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_INPUT
+        d = diff_maps(old_map, new_map)
+        pictures: list[Path] = []
+        if not args.no_pictures:
+            folder = args.out or args.new.resolve().parent
+            try:
+                pictures = render_pngs(new_pdf, folder / f"{args.new.stem}-diff")
+            except NoRenderer as exc:
+                print(f"note: {exc}; no pictures", file=sys.stderr)
+            with pikepdf.open(new_pdf) as pdf:
+                media = [[float(v) for v in page.MediaBox] for page in pdf.pages]
+            for png, boxes, box in zip(pictures, d.marked, media):
+                mark(png, boxes, box)
+    if args.json:
+        data = {"changes": [c.as_dict() for c in d.changes], "pictures": [str(x) for x in pictures]}
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(as_markdown(d, args.old.name, args.new.name), end="")
+        for png in pictures:
+            print(f"picture: {png}")
+    return EXIT_WARN if d.changes else EXIT_OK
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write via a temporary file in the same folder, then rename: a failed
     run leaves any earlier file untouched."""
@@ -337,15 +432,143 @@ def edition_command(args: argparse.Namespace, doc) -> int:
         files.append((sidecar(out), whole))
     for path, data in files:
         write_atomic(path, data)
+    if args.png:
+        write_pngs(out, args.quiet)
     if not args.quiet:
         print(f"wrote {out}: {len(pages)} pages; and one file per page: " + ", ".join(p.name for p, _ in singles))
     warned = any(s for _, s in problems) or EXIT_WARN in press or any(r.photo_notes for r in pages)
     return EXIT_WARN if overset or warned else EXIT_OK
 
 
+def run_once(args: argparse.Namespace) -> int:
+    """One render of the page or edition the arguments name; returns the exit status."""
+    from layout.edition import is_edition
+    from layout.model.source import load_yaml
+    from layout.render import render
+
+    doc = load_yaml(args.page)  # parsed once, for the edition check and the page
+    if is_edition(doc):
+        return edition_command(args, doc)
+    rendered = render(args.page, style=args.style, mark_overset=args.allow_overset, doc=doc, output=output_for(args))
+    m = rendered.makeup
+    has_overset, short = page_problems(rendered, quiet=args.quiet)
+    press = press_problems(rendered, args.quiet)
+    if press in (EXIT_INTERNAL, EXIT_INPUT):
+        return press
+    if args.report:  # the report is written even when the page is not
+        write_report(args.report, [rendered])
+    if args.verbose:
+        from layout.report import table
+
+        print(table(rendered))
+    if has_overset and not args.allow_overset:
+        print("nothing written: cut the copy, or pass --allow-overset for a marked proof", file=sys.stderr)
+        return EXIT_INPUT
+    out = args.output or ROOT / "out" / (args.page.stem + ".pdf")
+    write_atomic(out, rendered.pdf)
+    if args.png:
+        write_pngs(out, args.quiet)
+    if rendered.review_map is not None:
+        from layout.render import map_bytes
+
+        write_atomic(sidecar(out), map_bytes([rendered.review_map], Path(rendered.page.file).name))
+    if not args.quiet:
+        ascii_marks = {k: v for k, v in rendered.normalized.items() if k.isascii() and k != "space"}
+        other = {k: v for k, v in rendered.normalized.items() if k not in ascii_marks}
+        counts = ", ".join(f"{k}×{v}" for k, v in sorted(ascii_marks.items())) or "none"
+        extra = ""
+        if other:
+            extra = "; also " + ", ".join(
+                f"{'spaces dropped after them' if k == 'space' else k + ' → corner bracket'}×{v}"
+                for k, v in sorted(other.items())
+            )
+        print(
+            f"wrote {out}: {len(rendered.page.profiles)} profiles, style {rendered.style.name}, "
+            f"module zone filled {m.fill:.1%}; ASCII punctuation made full-width: {counts}{extra}"
+        )
+    return EXIT_WARN if m.overset or short or press == EXIT_WARN or rendered.photo_notes else EXIT_OK
+
+
+def write_pngs(pdf: Path, quiet: bool) -> None:
+    """Page pictures next to the PDF: OUT-1.png, OUT-2.png …"""
+    from layout.review.pictures import NoRenderer, render_pngs
+
+    try:
+        made = render_pngs(pdf, pdf.with_suffix(""))
+    except NoRenderer as exc:
+        print(f"note: {exc}; no pictures", file=sys.stderr)
+        return
+    if not quiet:
+        print("pictures: " + ", ".join(p.name for p in made))
+
+
+def watched_files(args: argparse.Namespace) -> list[Path]:
+    """What a render depends on: the page (or edition and its pages), the style, the photos."""
+    from layout.edition import is_edition, load_edition
+    from layout.model.content import load_page
+    from layout.model.source import load_yaml
+    from layout.model.style import style_path
+
+    files = [args.page]
+    try:
+        doc = load_yaml(args.page)
+        pages = list(load_edition(args.page, doc).pages) if is_edition(doc) else [args.page]
+        files += pages
+        for f in pages:
+            page = load_page(f)
+            files.append(style_path(args.style or page.style, Path(page.file).resolve().parent))
+            files += [pr.photo.file for pr in page.profiles if pr.photo and pr.photo.file]
+    except BanmianError:
+        pass  # a broken file is still watched; the render says what is wrong
+    return sorted({f for f in files if f is not None})
+
+
+def _stamp(files: list[Path]) -> dict[Path, float]:
+    return {f: f.stat().st_mtime if f.exists() else 0.0 for f in files}
+
+
+def watch(args: argparse.Namespace, poll: float = 0.1) -> int:
+    """Render, then again whenever a file it depends on changes, until interrupted;
+    each time the page report (and any overset), and how long after the save the
+    new PDF was there."""
+    import time
+
+    args.verbose = True
+    files = watched_files(args)
+    seen = _stamp(files)
+    print(f"watching {len(files)} file(s); Ctrl-C to stop", file=sys.stderr)
+    _render_for_watch(args)
+    try:
+        while True:
+            time.sleep(poll)
+            now = _stamp(files)
+            if now == seen:
+                continue
+            saved = max(t for f, t in now.items() if t != seen.get(f))
+            seen = now
+            status = _render_for_watch(args)
+            late = time.time() - saved
+            print(
+                f"[{time.strftime('%H:%M:%S')}] exit {status}; the new PDF {late:.2f} s after the save", file=sys.stderr
+            )
+            files = watched_files(args)
+            seen = _stamp(files)
+    except KeyboardInterrupt:
+        print("stopped watching", file=sys.stderr)
+        return EXIT_OK
+
+
+def _render_for_watch(args: argparse.Namespace) -> int:
+    try:
+        return run_once(args)
+    except BanmianError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    commands = {"preflight": preflight_command, "comments": comments_command}
+    commands = {"preflight": preflight_command, "comments": comments_command, "diff": diff_command}
     if argv[:1] and argv[0] in commands:
         try:
             return commands[argv[0]](argv[1:])
@@ -354,51 +577,9 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_INTERNAL
     args = parse_args(argv)
     try:
-        from layout.edition import is_edition
-        from layout.model.source import load_yaml
-        from layout.render import render
-
-        doc = load_yaml(args.page)  # parsed once, for the edition check and the page
-        if is_edition(doc):
-            return edition_command(args, doc)
-        rendered = render(
-            args.page, style=args.style, mark_overset=args.allow_overset, doc=doc, output=output_for(args)
-        )
-        m = rendered.makeup
-        has_overset, short = page_problems(rendered, quiet=args.quiet)
-        press = press_problems(rendered, args.quiet)
-        if press in (EXIT_INTERNAL, EXIT_INPUT):
-            return press
-        if args.report:  # the report is written even when the page is not
-            write_report(args.report, [rendered])
-        if args.verbose:
-            from layout.report import table
-
-            print(table(rendered))
-        if has_overset and not args.allow_overset:
-            print("nothing written: cut the copy, or pass --allow-overset for a marked proof", file=sys.stderr)
-            return EXIT_INPUT
-        out = args.output or ROOT / "out" / (args.page.stem + ".pdf")
-        write_atomic(out, rendered.pdf)
-        if rendered.review_map is not None:
-            from layout.render import map_bytes
-
-            write_atomic(sidecar(out), map_bytes([rendered.review_map], Path(rendered.page.file).name))
-        if not args.quiet:
-            ascii_marks = {k: v for k, v in rendered.normalized.items() if k.isascii() and k != "space"}
-            other = {k: v for k, v in rendered.normalized.items() if k not in ascii_marks}
-            counts = ", ".join(f"{k}×{v}" for k, v in sorted(ascii_marks.items())) or "none"
-            extra = ""
-            if other:
-                extra = "; also " + ", ".join(
-                    f"{'spaces dropped after them' if k == 'space' else k + ' → corner bracket'}×{v}"
-                    for k, v in sorted(other.items())
-                )
-            print(
-                f"wrote {out}: {len(rendered.page.profiles)} profiles, style {rendered.style.name}, "
-                f"module zone filled {m.fill:.1%}; ASCII punctuation made full-width: {counts}{extra}"
-            )
-        return EXIT_WARN if m.overset or short or press == EXIT_WARN or rendered.photo_notes else EXIT_OK
+        if args.watch:
+            return watch(args)
+        return run_once(args)
     except BanmianError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -221,3 +221,95 @@ def test_comments_command_markdown_and_json(draft, tmp_path, make_pdf):
                                          "Ink", "Square", "Circle", "Text"}  # fmt: skip
     bad = make_pdf("comments", ROOT / "README.md")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+# -- proof-round diffs, page pictures, watching ------------------------------------------------
+
+
+def edited_seed(tmp_path: Path) -> tuple[Path, Path, str, str]:
+    import yaml
+
+    data = yaml.safe_load((ROOT / "content" / "seed.yaml").read_text(encoding="utf-8"))
+    old_path = tmp_path / "round1.yaml"
+    old_path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    body = data["profiles"][3]["body"][0]
+    cut = body[10:14]
+    data["profiles"][3]["body"][0] = body[:10] + "（改）" + body[14:]
+    data["profiles"][5]["photo"]["caption"] = data["profiles"][5]["photo"]["caption"] + "（资料图）"
+    new_path = tmp_path / "round2.yaml"
+    new_path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return old_path, new_path, cut, data["profiles"][3]["id"]
+
+
+def test_diff_of_two_content_versions(tmp_path, make_pdf):
+    old, new, cut, who = edited_seed(tmp_path)
+    proc = make_pdf("diff", old, new, "--json", "--out", tmp_path / "pics")
+    assert proc.returncode == 1, proc.stderr  # changes found
+    data = json.loads(proc.stdout)
+    texts = {(c["source"], c["kind"]): c for c in data["changes"] if c["kind"] == "text"}
+    assert set(texts) == {("profiles[3].body[0]", "text"), ("profiles[5].photo.caption", "text")}
+    body = texts[("profiles[3].body[0]", "text")]
+    assert body["profile"] == who and body["detail"] == f"at 10: “{cut}” → “（改）”"
+    assert texts[("profiles[5].photo.caption", "text")]["detail"].endswith("inserted “（资料图）”")
+    (picture,) = data["pictures"]
+    from PIL import Image
+
+    with Image.open(picture) as img:
+        raw = img.convert("RGB").tobytes()
+        pixels = zip(raw[0::3], raw[1::3], raw[2::3])
+        marked = sum(1 for r, g, b in pixels if r > 200 and 150 < g < 230 and b < 150)
+    assert marked > 50  # the changed lines are tinted on the new page
+    same = make_pdf("diff", old, old, "--no-pictures")
+    assert same.returncode == 0 and "No changes." in same.stdout
+
+
+def test_diff_of_two_draft_pdfs(tmp_path, make_pdf):
+    old, new, _, _ = edited_seed(tmp_path)
+    for src in (old, new):
+        assert make_pdf(src, "--draft", "-o", tmp_path / f"{src.stem}.pdf").returncode == 0
+    proc = make_pdf("diff", tmp_path / "round1.pdf", tmp_path / "round2.pdf", "--no-pictures")
+    assert proc.returncode == 1
+    assert "**text** `profiles[3].body[0]`" in proc.stdout
+    plain = tmp_path / "plain.pdf"
+    assert make_pdf(old, "-o", plain).returncode == 0
+    bad = make_pdf("diff", plain, tmp_path / "round2.pdf")
+    assert bad.returncode == 2 and "no source map" in bad.stderr
+
+
+def test_png_pictures_next_to_the_pdf(tmp_path, make_pdf):
+    out = tmp_path / "seed.pdf"
+    proc = make_pdf("--png", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    from PIL import Image
+
+    with Image.open(tmp_path / "seed-1.png") as img:
+        assert abs(img.width / img.height - 390 / 540) < 0.01
+
+
+def test_watch_renders_again_after_a_save(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    page = tmp_path / "page.yaml"
+    page.write_text((ROOT / "content" / "seed.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "page.pdf"
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "make_pdf.py"), str(page), "--watch", "-q", "-o", str(out)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.time() + 60
+        while not out.exists() and time.time() < deadline:
+            time.sleep(0.1)
+        assert out.exists()
+        first = out.read_bytes()
+        time.sleep(0.3)
+        page.write_text(page.read_text(encoding="utf-8").replace("自我加压", "自我加码", 1), encoding="utf-8")
+        while out.read_bytes() == first and time.time() < deadline:
+            time.sleep(0.1)
+        assert out.read_bytes() != first
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert "after the save" in err and "Traceback" not in err

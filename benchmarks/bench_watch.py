@@ -1,0 +1,61 @@
+"""Benchmark: how soon after a save ``make_pdf.py --watch`` has the new PDF.
+
+    python benchmarks/bench_watch.py [--edits 9]
+
+Starts the watcher on a copy of the default page, then edits the page again
+and again (one character of a body paragraph), each time timing from the save
+(the file's modification) to the moment the PDF on disk has changed. Prints
+each latency and the median. Target (issue 6): within a second or two.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--edits", type=int, default=9)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        page = Path(tmp) / "page.yaml"
+        text = (ROOT / "content" / "seed.yaml").read_text(encoding="utf-8")
+        page.write_text(text, encoding="utf-8")
+        out = Path(tmp) / "page.pdf"
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "make_pdf.py"), str(page), "--watch", "-q", "-o", str(out)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            while not out.exists():
+                time.sleep(0.05)
+            time.sleep(0.5)
+            latencies = []
+            for i in range(args.edits):
+                before = out.stat().st_mtime_ns
+                old, new = ("自我加压", "自我加码") if i % 2 == 0 else ("自我加码", "自我加压")
+                text = text.replace(old, new, 1)
+                t0 = time.time()
+                page.write_text(text, encoding="utf-8")
+                while out.stat().st_mtime_ns == before:
+                    time.sleep(0.01)
+                latencies.append(time.time() - t0)
+                print(f"edit {i + 1}: new PDF {latencies[-1]:.2f} s after the save")
+                time.sleep(0.3)
+        finally:
+            proc.terminate()
+            proc.communicate(timeout=30)
+    print(f"median {statistics.median(latencies):.2f} s over {len(latencies)} saves")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -351,15 +351,16 @@ def _review(page: Page, makeup: Makeup, texts: dict[str, str], continuations, fa
 
     folder = Path(page.file).resolve().parent
     ids = {p.path: p.id for p in page.profiles}
-    lines_of = {p.path: (page.file, page.source.line(p.path)) for p in page.profiles}
+    continued = {c.profile.path: c for c in continuations}
     for c in continuations:
         ids[c.profile.path] = c.profile.id
-        lines_of[c.profile.path] = (c.file, c.line)
 
     def locate(source: str) -> tuple[str, int | None]:
-        if "#" in source:  # continued from another page: that page's file and the profile's line
-            prefix = source.split(".", 1)[0]
-            return lines_of.get(prefix, (str(folder / source.split("#", 1)[0]), None))
+        if "#" in source:  # continued from another page: that page's file and the field's line there
+            c = continued.get(source[: source.index("]", source.index("#")) + 1])  # p1.yaml#profiles[3]
+            if c is None:
+                return str(folder / source.split("#", 1)[0]), None
+            return c.file, c.lines.get(source, c.line)
         return page.file, page.source.line(source)
 
     ox, oy = origin

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +75,7 @@ class Continuation:
     first_para: int
     first_offset: int
     with_photo: bool  # the photo box found no room on the first page either
+    lines: dict[str, int] = field(default_factory=dict)  # YAML line of each field, by origin path
 
     def as_profile(self, index: int) -> Profile:
         p = self.profile

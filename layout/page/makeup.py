@@ -270,7 +270,8 @@ def _make_page(
         result = md.layout(pl.rows, mark_overset=mark_overset, jump_to=jumps_here)
         file, line = origins[md.profile.index]
         if result.resume:
-            jumps.append(_continuation(page, md, result, texts, file, line))
+            earlier = {c.profile.path: c for c in continuations}
+            jumps.append(_continuation(page, md, result, texts, file, line, earlier))
         x = st.column_x(pl.column)
         y = st.top + (zone_top + pl.row) * L
         items += place(Block(result.rows, result.items), x, y)
@@ -323,15 +324,22 @@ def _make_page(
     )
 
 
-def _continuation(page: Page, md: Module, result, texts: dict[str, str], file: str, line: int) -> Continuation:
+def _continuation(
+    page: Page, md: Module, result, texts: dict[str, str], file: str, line: int, earlier: dict[str, Continuation]
+) -> Continuation:
     """What continues on the next page: the profile's texts under its origin path
-    (the page's file name and YAML path), and where the body resumes."""
+    (the page's file name and YAML path) with each field's YAML line, and where the
+    body resumes. ``earlier``: continuations this page received, by origin path (a
+    continued profile may continue again)."""
     p = md.profile
     origin = p.origin or f"{Path(page.file).name}#{p.path}"
     prefix = f"{p.path}."
-    moved = {
-        origin + "." + k[len(prefix) :]: v for k, v in texts.items() if k.startswith(prefix) and not k.endswith(".jump")
-    }
+    keys = [k for k in texts if k.startswith(prefix) and not k.endswith(".jump")]
+    moved = {f"{origin}.{k[len(prefix) :]}": texts[k] for k in keys}
+    if p.origin and p.origin in earlier:
+        field_lines = earlier[p.origin].lines
+    else:
+        field_lines = {f"{origin}.{k[len(prefix) :]}": page.source.line(k) or line for k in keys}
     para, offset = result.resume
     return Continuation(
         replace(p, origin=origin),
@@ -342,6 +350,7 @@ def _continuation(page: Page, md: Module, result, texts: dict[str, str], file: s
         para,
         offset,
         with_photo=bool(md.photo_span and not result.photo_rows),
+        lines=field_lines,
     )
 
 

@@ -250,6 +250,12 @@ def read_comments(pdf_path: Path, doc_map: dict) -> list[Comment]:
                         comment.state = _text(annot.get("/State"))
                 by_ref[ref] = comment
                 order.append(comment)
+    position = {}  # reading order: page, then the first mapped line covered
+    for c in order:
+        lines = pages[c.page - 1]["lines"]
+        first = next((i for i, ln in enumerate(lines) for pl in c.places[:1] if ln["source"] == pl.source), 1 << 30)
+        position[c.ref] = (c.page, first, c.places[0].start if c.places else 0)
+    order.sort(key=lambda c: position[c.ref])
     top = []
     for c in order:
         parent = by_ref.get(c.in_reply_to) if c.in_reply_to else None

@@ -19,10 +19,23 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from layout.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_WARN, BanmianError, OutputError
+from layout.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_WARN, BanmianError, InputError, OutputError
 
 ROOT = Path(__file__).resolve().parent
 DEFAULT_PAGE = ROOT / "content" / "seed.yaml"
+
+
+def tac_limit(text: str) -> float:
+    """A total ink limit in %: a number from 100 to 400."""
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of percent, got {text!r}") from None
+    if not math.isfinite(value) or not 100 <= value <= 400:
+        raise argparse.ArgumentTypeError(f"a total ink limit is from 100 to 400 %, got {text}")
+    return value
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -66,7 +79,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "ISOnewspaper26v4.icc, or 'bundled' (Banmian's newsprint profile from CGATS TR 002); PDF/X-4 needs one",
     )
     press.add_argument("--output-condition", help="OutputConditionIdentifier for --icc (default: IFRA26)")
-    press.add_argument("--tac", type=float, default=240.0, help="the plant's total ink limit in %% (default 240)")
+    press.add_argument("--tac", type=tac_limit, default=240.0, help="the plant's total ink limit in %% (default 240)")
     press.add_argument(
         "--photos",
         choices=["gray", "cmyk"],
@@ -152,7 +165,7 @@ def preflight_command(argv: list[str]) -> int:
     )
     p.add_argument("pdf", type=Path)
     p.add_argument("--json", action="store_true", help="print the findings as JSON")
-    p.add_argument("--tac", type=float, default=240.0, help="total ink limit in %% (default 240)")
+    p.add_argument("--tac", type=tac_limit, default=240.0, help="total ink limit in %% (default 240)")
     p.add_argument(
         "--standard",
         choices=["x1a", "x4", "none"],
@@ -246,9 +259,11 @@ def comments_command(argv: list[str]) -> int:
                   "give --map, or review a --draft PDF", file=sys.stderr)  # fmt: skip
             return EXIT_INPUT
         doc_map = json.loads(raw)
+        if not isinstance(doc_map, dict) or not isinstance(doc_map.get("pages"), list):
+            raise ValueError("not a Banmian source map (expected a mapping with 'pages')")
         comments = read_comments(args.pdf, doc_map)
-    except (OSError, ValueError, KeyError) as exc:
-        print(f"error: {args.pdf}: {exc}", file=sys.stderr)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"error: {args.pdf}: the source map does not fit ({exc})", file=sys.stderr)
         return EXIT_INPUT
     if args.json:
         print(json.dumps([c.as_dict() for c in comments], ensure_ascii=False, indent=2))
@@ -257,7 +272,7 @@ def comments_command(argv: list[str]) -> int:
     return EXIT_OK
 
 
-def _draft_and_map(path: Path, workdir: Path) -> tuple[Path, dict]:
+def _draft_and_map(path: Path, workdir: Path, name: str) -> tuple[Path, dict]:
     """A draft PDF and its source map, from a draft PDF (map attached or beside it)
     or from content (a page or edition YAML, rendered as a draft here)."""
     if path.suffix.lower() == ".pdf":
@@ -270,12 +285,13 @@ def _draft_and_map(path: Path, workdir: Path) -> tuple[Path, dict]:
         if raw is None and sidecar(path).is_file():
             raw = sidecar(path).read_bytes()
         if raw is None:
-            raise OutputError("no source map: compare drafts made with --draft, or give the YAML files", file=str(path))
+            raise InputError("no source map: compare drafts made with --draft, or give the YAML files", file=str(path))
         return path, json.loads(raw)
     from layout.edition import is_edition, load_edition, merge_pdfs, render_edition
     from layout.model.source import load_yaml
     from layout.post.draft import make_draft
-    from layout.render import Output, map_bytes, render
+    from layout.render import Output, render
+    from layout.review.draft import map_bytes
 
     doc = load_yaml(path)
     if is_edition(doc):
@@ -285,7 +301,7 @@ def _draft_and_map(path: Path, workdir: Path) -> tuple[Path, dict]:
     else:
         rendered = render(path, doc=doc, output=Output(draft=True), mark_overset=True)
         pdf, raw = rendered.pdf, map_bytes([rendered.review_map], path.name)
-    out = workdir / f"{path.stem}-{abs(hash(str(path))) % 10_000}.pdf"
+    out = workdir / f"{name}.pdf"
     out.write_bytes(pdf)
     return out, json.loads(raw)
 
@@ -316,8 +332,8 @@ def diff_command(argv: list[str]) -> int:
             return EXIT_INPUT
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            _, old_map = _draft_and_map(args.old, Path(tmp))
-            new_pdf, new_map = _draft_and_map(args.new, Path(tmp))
+            _, old_map = _draft_and_map(args.old, Path(tmp), "old")
+            new_pdf, new_map = _draft_and_map(args.new, Path(tmp), "new")
         except BanmianError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return exc.exit_code
@@ -423,7 +439,7 @@ def edition_command(args: argparse.Namespace, doc) -> int:
     files = [*singles, (out, combined)]
     if args.draft:  # the whole edition navigable, and every file with its source map
         from layout.post.draft import make_draft
-        from layout.render import map_bytes
+        from layout.review.draft import map_bytes
 
         whole = map_bytes([r.review_map for r in pages], args.page.name)
         combined = make_draft(combined, [r.draft_page for r in pages], whole)
@@ -469,7 +485,7 @@ def run_once(args: argparse.Namespace) -> int:
     if args.png:
         write_pngs(out, args.quiet)
     if rendered.review_map is not None:
-        from layout.render import map_bytes
+        from layout.review.draft import map_bytes
 
         write_atomic(sidecar(out), map_bytes([rendered.review_map], Path(rendered.page.file).name))
     if not args.quiet:
@@ -544,15 +560,16 @@ def watch(args: argparse.Namespace, poll: float = 0.1) -> int:
             now = _stamp(files)
             if now == seen:
                 continue
-            saved = max(t for f, t in now.items() if t != seen.get(f))
+            changed = [t for f, t in now.items() if t != seen.get(f) and t > 0]
+            saved = max(changed) if changed else time.time()  # a deleted file: timed from now
             seen = now
             status = _render_for_watch(args)
             late = time.time() - saved
             print(
                 f"[{time.strftime('%H:%M:%S')}] exit {status}; the new PDF {late:.2f} s after the save", file=sys.stderr
             )
-            files = watched_files(args)
-            seen = _stamp(files)
+            files = watched_files(args)  # the page may name new photos; a save during the render still counts
+            seen = {f: seen[f] if f in seen else _stamp([f])[f] for f in files}
     except KeyboardInterrupt:
         print("stopped watching", file=sys.stderr)
         return EXIT_OK

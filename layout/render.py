@@ -51,7 +51,8 @@ FIELD_ROLES = (
     (r"\.photo\.(caption|credit)$", ("caption",)),
     (r"\.quote\.text$", ("quote",)),
     (r"\.quote\.by$", ("byline",)),
-    (r"\.jump$", ("byline",)),
+    (r"\.jump(_from)?$", ("byline",)),
+    (r"^jump$", ("byline",)),
 )
 
 
@@ -130,9 +131,7 @@ def check_glyphs(page: Page, style: Style, faces: dict[str, FontFace], texts: di
     problems = []
     notes: list[str] = []
     for path, text in texts.items():
-        roles = next(
-            (r for pattern, r in FIELD_ROLES if re.search(pattern, path)), ("byline",) if path == "jump" else ("body",)
-        )
+        roles = next((r for pattern, r in FIELD_ROLES if re.search(pattern, path)), ("body",))
         for role in roles:
             key = style.roles[role].font
             face = faces[key]
@@ -185,12 +184,22 @@ def check_photos(page: Page) -> None:
             raise page.source.error(field, f"cannot read the photo: {exc}") from None
 
 
-def check_resolution(page: Page, frame, limits: Limits, *, press: bool) -> list[str]:
+def check_resolution(
+    page: Page, frame, limits: Limits, *, press: bool, continuations: tuple[Continuation, ...] = ()
+) -> list[str]:
     """Each photo's effective resolution at its placed size: a note under the warning
-    figure, and under the error figure an input error for press output (a note otherwise)."""
+    figure, and under the error figure an input error for press output (a note otherwise).
+    A continued profile's photo is named in the file it came from."""
     from PIL import Image
 
-    by_file = {p.photo.file: p for p in page.profiles if p.photo and p.photo.file}
+    where: dict[Path, tuple[str, str, int | None]] = {}  # photo → (file, field, line)
+    for c in continuations:
+        if c.with_photo and c.profile.photo and c.profile.photo.file:
+            where[c.profile.photo.file] = (c.file, f"{c.profile.path}.photo.file", c.line)
+    for pr in page.profiles:
+        if pr.photo and pr.photo.file:
+            field = f"{pr.path}.photo.file"
+            where[pr.photo.file] = (page.file, field, page.source.line(field))
     notes = []
     for item in frame.items:
         if not isinstance(item, ImageItem) or item.file is None:
@@ -201,32 +210,32 @@ def check_resolution(page: Page, frame, limits: Limits, *, press: bool) -> list[
                 w, h = h, w
         # cropped to fill the box: the pixels along the box's tighter side
         ppi = h / (item.height / 72) if w / h > item.width / item.height else w / (item.width / 72)
-        profile = by_file.get(item.file)
-        field = f"{profile.path}.photo.file" if profile else "photo"
-        line = page.source.line(field)
+        file, field, line = where.get(item.file, (page.file, str(item.file), None))
         if ppi < limits.ppi_error and press:
-            raise page.source.error(
-                field,
+            raise InputError(
                 f"the photo is {ppi:.0f} ppi at its printed size ({w}×{h} pixels); the press needs at least "
                 f"{limits.ppi_error:g} (better {limits.ppi_warning:g}): use a larger original",
+                file=file,
+                line=line,
+                field=field,
             )
         if ppi < limits.ppi_warning:
             notes.append(
-                f"{page.file}:{line}: {field}: the photo is {ppi:.0f} ppi at its printed size ({w}×{h} pixels); "
+                f"{file}:{line}: {field}: the photo is {ppi:.0f} ppi at its printed size ({w}×{h} pixels); "
                 f"newsprint wants {limits.ppi_warning:g} or more"
             )
     return notes
 
 
-def document_time(*files: Path) -> dt.datetime:
+def document_time(page: Page) -> dt.datetime:
     """The time a document states (PDF dates, the proof slug): SOURCE_DATE_EPOCH if set
-    (reproducible builds), else when its content last changed; so output stays the same
-    for the same input."""
+    (reproducible builds), else the page's publication date; never the clock or a file
+    time, so the same content gives the same bytes (the slug's content hash tells
+    proof rounds apart)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    newest = max(f.stat().st_mtime for f in files)
-    return dt.datetime.fromtimestamp(int(newest), dt.UTC)
+    return dt.datetime(page.date.year, page.date.month, page.date.day, tzinfo=dt.UTC)
 
 
 def content_hash(*files: Path) -> str:
@@ -268,7 +277,7 @@ def render(
     checked = dict(texts)
     for c in continuations:  # the continued text, and the jump lines, in this page's fonts
         checked.update(c.texts)
-        checked[f"{c.profile.path}.jump"] = jump_text("上接", c.from_page)
+        checked[f"{c.profile.path}.jump_from"] = jump_text("上接", c.from_page)
     if jump_to:
         checked["jump"] = jump_text("下转", jump_to)
     substitutions = check_glyphs(page, st, faces, checked)
@@ -288,9 +297,11 @@ def render(
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise LayoutError(f"internal layout check failed: {problems[0]}{more}", file=page.file)
-    photo_notes = check_resolution(page, makeup.frame, output.limits, press=bool(output.press))
+    photo_notes = check_resolution(
+        page, makeup.frame, output.limits, press=bool(output.press), continuations=continuations
+    )
     sources = [Path(page.file), Path(st.file)]
-    when = document_time(*sources)
+    when = document_time(page)
     proof = None
     if output.proof or output.draft:
         slug = "  ".join(
@@ -298,7 +309,7 @@ def render(
             for part in (
                 Path(page.file).name,
                 f"sha256 {content_hash(*sources)}",
-                when.strftime("%Y-%m-%d %H:%M UTC"),
+                when.strftime("%Y-%m-%d"),
                 f"第{page.page}版 {page.section}",
                 output.proof_round,
                 "Banmian 校样",
@@ -318,10 +329,11 @@ def render(
     review_map = draft_page = None
     if output.draft:
         from layout.post.draft import make_draft
+        from layout.review.draft import map_bytes, review_page
 
         margin = proof.margin if proof else 0.0
         origin = (margin, margin + makeup.frame.height)
-        review_map, draft_page = _review(page, makeup, texts, continuations, faces, origin)
+        review_map, draft_page = review_page(page, makeup, texts, continuations, faces, origin)
         pdf = make_draft(pdf, [draft_page], map_bytes([review_map], Path(page.file).name))
     report = None
     if output.press:  # post-processing (pikepdf) only for the press
@@ -333,55 +345,3 @@ def render(
     return Rendered(
         pdf, makeup, page, st, counts, tuple(substitutions), tuple(photo_notes), report, review_map, draft_page
     )
-
-
-def map_bytes(pages: list[dict], name: str) -> bytes:
-    """A draft's source map as the sidecar JSON (and the PDF attachment)."""
-    import json
-
-    from layout.review.map import document_map
-
-    return json.dumps(document_map(pages, name), ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def _review(page: Page, makeup: Makeup, texts: dict[str, str], continuations, faces, origin):
-    """A draft's source map and bookmarks for one page."""
-    from layout.post.draft import Destination, DraftPage
-    from layout.review.map import page_map
-
-    folder = Path(page.file).resolve().parent
-    ids = {p.path: p.id for p in page.profiles}
-    continued = {c.profile.path: c for c in continuations}
-    for c in continuations:
-        ids[c.profile.path] = c.profile.id
-
-    def locate(source: str) -> tuple[str, int | None]:
-        if "#" in source:  # continued from another page: that page's file and the field's line there
-            c = continued.get(source[: source.index("]", source.index("#")) + 1])  # p1.yaml#profiles[3]
-            if c is None:
-                return str(folder / source.split("#", 1)[0]), None
-            return c.file, c.lines.get(source, c.line)
-        return page.file, page.source.line(source)
-
-    ox, oy = origin
-    frame = makeup.frame
-    review_map = page_map(frame, faces, number=page.page, file=page.file, locate=locate, profile_ids=ids, origin=origin)
-    dests = []
-    first = {}
-    for item in frame.items:
-        source = getattr(item, "source", None)
-        if source is not None and source not in first:
-            first[source] = item
-    for key, name in (("headline", "headline"), ("intro[0]", "intro")):
-        item = first.get(key)
-        if item is not None:
-            title = texts.get("headline", "") if key == "headline" else "导语 " + texts.get(key, "")[:16]
-            dests.append(Destination(f"p{page.page}-{name}", title, ox + item.x, oy - item.baseline + item.size))
-    headlines = {p.id: texts.get(f"{p.path}.headline", "") for p in page.profiles}
-    for c in continuations:
-        headline = c.texts.get(f"{c.profile.path}.headline", "")
-        headlines[f"{c.profile.id}（续）"] = f"{headline}（上接第{c.from_page}版）"
-    for box in frame.boxes:
-        title = f"{box.id}: {headlines.get(box.id, '')}"
-        dests.append(Destination(f"p{page.page}-{box.id}", title, ox + box.x, oy - box.y))
-    return review_map, DraftPage(page.page, f"第{page.page}版 {page.section}", tuple(dests))

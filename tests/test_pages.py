@@ -345,3 +345,19 @@ def test_leading_min_is_checked(tmp_path):
     bad.write_text(text.replace("leading_min: 13 ", "leading_min: 14 "), encoding="utf-8")
     with pytest.raises(InputError, match=r"grid.leading_min: leading_min must lie between"):
         load_style(bad)
+
+
+def test_a_middle_page_both_receives_and_passes_on_text(tmp_path):
+    from layout.edition import load_edition, render_edition
+
+    for name, n, seed, number in (("a", 9, 21, 1), ("b", 9, 22, 2), ("c", 2, 3, 3)):
+        data = make_page(n, 500, 900, seed) if n > 2 else make_page(n, 200, 300, seed)
+        data["page"] = number
+        write(tmp_path, data).rename(tmp_path / f"{name}.yaml")
+    path = tmp_path / "edition.yaml"
+    path.write_text("edition: 示例\npages: [a.yaml, b.yaml, c.yaml]\n", encoding="utf-8")
+    pages = render_edition(load_edition(path), jobs=1, mark_overset=True)
+    middle = {i.text for i in pages[1].makeup.frame.items if isinstance(i, TextItem)}
+    assert "（上接第1版）" in middle and "（下转第3版）" in middle
+    assert all("（续）（续）" not in m.id for r in pages for m in r.makeup.modules)
+    assert_every_body_character_once(pages, {m.id: m.overset_chars for r in pages for m in r.makeup.modules})

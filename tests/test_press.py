@@ -409,3 +409,29 @@ def test_colour_photos_are_separated_with_the_output_profile(tmp_path, make_pdf)
     assert low.returncode == 2 and "exceed the ink limit" in low.stderr
     assert not (tmp_path / "x.pdf").exists()
     assert make_pdf(page, "--photos", "cmyk").returncode == 2  # needs the plant's profile
+
+
+def test_bad_limits_and_malformed_pdfs_are_input_problems(tmp_path, make_pdf):
+    for tac in ("nan", "50", "lots"):
+        proc = make_pdf("--press", "--tac", tac, "-o", tmp_path / "x.pdf")
+        assert proc.returncode == 2 and "--tac" in proc.stderr, tac
+    broken = tmp_path / "trim.pdf"
+    pdf = pikepdf.open(io.BytesIO(small_page()))
+    pdf.pages[0].obj["/TrimBox"] = pikepdf.Array([pikepdf.Name.Foo, 0, 10, 10])
+    pdf.save(broken)
+    proc = make_pdf("preflight", broken)
+    assert proc.returncode == 2 and "malformed" in proc.stdout and "internal" not in proc.stderr
+
+
+def test_press_bytes_depend_on_content_not_on_file_times(tmp_path, make_pdf):
+    import os
+
+    page = tmp_path / "page.yaml"
+    shutil.copy(ROOT / "content" / "seed.yaml", page)
+    a, b = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    assert make_pdf(page, "--press", "-o", a).returncode == 0
+    os.utime(page, (1_000_000_000, 1_000_000_000))
+    assert make_pdf(page, "--press", "-o", b).returncode == 0
+    assert a.read_bytes() == b.read_bytes()
+    with pikepdf.open(a) as pdf:
+        assert str(pdf.docinfo["/CreationDate"]).startswith("D:20210715")  # the page's date

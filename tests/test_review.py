@@ -313,3 +313,10 @@ def test_watch_renders_again_after_a_save(tmp_path):
         proc.terminate()
         _, err = proc.communicate(timeout=30)
     assert "after the save" in err and "Traceback" not in err
+
+
+def test_comments_with_a_map_of_the_wrong_shape(draft, tmp_path, make_pdf):
+    bad = tmp_path / "bad.map.json"
+    bad.write_text('{"pages": 3}', encoding="utf-8")
+    proc = make_pdf("comments", draft, "--map", bad)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "internal" not in proc.stderr

@@ -21,6 +21,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfgen.canvas import Canvas
 
+from layout.errors import InputError
 from layout.fonts.metrics import FontFace
 from layout.frame import ImageItem, MarkItem, PageFrame, RuleItem, TextItem
 
@@ -142,15 +143,20 @@ def _separate(img, source_icc: bytes | None, output_icc: bytes):
 
     if img.mode == "CMYK":
         return img  # already separated by whoever made it: the preflight checks its ink
-    src = ImageCms.ImageCmsProfile(io.BytesIO(source_icc)) if source_icc else ImageCms.createProfile("sRGB")
-    return ImageCms.profileToProfile(
-        img.convert("RGB"),
-        src,
-        ImageCms.ImageCmsProfile(io.BytesIO(output_icc)),
-        renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
-        outputMode="CMYK",
-        flags=ImageCms.Flags.BLACKPOINTCOMPENSATION,
-    )
+    try:
+        src = ImageCms.ImageCmsProfile(io.BytesIO(source_icc)) if source_icc else ImageCms.createProfile("sRGB")
+        return ImageCms.profileToProfile(
+            img.convert("RGB"),
+            src,
+            ImageCms.ImageCmsProfile(io.BytesIO(output_icc)),
+            renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+            outputMode="CMYK",
+            flags=ImageCms.Flags.BLACKPOINTCOMPENSATION,
+        )
+    except (ImageCms.PyCMSError, OSError) as exc:
+        raise ValueError(
+            f"its colour profile cannot be converted for the press ({exc}); save it as plain sRGB"
+        ) from None
 
 
 def _photo(c: Canvas, item: ImageItem, height: float, output_icc: bytes | None = None) -> None:
@@ -307,7 +313,10 @@ def draw_pdf(
             c.saveState()
             _overprint(c, False)  # photos and the placeholder's white label knock out
             if item.file is not None:
-                _photo(c, item, H, photo_profile)
+                try:
+                    _photo(c, item, H, photo_profile)
+                except ValueError as exc:
+                    raise InputError(f"photo {item.file.name}: {exc}", file=str(item.file)) from None
             else:
                 _placeholder(c, item, H, label_font)
             c.restoreState()

@@ -81,7 +81,7 @@ class Continuation:
         p = self.profile
         return Profile(
             index=index,
-            id=f"{p.id}（续）",
+            id=p.id if p.id.endswith("（续）") else f"{p.id}（续）",
             headline=p.headline,
             name=p.name,
             role=p.role,

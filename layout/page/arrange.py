@@ -355,7 +355,7 @@ def arrange(
     if plan.overset_lines:
         plan = replace(plan, excess_cells=_excess_cells(n, columns, zone_rows, min_span, module, pins, copyfit))
         if any(p.any for p in pins):  # would the page fit without the editor's pins?
-            free = arrange(n, columns, zone_rows, min_span, module, None, copyfit=copyfit)
+            free = _arrange(n, columns, zone_rows, min_span, module, [Pins()] * n, names, compact=copyfit)
             plan = replace(plan, pins_overset=free.overset_lines == 0)
     return plan
 

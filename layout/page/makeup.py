@@ -193,8 +193,9 @@ def make_page(
         )  # fmt: skip
         return replace(made, leading=leading)
 
-    made = at(st.leading, 0 if st.leading_min else jump_to)
-    if not made.overset or not st.leading_min or st.leading_min >= st.leading:
+    tighten = bool(st.leading_min) and st.leading_min < st.leading
+    made = at(st.leading, 0 if tighten else jump_to)
+    if not made.overset or not tighten:
         return made
     tightest = at(st.leading_min, 0)
     if tightest.overset:
@@ -223,7 +224,7 @@ def _make_page(
     for c in continuations:
         p = c.as_profile(len(profiles))
         texts.update(c.texts)
-        texts[f"{p.path}.jump"] = jump_text("上接", c.from_page)
+        texts[f"{p.path}.jump_from"] = jump_text("上接", c.from_page)
         origins[p.index] = (c.file, c.line)
         profiles.append(p)
     if jump_to:
@@ -263,6 +264,7 @@ def _make_page(
     reports = []
     boxes = []
     jumps = []
+    earlier = {c.profile.path: c for c in continuations}  # a continued profile may continue again
     hole_cells = 0
     for pl in plan.placements:
         md = module(pl.profile, pl.span, pl.photo_span, pl.compact)
@@ -270,7 +272,6 @@ def _make_page(
         result = md.layout(pl.rows, mark_overset=mark_overset, jump_to=jumps_here)
         file, line = origins[md.profile.index]
         if result.resume:
-            earlier = {c.profile.path: c for c in continuations}
             jumps.append(_continuation(page, md, result, texts, file, line, earlier))
         x = st.column_x(pl.column)
         y = st.top + (zone_top + pl.row) * L
@@ -334,7 +335,7 @@ def _continuation(
     p = md.profile
     origin = p.origin or f"{Path(page.file).name}#{p.path}"
     prefix = f"{p.path}."
-    keys = [k for k in texts if k.startswith(prefix) and not k.endswith(".jump")]
+    keys = [k for k in texts if k.startswith(prefix) and not k.endswith((".jump", ".jump_from"))]
     moved = {f"{origin}.{k[len(prefix) :]}": texts[k] for k in keys}
     if p.origin and p.origin in earlier:
         field_lines = earlier[p.origin].lines

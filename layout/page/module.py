@@ -137,7 +137,7 @@ class Module:
     def _byline(self) -> Block:
         ctx = self.ctx
         if self.profile.jump_from:  # a continuation: （上接第N版） instead of role and name
-            path = f"{self.profile.path}.jump"
+            path = f"{self.profile.path}.jump_from"
             return text_block(ctx, self.texts[path], "byline", self.width, path, align="left")
         role_path, name_path = f"{self.profile.path}.role", f"{self.profile.path}.name"
         role_text, name_text = self.texts.get(role_path, ""), self.texts[name_path]

@@ -539,13 +539,13 @@ def preflight(source: bytes | Path, limits: Limits | None = None) -> Report:
     findings = _document(pdf, limits)
     max_tac, text_total, text_k = 0.0, 0, 0
     for n, page in enumerate(pdf.pages, 1):
-        findings += _boxes(page, n, limits)
-        findings += _fonts(page, n)
         state = _Page(n)
         try:
+            findings += _boxes(page, n, limits)
+            findings += _fonts(page, n)
             _Interpreter(state, limits).run(page, page.obj.get("/Resources", pikepdf.Dictionary()), _State())
-        except pikepdf.PdfError as exc:
-            state.add("content", ERROR, f"unreadable content stream: {exc}", "export the page again")
+        except (pikepdf.PdfError, TypeError, ValueError, KeyError, AttributeError) as exc:  # malformed objects
+            state.add("content", ERROR, f"malformed page objects or content: {exc}", "export the page again")
         if "/Group" in page.obj and page.obj["/Group"].get("/S") == pikepdf.Name.Transparency:
             state.add("transparency", ERROR, "the page is a transparency group", "flatten the transparency")
         findings += state.findings

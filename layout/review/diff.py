@@ -21,6 +21,7 @@ class Change:
     detail: str  # what happened, in words
     old: str = ""
     new: str = ""
+    where: str = ""  # the profile id, or 第N版 for a page's own field (an edition has several pages)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -43,14 +44,24 @@ def _bare(source: str) -> str:
     return source.split("#", 1)[1] if "#" in source else source
 
 
-def _fields(doc_map: dict) -> dict[str, tuple[str, str, list[tuple[int, str]]]]:
+def _key(line: dict, number: int) -> tuple[str, str]:
+    """A field across rounds and pages: a profile's field by the profile's id (ids stay
+    the same between rounds; continued text counts with its profile), a page's own
+    field (headline, intro) by the page's 版次. Returns (where, YAML path)."""
+    path = _bare(line["source"])
+    if line["profile"]:
+        return line["profile"], path
+    return f"第{number}版", path
+
+
+def _fields(doc_map: dict) -> dict[tuple[str, str], tuple[str, str, list[tuple[int, str]]]]:
     """Per field: (profile, text as set, [(start, line text)…]) across all pages."""
-    parts: dict[str, list[tuple[int, str, str]]] = {}
+    parts: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
     for page in doc_map["pages"]:
         for line in page["lines"]:
-            if line["source"].endswith(".jump") or line["role"] in ("head", "head_paper"):
+            if line["source"].endswith((".jump", ".jump_from")) or line["role"] in ("head", "head_paper"):
                 continue  # jump lines and the running head are made, not content
-            key = _bare(line["source"])
+            key = _key(line, page["number"])
             parts.setdefault(key, []).append((line["start"], line["text"], line["profile"]))
     out = {}
     for key, items in parts.items():
@@ -84,14 +95,15 @@ def diff_maps(old: dict, new: dict) -> Diff:
         o, n = of.get(key), nf.get(key)
         profile = (n or o)[0] or "(page)"  # type: ignore[index]
         if o is None:
-            result.changes.append(Change(profile, "added", key, "new field", "", n[1]))  # type: ignore[index]
+            result.changes.append(Change(profile, "added", key[1], "new field", "", n[1], key[0]))  # type: ignore[index]
         elif n is None:
-            result.changes.append(Change(profile, "removed", key, "field no longer on the page", o[1], ""))
+            result.changes.append(Change(profile, "removed", key[1], "field no longer on the page", o[1], "", key[0]))
         elif o[1] != n[1]:
-            result.changes.append(Change(profile, "text", key, _edits(o[1], n[1]), o[1], n[1]))
+            result.changes.append(Change(profile, "text", key[1], _edits(o[1], n[1]), o[1], n[1], key[0]))
         elif [t for _, t in o[2]] != [t for _, t in n[2]]:
             counts = f"{len(o[2])} → {len(n[2])} lines" if len(o[2]) != len(n[2]) else f"{len(n[2])} lines"
-            result.changes.append(Change(profile, "reflowed", key, f"same text, new line breaks ({counts})"))
+            detail = f"same text, new line breaks ({counts})"
+            result.changes.append(Change(profile, "reflowed", key[1], detail, where=key[0]))
     om, nm = _modules(old), _modules(new)
     for mid, (number, box) in nm.items():
         if mid in om and om[mid] != (number, box):
@@ -101,10 +113,10 @@ def diff_maps(old: dict, new: dict) -> Diff:
             detail = f"module from 第{before_page}版 at ({before[0]:.0f}, {before[3]:.0f}) {size_o[0]}×{size_o[1]} pt"
             detail += f" to 第{number}版 at ({box[0]:.0f}, {box[3]:.0f}) {size_n[0]}×{size_n[1]} pt"
             result.changes.append(Change(mid, "moved", "", detail))
-    old_lines = {(_bare(ln["source"]), ln["start"], ln["text"]) for p in old["pages"] for ln in p["lines"]}
+    old_lines = {(_key(ln, p["number"]), ln["start"], ln["text"]) for p in old["pages"] for ln in p["lines"]}
     for page in new["pages"]:
         result.marked.append(
-            [ln["box"] for ln in page["lines"] if (_bare(ln["source"]), ln["start"], ln["text"]) not in old_lines]
+            [ln["box"] for ln in page["lines"] if (_key(ln, page["number"]), ln["start"], ln["text"]) not in old_lines]
         )
     return result
 

@@ -395,6 +395,11 @@ def page_problems(rendered, *, quiet: bool = False) -> tuple[bool, str]:
     short = report.short_page(rendered)
     if short:
         print(f"{rendered.page.file}: warning: {short}", file=sys.stderr)
+    if rendered.page.warnings or rendered.style.warnings:
+        if quiet:  # warnings are problems: shown even when quiet
+            for w in (*rendered.page.warnings, *rendered.style.warnings):
+                print(w, file=sys.stderr)
+        short = short or "unknown fields"
     return bool(rendered.makeup.overset), short
 
 
@@ -411,6 +416,8 @@ def edition_command(args: argparse.Namespace, doc) -> int:
     from layout.edition import load_edition, merge_pdfs, render_edition
 
     edition = load_edition(args.page, doc)
+    for w in edition.warnings:
+        print(w, file=sys.stderr)
 
     def progress(done: int, total: int, page: Path) -> None:
         if not args.quiet:
@@ -453,6 +460,7 @@ def edition_command(args: argparse.Namespace, doc) -> int:
     if not args.quiet:
         print(f"wrote {out}: {len(pages)} pages; and one file per page: " + ", ".join(p.name for p, _ in singles))
     warned = any(s for _, s in problems) or EXIT_WARN in press or any(r.photo_notes for r in pages)
+    warned = warned or bool(edition.warnings)
     return EXIT_WARN if overset or warned else EXIT_OK
 
 

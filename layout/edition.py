@@ -27,6 +27,7 @@ from pathlib import Path
 
 from layout.errors import BanmianError, InputError
 from layout.model.source import Located, load_yaml
+from layout.model.validate import check
 from layout.render import Output, Rendered, render
 
 
@@ -38,6 +39,7 @@ class Edition:
     source: Located
     jump_to: tuple[int | None, ...] = ()  # per page: the 版次 its overflow continues on (None: next page, 0: none)
     jumps: bool = True
+    warnings: tuple[str, ...] = ()
 
 
 def is_edition(doc: Located) -> bool:
@@ -50,9 +52,7 @@ def load_edition(path: Path, doc: Located | None = None) -> Edition:
     m = doc.value
     if not isinstance(m, dict):
         raise doc.error("", "expected a mapping with 'pages'")
-    unknown = set(m) - {"edition", "pages", "jumps"}
-    if unknown:
-        raise doc.error(sorted(unknown)[0], "unknown field (an edition has 'edition', 'pages' and 'jumps')")
+    warnings = tuple(str(p) for p in check(doc, "edition"))  # every schema problem at once
     pages = m.get("pages")
     if not isinstance(pages, list) or not pages:
         raise doc.error("pages", "expected a non-empty list of page files")
@@ -68,7 +68,7 @@ def load_edition(path: Path, doc: Located | None = None) -> Edition:
             raise doc.error(f"pages[{i}]", f"page file not found: {f}")
         files.append(f)
         targets.append(target)
-    return Edition(str(path), str(m.get("edition") or path.stem), tuple(files), doc, tuple(targets), jumps)
+    return Edition(str(path), str(m.get("edition") or path.stem), tuple(files), doc, tuple(targets), jumps, warnings)
 
 
 def _entry(doc: Located, entry: object, path: str) -> tuple[str, int | None]:
@@ -77,9 +77,6 @@ def _entry(doc: Located, entry: object, path: str) -> tuple[str, int | None]:
         return entry, None
     if not isinstance(entry, dict):
         raise doc.error(path, "expected a page file name, or a mapping with 'file' and 'jump_to'")
-    unknown = set(entry) - {"file", "jump_to"}
-    if unknown:
-        raise doc.error(f"{path}.{sorted(unknown)[0]}", "unknown field (a page entry has 'file' and 'jump_to')")
     name = entry.get("file")
     if not isinstance(name, str) or not name.strip():
         raise doc.error(f"{path}.file", "expected a page file name")

@@ -56,7 +56,8 @@ def overset_messages(r: Rendered) -> list[str]:
 
 def notes(r: Rendered) -> list[str]:
     """Font substitutions and jumps: what happened, for the record."""
-    out = [f"{r.page.file}: note: {n}" for n in r.substitutions]
+    out = list(r.page.warnings) + list(r.style.warnings)  # unknown fields, ignored
+    out += [f"{r.page.file}: note: {n}" for n in r.substitutions]
     out += [f"{n} (warning)" for n in r.photo_notes]
     if leading_note(r):
         out.append(f"{r.page.file}: note: {leading_note(r)}")
@@ -141,6 +142,6 @@ def as_dict(r: Rendered) -> dict:
         "jumps": [
             {"id": mod.id, "to": mod.jump_to, "characters": mod.jumped_chars} for mod in m.modules if mod.jump_to
         ],
-        "warnings": [w for w in (short_page(r),) if w],
+        "warnings": [w for w in (short_page(r), *r.page.warnings, *r.style.warnings) if w],
         "substitutions": list(r.substitutions),
     }

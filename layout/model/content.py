@@ -8,13 +8,13 @@ naming file, line and field for anything wrong. No geometry, no fonts.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from layout.model.source import Located, join, load_yaml
+from layout.model.validate import check
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 LANGS = ("zh-Hans", "zh-Hant")
@@ -111,6 +111,7 @@ class Page:
     style: str
     normalize_punctuation: bool
     source: Located
+    warnings: tuple[str, ...] = ()  # e.g. unknown fields (ignored), with file, line and column
 
 
 PAGE_FIELDS = {
@@ -141,12 +142,8 @@ class _Reader:
     def mapping(self, value: Any, path: str, allowed: set[str]) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise self.doc.error(path, f"expected a mapping of fields, got {_kind(value)}")
-        for key in value:
-            if not isinstance(key, str) or key not in allowed:
-                hint = difflib.get_close_matches(str(key), sorted(allowed), n=1)
-                extra = f" (did you mean '{hint[0]}'?)" if hint else f" (allowed: {', '.join(sorted(allowed))})"
-                raise self.doc.error(join(path, str(key)), f"unknown field '{key}'{extra}")
-        return value
+        # unknown fields were reported by the schema check (warnings with a did-you-mean) and are ignored
+        return {k: v for k, v in value.items() if isinstance(k, str) and k in allowed}
 
     def text(self, m: dict[str, Any], key: str, path: str, *, required: bool = True) -> str:
         where = join(path, key)
@@ -297,6 +294,7 @@ def _profiles(r: _Reader, m: dict[str, Any], base: Path) -> tuple[Profile, ...]:
 def load_page(path: Path, doc: Located | None = None) -> Page:
     """Load and check a page YAML file (``doc``: the file already parsed)."""
     doc = doc or load_yaml(path)
+    warnings = tuple(str(p) for p in check(doc, "page"))  # every schema problem at once
     r = _Reader(doc)
     m = r.mapping(doc.value, "", PAGE_FIELDS)
     lang = r.text(m, "lang", "", required=False) or "zh-Hans"
@@ -321,4 +319,5 @@ def load_page(path: Path, doc: Located | None = None) -> Page:
         style=r.text(m, "style", "", required=False),
         normalize_punctuation=normalize,
         source=doc,
+        warnings=warnings,
     )

@@ -26,6 +26,7 @@ class Located:
     file: str
     value: Any
     lines: dict[str, int] = field(default_factory=dict)
+    columns: dict[str, int] = field(default_factory=dict)  # 1-based column where each value starts
 
     def line(self, path: str) -> int | None:
         """The line of ``path`` or of its nearest located parent."""
@@ -73,11 +74,15 @@ class _Loader(yaml.SafeLoader):
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
-def _walk(node: yaml.Node, path: str, lines: dict[str, int], budget: list[int]) -> None:
+def _walk(
+    node: yaml.Node, path: str, lines: dict[str, int], budget: list[int], columns: dict[str, int] | None = None
+) -> None:
     budget[0] -= 1
     if budget[0] < 0:
         raise yaml.YAMLError(f"more than {MAX_NODES} values (alias expansion?)")
     lines.setdefault(path, node.start_mark.line + 1)
+    if columns is not None:
+        columns.setdefault(path, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
@@ -85,10 +90,10 @@ def _walk(node: yaml.Node, path: str, lines: dict[str, int], budget: list[int]) 
             if key in seen:
                 raise _Duplicate(join(path, key), key_node.start_mark.line + 1)
             seen.add(key)
-            _walk(value_node, join(path, key), lines, budget)
+            _walk(value_node, join(path, key), lines, budget, columns)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, join(path, i), lines, budget)
+            _walk(item, join(path, i), lines, budget, columns)
 
 
 def read_text(path: Path) -> str:
@@ -127,7 +132,8 @@ def load_yaml(path: Path) -> Located:
             if node is None:
                 raise InputError("the file is empty", file=name)
             lines: dict[str, int] = {}
-            _walk(node, "", lines, [MAX_NODES])
+            columns: dict[str, int] = {}
+            _walk(node, "", lines, [MAX_NODES], columns)
             try:
                 value = loader.construct_document(node)
             except yaml.constructor.ConstructorError as exc:
@@ -146,4 +152,4 @@ def load_yaml(path: Path) -> Located:
         raise InputError(f"YAML: {exc}", file=name) from None
     except RecursionError:
         raise InputError("YAML nested too deeply", file=name) from None
-    return Located(name, value, lines)
+    return Located(name, value, lines, columns)

@@ -13,6 +13,7 @@ from typing import Any
 
 from layout.errors import InputError
 from layout.model.source import Located, load_yaml
+from layout.model.validate import check
 from layout.units import mm, size_pt
 
 STYLES_DIR = Path(__file__).resolve().parent.parent / "styles"
@@ -69,6 +70,7 @@ class Style:
     headline_sizes: dict[int, float] = field(default_factory=dict)  # module span → largest headline size
     quote_span: int = 3  # a pull quote's widest measure, in columns
     leading_min: float = 0.0  # copyfit: the tightest leading allowed (0: the leading never changes)
+    warnings: tuple[str, ...] = ()  # e.g. unknown fields (ignored)
 
     def with_leading(self, leading: float) -> Style:
         """The same style on a tighter (or looser) grid: as many lines as fit the type area."""
@@ -164,6 +166,7 @@ def style_path(spec: str, base: Path) -> Path:
 
 def load_style(path: Path) -> Style:
     doc = load_yaml(path)
+    warnings = tuple(str(p) for p in check(doc, "style"))  # every schema problem at once
     m = _map(doc, doc.value, "")
     page = _map(doc, m.get("page"), "page")
     grid = _map(doc, m.get("grid"), "grid")
@@ -221,6 +224,7 @@ def load_style(path: Path) -> Style:
         headline_sizes=headline_sizes,
         quote_span=int(_num(doc, mods, "quote_span", "modules", 1, 24)) if "quote_span" in mods else 3,
         leading_min=_num(doc, grid, "leading_min", "grid", 4, 60) if "leading_min" in grid else 0.0,
+        warnings=warnings,
     )
     if style.leading < style.body_size:
         raise doc.error("grid.leading", "leading must be at least the body size")

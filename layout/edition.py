@@ -22,12 +22,12 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from layout.errors import BanmianError, InputError
 from layout.model.source import Located, load_yaml
-from layout.model.validate import check
+from layout.model.validate import checked
 from layout.render import Output, Rendered, render
 
 
@@ -48,11 +48,16 @@ def is_edition(doc: Located) -> bool:
 
 
 def load_edition(path: Path, doc: Located | None = None) -> Edition:
+    """Load and check an edition file; every schema problem is reported at once."""
     doc = doc or load_yaml(path)
+    edition, warnings = checked(doc, "edition", lambda: _load_edition(path, doc))
+    return replace(edition, warnings=warnings)
+
+
+def _load_edition(path: Path, doc: Located) -> Edition:
     m = doc.value
     if not isinstance(m, dict):
         raise doc.error("", "expected a mapping with 'pages'")
-    warnings = tuple(str(p) for p in check(doc, "edition"))  # every schema problem at once
     pages = m.get("pages")
     if not isinstance(pages, list) or not pages:
         raise doc.error("pages", "expected a non-empty list of page files")
@@ -68,7 +73,7 @@ def load_edition(path: Path, doc: Located | None = None) -> Edition:
             raise doc.error(f"pages[{i}]", f"page file not found: {f}")
         files.append(f)
         targets.append(target)
-    return Edition(str(path), str(m.get("edition") or path.stem), tuple(files), doc, tuple(targets), jumps, warnings)
+    return Edition(str(path), str(m.get("edition") or path.stem), tuple(files), doc, tuple(targets), jumps)
 
 
 def _entry(doc: Located, entry: object, path: str) -> tuple[str, int | None]:

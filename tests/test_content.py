@@ -150,21 +150,37 @@ def test_empty_profile_headline(tmp_path):
 
 def test_unknown_page_field_did_you_mean(tmp_path):
     path = write(tmp_path, with_lines({5: "headline: 测试标题\nsubhed: 副题\n"}))
-    err = load_error(path)
-    assert str(err) == f"{path}:6: subhed: unknown field 'subhed' (did you mean 'subhead'?)"
-    assert (err.line, err.field) == (6, "subhed")
+    page = load_page(path)  # an unknown field is a warning: the page loads without it
+    assert page.warnings == (f"{path}:6:1: warning: subhed: unknown field 'subhed', ignored (did you mean 'subhead'?)",)
+    assert page.subhead == ""
 
 
 def test_unknown_profile_field_did_you_mean(tmp_path):
     path = write(tmp_path, with_lines({14: "    name: 李四\n    bodi: x\n"}))
-    err = load_error(path)
-    assert str(err) == f"{path}:15: profiles[1].bodi: unknown field 'bodi' (did you mean 'body'?)"
+    assert load_page(path).warnings == (
+        f"{path}:15:5: warning: profiles[1].bodi: unknown field 'bodi', ignored (did you mean 'body'?)",
+    )
 
 
 def test_unknown_field_without_close_match(tmp_path):
     path = write(tmp_path, with_lines({3: "page: 3\nzzz: 1\n"}))
+    (warning,) = load_page(path).warnings
+    assert warning.startswith(f"{path}:4:1: warning: zzz: unknown field 'zzz', ignored (known fields: date, editor, ")
+
+
+def test_every_problem_at_once_with_line_and_column(tmp_path):
+    text = with_lines(
+        {2: "date: tomorrow\n", 3: "page: 0\n", 8: "    headline: 7\n", 14: "    name: 李四\n    bodi: x\n"}
+    )
+    path = write(tmp_path, text)
     err = load_error(path)
-    assert str(err).startswith(f"{path}:4: zzz: unknown field 'zzz' (allowed: date, editor, headline, intro, ")
+    assert str(err) == (
+        f"{path}:2: 3 problems:\n"
+        f"  {path}:2:1: date: found the text 'tomorrow'; expected a date like 2021-07-15\n"
+        f"  {path}:3:1: page: found the number 0; expected at least 1\n"
+        f"  {path}:8:5: profiles[0].headline: found the number 7; expected text\n"
+        f"  {path}:15:5: warning: profiles[1].bodi: unknown field 'bodi', ignored (did you mean 'body'?)"
+    )
 
 
 def test_duplicate_id(tmp_path):

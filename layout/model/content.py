@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from layout.model.source import Located, join, load_yaml
-from layout.model.validate import check
+from layout.model.validate import checked
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 LANGS = ("zh-Hans", "zh-Hant")
@@ -292,9 +292,14 @@ def _profiles(r: _Reader, m: dict[str, Any], base: Path) -> tuple[Profile, ...]:
 
 
 def load_page(path: Path, doc: Located | None = None) -> Page:
-    """Load and check a page YAML file (``doc``: the file already parsed)."""
+    """Load and check a page YAML file (``doc``: the file already parsed); every schema
+    problem is reported at once, unknown fields as warnings."""
     doc = doc or load_yaml(path)
-    warnings = tuple(str(p) for p in check(doc, "page"))  # every schema problem at once
+    page, warnings = checked(doc, "page", lambda: _load_page(path, doc))
+    return replace(page, warnings=warnings)
+
+
+def _load_page(path: Path, doc: Located) -> Page:
     r = _Reader(doc)
     m = r.mapping(doc.value, "", PAGE_FIELDS)
     lang = r.text(m, "lang", "", required=False) or "zh-Hans"
@@ -319,5 +324,4 @@ def load_page(path: Path, doc: Located | None = None) -> Page:
         style=r.text(m, "style", "", required=False),
         normalize_punctuation=normalize,
         source=doc,
-        warnings=warnings,
     )

@@ -26,7 +26,7 @@ class Located:
     file: str
     value: Any
     lines: dict[str, int] = field(default_factory=dict)
-    columns: dict[str, int] = field(default_factory=dict)  # 1-based column where each value starts
+    columns: dict[str, int] = field(default_factory=dict)  # 1-based column where each field starts
 
     def line(self, path: str) -> int | None:
         """The line of ``path`` or of its nearest located parent."""
@@ -90,6 +90,8 @@ def _walk(
             if key in seen:
                 raise _Duplicate(join(path, key), key_node.start_mark.line + 1)
             seen.add(key)
+            if columns is not None:  # a field starts where its key does
+                columns.setdefault(join(path, key), key_node.start_mark.column + 1)
             _walk(value_node, join(path, key), lines, budget, columns)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):

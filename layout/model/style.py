@@ -13,7 +13,7 @@ from typing import Any
 
 from layout.errors import InputError
 from layout.model.source import Located, load_yaml
-from layout.model.validate import check
+from layout.model.validate import checked
 from layout.units import mm, size_pt
 
 STYLES_DIR = Path(__file__).resolve().parent.parent / "styles"
@@ -165,8 +165,13 @@ def style_path(spec: str, base: Path) -> Path:
 
 
 def load_style(path: Path) -> Style:
+    """Load and check a style YAML file; every schema problem is reported at once."""
     doc = load_yaml(path)
-    warnings = tuple(str(p) for p in check(doc, "style"))  # every schema problem at once
+    style, warnings = checked(doc, "style", lambda: _load_style(path, doc))
+    return replace(style, warnings=warnings)
+
+
+def _load_style(path: Path, doc: Located) -> Style:
     m = _map(doc, doc.value, "")
     page = _map(doc, m.get("page"), "page")
     grid = _map(doc, m.get("grid"), "grid")
@@ -224,7 +229,6 @@ def load_style(path: Path) -> Style:
         headline_sizes=headline_sizes,
         quote_span=int(_num(doc, mods, "quote_span", "modules", 1, 24)) if "quote_span" in mods else 3,
         leading_min=_num(doc, grid, "leading_min", "grid", 4, 60) if "leading_min" in grid else 0.0,
-        warnings=warnings,
     )
     if style.leading < style.body_size:
         raise doc.error("grid.leading", "leading must be at least the body size")

@@ -14,10 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from layout.errors import InputError
 from layout.model.source import Located, join
@@ -28,6 +29,7 @@ SCHEMAS = {
     "edition": ROOT / "content" / "edition.schema.json",
     "style": Path(__file__).resolve().parent.parent / "styles" / "style.schema.json",
 }
+T = TypeVar("T")
 MAX_LISTED = 25  # problems listed in one message; the rest are counted
 
 
@@ -152,18 +154,21 @@ def validate(doc: Located, schema: str) -> list[Problem]:
     return out
 
 
-def check(doc: Located, schema: str) -> list[Problem]:
-    """Validate; raise one InputError listing every error (warnings returned otherwise)."""
+def checked(doc: Located, schema: str, load: Callable[[], T]) -> tuple[T, tuple[str, ...]]:
+    """Validate ``doc``, then ``load()`` it; returns the value and the warnings.
+
+    Several errors: one InputError listing them all (file, line, column, field, found,
+    expected), before any loading. One error: the loader's own message, which knows
+    the field best (or the schema's, if the loader accepts it). Unknown fields are
+    warnings, and the loader ignores them."""
     problems = validate(doc, schema)
     errors = [p for p in problems if not p.warning]
-    if errors:
+    if len(errors) > 1:
         listed = "\n".join(f"  {p}" for p in problems[:MAX_LISTED])
         more = f"\n  … and {len(problems) - MAX_LISTED} more" if len(problems) > MAX_LISTED else ""
-        first = errors[0]
-        raise InputError(
-            f"{len(errors)} problem(s) in the file:\n{listed}{more}",
-            file=doc.file,
-            line=first.line,
-            field=None,
-        )
-    return problems
+        raise InputError(f"{len(errors)} problems:\n{listed}{more}", file=doc.file, line=errors[0].line)
+    value = load()
+    if errors:
+        e = errors[0]
+        raise InputError(e.message, file=doc.file, line=e.line, field=e.path or None)
+    return value, tuple(str(p) for p in problems)

@@ -104,6 +104,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--watermark", nargs="?", const="校样", default="", help="a light watermark under a proof (default text 校样)"
     )
     p.add_argument("--report", type=Path, help="also write the page report as JSON to this file")
+    p.add_argument(
+        "--allow-outside", action="store_true", help="allow photos outside the page's folder (by default refused)"
+    )
     p.add_argument("--png", action="store_true", help="also write page pictures next to the PDF (OUT-1.png …)")
     p.add_argument(
         "--watch",
@@ -153,6 +156,7 @@ def output_for(args: argparse.Namespace):
         watermark=args.watermark,
         photos=args.photos,
         draft=args.draft,
+        allow_outside=args.allow_outside,
     )
 
 
@@ -473,7 +477,13 @@ def run_once(args: argparse.Namespace) -> int:
     doc = load_yaml(args.page)  # parsed once, for the edition check and the page
     if is_edition(doc):
         return edition_command(args, doc)
-    rendered = render(args.page, style=args.style, mark_overset=args.allow_overset, doc=doc, output=output_for(args))
+    rendered = render(
+        args.page,
+        style=args.style,
+        mark_overset=args.allow_overset,
+        doc=doc,
+        output=output_for(args),
+    )
     m = rendered.makeup
     has_overset, short = page_problems(rendered, quiet=args.quiet)
     press = press_problems(rendered, args.quiet)

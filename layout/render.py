@@ -69,6 +69,7 @@ class Output:
     watermark: str = ""
     photos: str = "gray"  # "gray" (K only) or "cmyk" (separated with the output intent's profile)
     draft: bool = False  # a review draft: a proof sheet with bookmarks, named destinations and a source map
+    allow_outside: bool = False  # photos may lie outside the page's folder
 
 
 @dataclass(frozen=True)
@@ -160,17 +161,23 @@ def check_glyphs(page: Page, style: Style, faces: dict[str, FontFace], texts: di
 MAX_PHOTO_PIXELS = 60_000_000  # a 60-megapixel photo is plenty; more is a decompression bomb
 
 
-def check_photos(page: Page) -> None:
-    """Every photo file must exist and decode completely (truncated files included)."""
+def check_photos(page: Page, *, allow_outside: bool = False) -> None:
+    """Every photo file must lie in the page's folder (or below it, unless
+    ``allow_outside``), exist, and decode completely (truncated files included)."""
     import warnings
 
     from PIL import Image
 
+    folder = Path(page.file).resolve().parent
     for p in page.profiles:
         if p.photo is None or p.photo.file is None:
             continue
         f = p.photo.file
         field = f"{p.path}.photo.file"
+        if not allow_outside and not f.resolve().is_relative_to(folder):
+            raise page.source.error(
+                field, f"the photo {f} is outside the page's folder {folder}; move it there (or pass --allow-outside)"
+            )
         if not f.is_file():
             raise page.source.error(field, f"photo not found: {f}")
         try:
@@ -245,6 +252,24 @@ def content_hash(*files: Path) -> str:
     return digest.hexdigest()[:12]
 
 
+def with_system_fonts(faces: dict[str, FontFace], texts: dict[str, str], style: Style) -> dict[str, FontFace]:
+    """The style's faces, plus installed fonts (fontconfig) for characters none of them
+    has: the last link of the fallback chain; each use is noted by check_glyphs."""
+    missing = {ch for text in texts.values() for ch in text if not ch.isspace()}
+    missing = {ch for ch in missing if not any(f.has(ch) for f in faces.values())}
+    if not missing:
+        return faces
+    from layout.fonts.system import system_fonts
+
+    out = dict(faces)
+    for i, (spec, _) in enumerate(system_fonts(missing), 1):
+        try:
+            out[f"system{i}"] = resolve_font(f"system{i}", spec, style.folder)
+        except InputError:
+            continue  # an installed font we cannot prepare: the characters stay missing, and are reported
+    return out
+
+
 def load_faces(style: Style) -> dict[str, FontFace]:
     faces = {}
     for key, spec in style.fonts.items():
@@ -280,8 +305,9 @@ def render(
         checked[f"{c.profile.path}.jump_from"] = jump_text("上接", c.from_page)
     if jump_to:
         checked["jump"] = jump_text("下转", jump_to)
+    faces = with_system_fonts(faces, checked, st)
     substitutions = check_glyphs(page, st, faces, checked)
-    check_photos(page)
+    check_photos(page, allow_outside=output.allow_outside)
     rules = rules_for(
         page.lang,
         st.kinsoku or None,

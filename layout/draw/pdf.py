@@ -169,7 +169,11 @@ def _photo(c: Canvas, item: ImageItem, height: float, output_icc: bytes | None =
             # transparent parts show the paper: composite over white before dropping alpha
             rgba = img.convert("RGBA")
             img = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
-        if output_icc is not None and img.mode not in ("L", "1", "I", "I;16", "F"):
+        if img.mode.startswith("I") or img.mode == "F":  # 16-bit or wider grey: scale to 8 bits, not clip
+            wide = img.convert("I") if img.mode.startswith("I;16") else img
+            top = wide.getextrema()[1]
+            img = wide.point(lambda v: v * (255 / 65535 if top > 255 else 1)).convert("L")
+        if output_icc is not None and img.mode not in ("L", "1"):
             img = _separate(img, source_icc, output_icc)  # colour pages: CMYK for the plant's profile
         else:
             img = img.convert("L")  # newsprint text pages: photos in black ink only

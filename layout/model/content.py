@@ -16,6 +16,8 @@ from typing import Any
 from layout.model.source import Located, join, load_yaml
 from layout.model.validate import checked
 
+MAX_FIELD_CHARS = 20_000  # one paragraph or headline: a whole broadsheet holds about 12,000 characters
+MAX_PAGE_CHARS = 100_000  # all the text of one page file
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 LANGS = ("zh-Hans", "zh-Hant")
 
@@ -138,6 +140,7 @@ class _Reader:
 
     def __init__(self, doc: Located) -> None:
         self.doc = doc
+        self.total = 0  # characters of text read so far
 
     def mapping(self, value: Any, path: str, allowed: set[str]) -> dict[str, Any]:
         if not isinstance(value, dict):
@@ -157,18 +160,28 @@ class _Reader:
         text = str(value).strip()
         if required and not text:
             raise self.doc.error(where, f"'{key}' is empty")
+        return self.bounded(text, where)
+
+    def bounded(self, text: str, where: str) -> str:
+        """Text within the bounds of a newspaper field (and of the whole page)."""
+        if len(text) > MAX_FIELD_CHARS:
+            raise self.doc.error(where, f"{len(text):,} characters; a field holds at most {MAX_FIELD_CHARS:,}")
+        self.total += len(text)
+        if self.total > MAX_PAGE_CHARS:
+            raise self.doc.error(where, f"the page's text passes {MAX_PAGE_CHARS:,} characters: split it into pages")
         return text
 
     def paragraphs(self, value: Any, path: str) -> tuple[str, ...]:
         if isinstance(value, str):
             parts = [p.strip() for p in re.split(r"\n\s*\n", value)]
-            return tuple(" ".join(line.strip() for line in p.splitlines()) for p in parts if p)
+            paras = [" ".join(line.strip() for line in p.splitlines()) for p in parts if p]
+            return tuple(self.bounded(t, join(path, i)) for i, t in enumerate(paras))
         if isinstance(value, list):
             out = []
             for i, item in enumerate(value):
                 if not isinstance(item, str) or not item.strip():
                     raise self.doc.error(join(path, i), f"expected a non-empty paragraph of text, got {_kind(item)}")
-                out.append(item.strip())
+                out.append(self.bounded(item.strip(), join(path, i)))
             return tuple(out)
         raise self.doc.error(path, f"expected paragraphs (text or a list of text), got {_kind(value)}")
 

@@ -149,7 +149,17 @@ def load_yaml(path: Path) -> Located:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise InputError(f"YAML syntax: {exc.problem or exc.context}", file=name, line=line) from None
+        problem = str(exc.problem or exc.context)
+        if "'\\t'" in problem:
+            problem = "a tab character: YAML indents with spaces only (replace the tabs with spaces)"
+        raise InputError(f"YAML syntax: {problem}", file=name, line=line) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. a control character
+        line = text[: exc.position].count("\n") + 1
+        raise InputError(
+            f"character U+{exc.character:04X} is not allowed in YAML (binary data or a stray control character?)",
+            file=name,
+            line=line,
+        ) from None
     except yaml.YAMLError as exc:
         raise InputError(f"YAML: {exc}", file=name) from None
     except RecursionError:

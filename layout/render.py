@@ -178,14 +178,24 @@ def check_photos(page: Page, *, allow_outside: bool = False) -> None:
             raise page.source.error(
                 field, f"the photo {f} is outside the page's folder {folder}; move it there (or pass --allow-outside)"
             )
+        if f.is_dir():
+            raise page.source.error(field, f"{f.name} is a folder, not a photo file")
         if not f.is_file():
             raise page.source.error(field, f"photo not found: {f}")
         try:
             with warnings.catch_warnings():
-                warnings.simplefilter("error", Image.DecompressionBombWarning)
-                with Image.open(f) as img:
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None  # our own limit, from the header
+                try:
+                    img = Image.open(f)
+                finally:
+                    Image.MAX_IMAGE_PIXELS = limit
+                with img:
                     if img.width * img.height > MAX_PHOTO_PIXELS:
-                        raise ValueError(f"{img.width} × {img.height} pixels is more than {MAX_PHOTO_PIXELS:,}")
+                        raise ValueError(
+                            f"{img.width} × {img.height} pixels is more than {MAX_PHOTO_PIXELS:,} "
+                            "(refused unread: a decompression bomb, or a scan far too large)"
+                        )
                     img.load()
         except Exception as exc:  # Pillow raises many types for bad images
             raise page.source.error(field, f"cannot read the photo: {exc}") from None

@@ -114,6 +114,8 @@ def read_text(path: Path) -> str:
         raise InputError("cannot read the file (permission denied)", file=name) from None
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror}", file=name) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("UTF-16 text: save the file as UTF-8", file=name, line=1)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -161,7 +161,11 @@ def style_path(spec: str, base: Path) -> Path:
     if "/" not in spec and "." not in spec and builtin.is_file():
         return builtin
     path = Path(spec).expanduser()
-    return path if path.is_absolute() else base / path
+    path = path if path.is_absolute() else base / path
+    if "/" not in spec and "." not in spec and not path.exists():
+        names = ", ".join(sorted(p.stem for p in STYLES_DIR.glob("*.yaml")))
+        raise InputError(f"no style '{spec}': the built-in styles are {names}; or give a style file (name.yaml)")
+    return path
 
 
 def load_style(path: Path) -> Style:

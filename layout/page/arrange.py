@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from layout.page.module import Fit, Module, photo_spans
 
 MAX_CANDIDATES = 800
+MAX_STEPS = 200_000  # bounds the walk over cuts on hostile pages (thousands of profiles)
 MAX_SPLITS = 12  # rows with more ways to divide the columns try only the even and the weighted split
 GAP_ROWS = 1  # a grid row between module rows holds the rule
 
@@ -97,7 +98,22 @@ def _compositions(
         pinned = (rows[i] for i in range(first, first + m)) if rows else ()
         return all(r is None or r == index + 1 or (r == -1 and last) for r in pinned)
 
+    # rest[i]: the least height profiles i… can take, rows at their least (pins aside): a
+    # prefix that leaves too little room for the rest is cut at once, so the search only
+    # walks cuts that can fit, however many profiles there are
+    rest = [0] * (n + 1)
+    if least_rows is not None:
+        for i in range(n - 1, -1, -1):
+            rest[i] = min(
+                least_rows(i, m) + (GAP_ROWS if i + m < n else 0) + rest[i + m]
+                for m in range(1, min(largest, n - i) + 1)
+            )
+    steps = [0]
+
     def rec(left: int, prefix: tuple[int, ...], used: int) -> Iterator[tuple[int, ...]]:
+        steps[0] += 1
+        if steps[0] > MAX_STEPS:
+            return
         if left == 0:
             yield prefix
             return
@@ -108,10 +124,13 @@ def _compositions(
             height = used + (GAP_ROWS if prefix else 0)
             if least_rows is not None:
                 height += least_rows(first, m)
-                if height > zone_rows:
+                after = rest[first + m] + (GAP_ROWS if first + m < n else 0)
+                if height + after > zone_rows:
                     continue
             yield from rec(left - m, (*prefix, m), height)
 
+    if least_rows is not None and rest[0] > zone_rows:
+        return  # not even every row at its least fits
     for count, c in enumerate(rec(n, (), 0)):
         if count >= MAX_CANDIDATES:
             return

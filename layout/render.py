@@ -269,14 +269,25 @@ def with_system_fonts(faces: dict[str, FontFace], texts: dict[str, str], style: 
     missing = {ch for ch in missing if not any(f.has(ch) for f in faces.values())}
     if not missing:
         return faces
-    from layout.fonts.system import system_fonts
+    from layout.fonts.system import MAX_FONTS, system_fonts
 
     out = dict(faces)
-    for i, (spec, _) in enumerate(system_fonts(missing), 1):
+    added = 0
+    for spec, covered in system_fonts(missing):
+        if added == MAX_FONTS or not missing:
+            break
+        if not covered & missing:
+            continue
+        key = f"system{added + 1}"
         try:
-            out[f"system{i}"] = resolve_font(f"system{i}", spec, style.folder)
+            face = resolve_font(key, spec, style.folder)
         except InputError:
-            continue  # an installed font we cannot prepare: the characters stay missing, and are reported
+            continue  # an installed font we cannot prepare: try the next
+        gained = {ch for ch in missing if face.has(ch)}
+        if gained:  # (a converted font may have lost what fontconfig saw)
+            out[key] = face
+            added += 1
+            missing -= gained
     return out
 
 

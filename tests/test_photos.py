@@ -70,3 +70,81 @@ def test_unreadable_photo_is_bad_input(tmp_path, cut):
     proc = run(page, "-o", tmp_path / "page.pdf")
     assert proc.returncode == 2
     assert "profiles[0].photo.file: cannot read the photo" in proc.stderr
+
+
+def tones(pdf: Path) -> list[tuple[int, int, float]]:
+    """(width, height, mean grey 0-255) of every image placed in the PDF."""
+    import pikepdf
+    from PIL import ImageStat
+
+    out = []
+    with pikepdf.open(pdf) as doc:
+        for page in doc.pages:
+            for _, xo in page.get_images().items():
+                img = pikepdf.PdfImage(xo).as_pil_image().convert("L")
+                out.append((img.width, img.height, ImageStat.Stat(img).mean[0]))
+    return out
+
+
+@pytest.mark.parametrize("mode", ["RGB", "CMYK", "P", "L", "LA", "RGBA", "I;16", "1"])
+def test_every_image_mode_keeps_its_tones(tmp_path, mode):
+    base = Image.linear_gradient("L").resize((900, 600)).convert("RGB")  # mean grey 127.5
+    if mode == "I;16":
+        img = base.convert("L").convert("I").point(lambda v: v * 257).convert("I;16")
+        name = "photo.png"
+    else:
+        img = base.convert(mode)
+        name = "photo.jpg" if mode in ("RGB", "CMYK", "L") else "photo.png"
+    img.save(tmp_path / name)
+    page = page_with_photos(tmp_path, {0: name})
+    out = tmp_path / "page.pdf"
+    proc = run(page, "-o", out)
+    assert proc.returncode in (0, 1), proc.stderr
+    ((_, _, mean),) = tones(out)
+    assert 95 < mean < 160, mode  # a gradient stays mid-grey: not clipped to white or black
+
+
+def test_exif_rotation_is_applied(tmp_path):
+    tall = Image.new("RGB", (600, 900), (40, 40, 40))
+    ImageDraw.Draw(tall).rectangle([0, 0, 599, 449], fill=(250, 250, 250))  # the upper half is light
+    sideways = tall.rotate(90, expand=True)  # stored lying down, 900 × 600 …
+    exif = Image.Exif()
+    exif[0x0112] = 6  # … with the camera's note to turn it a quarter turn clockwise
+    sideways.save(tmp_path / "rotated.jpg", exif=exif)
+    page = page_with_photos(tmp_path, {0: "rotated.jpg"})
+    out = tmp_path / "page.pdf"
+    assert run(page, "-o", out).returncode in (0, 1)
+    import pikepdf
+
+    with pikepdf.open(out) as doc:
+        (xo,) = [x for _, x in doc.pages[0].get_images().items()]
+        img = pikepdf.PdfImage(xo).as_pil_image().convert("L")
+    top = img.crop((0, 0, img.width, img.height // 4)).resize((1, 1)).getpixel((0, 0))
+    bottom = img.crop((0, img.height * 3 // 4, img.width, img.height)).resize((1, 1)).getpixel((0, 0))
+    assert top > bottom + 100  # upright: light above, dark below
+
+
+def test_output_under_a_file_is_a_clear_error(tmp_path):
+    (tmp_path / "file.txt").write_text("x", encoding="utf-8")
+    proc = run(ROOT / "content" / "seed.yaml", "-o", tmp_path / "file.txt" / "page.pdf")
+    assert proc.returncode == 2
+    assert "cannot write" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.skipif(
+    subprocess.run(["sh", "-c", "command -v fc-list"], capture_output=True).returncode != 0, reason="no fontconfig"
+)
+def test_installed_fonts_are_the_last_fallback(tmp_path):
+    found = subprocess.run(["fc-list", ":charset=386", "file"], capture_output=True, text=True).stdout.strip()
+    if not found:
+        pytest.skip("no installed font has Greek with tonos")
+    data = yaml.safe_load((ROOT / "content" / "seed.yaml").read_text(encoding="utf-8"))
+    data["profiles"][0]["body"][0] = "在雅典（Άθήνα）考察时，" + data["profiles"][0]["body"][0]
+    page = tmp_path / "page.yaml"
+    page.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "page.pdf"
+    proc = run(page, "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    assert "'Ά' U+0386 is not in BanmianSerifSC-Regular.ttf; set from" in proc.stderr
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "雅典（Άθήνα）" in text

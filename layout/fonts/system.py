@@ -39,24 +39,20 @@ def _fonts_for(ch: str) -> set[str]:
 def _styled(spec: str) -> bool:
     """Bold, italic and other variants come after the regular face of a family."""
     name = spec.rsplit("/", 1)[-1].lower()
-    return any(w in name for w in ("bold", "italic", "oblique", "light", "black", "condensed", "mono"))
+    words = ("bold", "bd", "italic", "ita", "oblique", "light", "black", "condensed", "narrow", "mono", "demi")
+    return any(w in name for w in words)
 
 
 def system_fonts(chars: set[str]) -> list[tuple[str, set[str]]]:
-    """Installed fonts covering ``chars``: [(spec, the characters it covers)], best first."""
+    """Installed fonts covering any of ``chars``, best first: [(spec, the characters it
+    covers)]. Best: covers more; then TrueType (used as it is, no conversion); then a
+    regular face; then by path. The caller takes them in order while characters are left."""
     if not chars or shutil.which("fc-list") is None:
         return []
     covers: dict[str, set[str]] = {}
     for ch in sorted(chars)[:MAX_QUERIES]:
         for spec in _fonts_for(ch):
             covers.setdefault(spec, set()).add(ch)
-    chosen = []
-    left = set(chars)
-    while left and covers and len(chosen) < MAX_FONTS:
-        spec = min(covers, key=lambda s: (-len(covers[s] & left), _styled(s), s))
-        got = covers.pop(spec) & left
-        if not got:
-            break
-        chosen.append((spec, got))
-        left -= got
-    return chosen
+    return sorted(
+        covers.items(), key=lambda kv: (-len(kv[1]), not kv[0].lower().endswith(".ttf"), _styled(kv[0]), kv[0])
+    )

@@ -19,18 +19,27 @@ class BanmianError(Exception):
     exit_code = EXIT_INPUT
 
     def __init__(
-        self, message: str, *, file: str | None = None, line: int | None = None, field: str | None = None
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+        column: int | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.file = file
         self.line = line
         self.field = field
+        self.column = column
 
     def __str__(self) -> str:
         where = self.file or ""
         if self.line is not None:
             where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
         parts = [p for p in (where, self.field) if p]
         prefix = ": ".join(parts)
         return f"{prefix}: {self.message}" if prefix else self.message

@@ -131,21 +131,21 @@ def test_body_as_text_with_blank_lines(tmp_path):
 def test_missing_page_headline(tmp_path):
     path = write(tmp_path, with_lines({5: None}))
     err = load_error(path)
-    assert str(err) == f"{path}:1: headline: required field is missing"
+    assert str(err) == f"{path}:1:1: headline: required field is missing"
     assert err.line == 1
 
 
 def test_missing_profile_headline(tmp_path):
     path = write(tmp_path, with_lines({13: None}))
     err = load_error(path)
-    assert str(err) == f"{path}:12: profiles[1].headline: required field is missing"
+    assert str(err) == f"{path}:12:5: profiles[1].headline: required field is missing"
     assert (err.line, err.field) == (12, "profiles[1].headline")
 
 
 def test_empty_profile_headline(tmp_path):
     path = write(tmp_path, with_lines({13: "    headline: ''\n"}))
     err = load_error(path)
-    assert str(err) == f"{path}:13: profiles[1].headline: 'headline' is empty"
+    assert str(err) == f"{path}:13:15: profiles[1].headline: 'headline' is empty"
 
 
 def test_unknown_page_field_did_you_mean(tmp_path):
@@ -176,9 +176,9 @@ def test_every_problem_at_once_with_line_and_column(tmp_path):
     err = load_error(path)
     assert str(err) == (
         f"{path}:2: 3 problems:\n"
-        f"  {path}:2:1: date: found the text 'tomorrow'; expected a date like 2021-07-15\n"
-        f"  {path}:3:1: page: found the number 0; expected at least 1\n"
-        f"  {path}:8:5: profiles[0].headline: found the number 7; expected text\n"
+        f"  {path}:2:7: date: found the text 'tomorrow'; expected a date like 2021-07-15\n"
+        f"  {path}:3:7: page: found the number 0; expected at least 1\n"
+        f"  {path}:8:15: profiles[0].headline: found the number 7; expected text\n"
         f"  {path}:15:5: warning: profiles[1].bodi: unknown field 'bodi', ignored (did you mean 'body'?)"
     )
 
@@ -186,37 +186,37 @@ def test_every_problem_at_once_with_line_and_column(tmp_path):
 def test_duplicate_id(tmp_path):
     path = write(tmp_path, with_lines({12: "  - id: first\n"}))
     err = load_error(path)
-    assert str(err) == f"{path}:12: profiles[1].id: id 'first' is used twice (also profiles[0])"
+    assert str(err) == f"{path}:12:9: profiles[1].id: id 'first' is used twice (also profiles[0])"
 
 
 def test_bad_id(tmp_path):
     path = write(tmp_path, with_lines({12: "  - id: 第二\n"}))
     err = load_error(path)
-    assert str(err) == f"{path}:12: profiles[1].id: id '第二' must be letters, digits, '-' or '_' (at most 64)"
+    assert str(err) == f"{path}:12:9: profiles[1].id: id '第二' must be letters, digits, '-' or '_' (at most 64)"
 
 
 def test_body_not_a_list(tmp_path):
     path = write(tmp_path, with_lines({15: "    body: 42\n", 16: None}))
     err = load_error(path)
-    assert str(err) == f"{path}:15: profiles[1].body: expected paragraphs (text or a list of text), got int"
+    assert str(err) == f"{path}:15:11: profiles[1].body: expected paragraphs (text or a list of text), got int"
 
 
 def test_body_a_mapping(tmp_path):
     path = write(tmp_path, with_lines({16: "      text: 第二段正文。\n"}))
     err = load_error(path)
-    assert str(err) == f"{path}:16: profiles[1].body: expected paragraphs (text or a list of text), got a mapping"
+    assert str(err) == f"{path}:16:7: profiles[1].body: expected paragraphs (text or a list of text), got a mapping"
 
 
 def test_body_item_not_text(tmp_path):
     path = write(tmp_path, with_lines({16: "      - [1, 2]\n"}))
     err = load_error(path)
-    assert str(err) == f"{path}:16: profiles[1].body[0]: expected a non-empty paragraph of text, got a list"
+    assert str(err) == f"{path}:16:9: profiles[1].body[0]: expected a non-empty paragraph of text, got a list"
 
 
 def test_missing_body(tmp_path):
     path = write(tmp_path, with_lines({15: None, 16: None}))
     err = load_error(path)
-    assert str(err) == f"{path}:12: profiles[1].body: required field is missing"
+    assert str(err) == f"{path}:12:5: profiles[1].body: required field is missing"
 
 
 @pytest.mark.parametrize(
@@ -231,7 +231,7 @@ def test_missing_body(tmp_path):
 def test_bad_date(tmp_path, value, shown):
     path = write(tmp_path, with_lines({2: f"date: {value}\n"}))
     err = load_error(path)
-    assert str(err) == f"{path}:2: date: expected a date like 2021-07-15, got {shown}"
+    assert str(err) == f"{path}:2:7: date: expected a date like 2021-07-15, got {shown}"
 
 
 def test_date_as_quoted_text(tmp_path):
@@ -254,7 +254,7 @@ def test_impossible_unquoted_date(tmp_path, value):
 def test_bad_page_number(tmp_path, value, shown):
     path = write(tmp_path, with_lines({3: f"page: {value}\n"}))
     err = load_error(path)
-    assert str(err) == f"{path}:3: page: expected a page number (版次) from 1 to 999, got {shown}"
+    assert str(err) == f"{path}:3:7: page: expected a page number (版次) from 1 to 999, got {shown}"
 
 
 def test_yaml_syntax_error_line(tmp_path):
@@ -295,7 +295,7 @@ def test_empty_file(tmp_path, text):
 def test_not_a_mapping(tmp_path):
     path = write(tmp_path, "- a\n- b\n")
     err = load_error(path)
-    assert str(err) == f"{path}:1: expected a mapping of fields, got a list"
+    assert str(err) == f"{path}:1:1: expected a mapping of fields, got a list"
 
 
 def test_folder(tmp_path):
@@ -313,13 +313,13 @@ def test_missing_file(tmp_path):
 def test_profiles_not_a_list(tmp_path):
     path = write(tmp_path, "".join(LINES[:5]) + "profiles: none\n")
     err = load_error(path)
-    assert str(err) == f"{path}:6: profiles: expected a non-empty list of profiles"
+    assert str(err) == f"{path}:6:11: profiles: expected a non-empty list of profiles"
 
 
 def test_bad_lang(tmp_path):
     path = write(tmp_path, GOOD + "lang: en\n")
     err = load_error(path)
-    assert str(err) == f"{path}:17: lang: lang must be one of zh-Hans, zh-Hant, got 'en'"
+    assert str(err) == f"{path}:17:7: lang: lang must be one of zh-Hans, zh-Hant, got 'en'"
 
 
 def test_alias_bomb_is_bounded(tmp_path):

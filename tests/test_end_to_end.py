@@ -518,7 +518,7 @@ def test_overset_count_is_what_is_not_set(tmp_path: Path):
     ("line", "replacement", "expected"),
     [
         pytest.param(
-            "page: 3", "page: 0", r":(\d+): page: expected a page number \(版次\) from 1 to 999, got 0$", id="page-0"
+            "page: 3", "page: 0", r":(\d+):7: page: expected a page number \(版次\) from 1 to 999, got 0$", id="page-0"
         ),
     ],
 )

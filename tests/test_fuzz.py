@@ -54,7 +54,9 @@ def test_random_structures_load_or_are_refused_with_a_place(tmp_path, data):
 chinese = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FEA)  # Noto lacks U+9FEB–9FFF
 punctuation = st.sampled_from(list("，。、；：？！“”‘’（）《》—…·「」『』,.;:?!()[]-/%"))
 latin = st.sampled_from(string.ascii_letters + string.digits + " ")
-page_text = st.text(st.one_of(chinese, chinese, chinese, punctuation, latin), min_size=1, max_size=300)
+page_text = st.text(st.one_of(chinese, chinese, chinese, punctuation, latin), min_size=1, max_size=300).filter(
+    str.strip
+)  # a paragraph of nothing but spaces is refused, rightly
 any_text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60)
 
 

@@ -253,7 +253,7 @@ def test_a_jump_must_go_forward(tmp_path):
 
     path = jump_edition(tmp_path)
     path.write_text("edition: 示例\npages: [a.yaml, {file: b.yaml, jump_to: 1}]\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"edition.yaml:2: pages\[1\].jump_to: no later page .* 版次 1"):
+    with pytest.raises(InputError, match=r"edition.yaml:2:\d+: pages\[1\].jump_to: no later page .* 版次 1"):
         render_edition(load_edition(path), jobs=1)
 
 

@@ -116,4 +116,4 @@ def test_bad_style_size_names_line_and_field(tmp_path):
         load_style(path)
     assert info.value.line == n
     assert info.value.field == "grid.size"
-    assert str(info.value).startswith(f"{path}:{n}: grid.size: not a type size: '大五'")
+    assert str(info.value).startswith(f"{path}:{n}:9: grid.size: not a type size: '大五'")

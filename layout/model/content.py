@@ -179,7 +179,9 @@ class _Reader:
         if isinstance(value, list):
             out = []
             for i, item in enumerate(value):
-                if not isinstance(item, str) or not item.strip():
+                if isinstance(item, str) and not item.strip():
+                    raise self.doc.error(join(path, i), "an empty paragraph (nothing but spaces): remove it")
+                if not isinstance(item, str):
                     raise self.doc.error(join(path, i), f"expected a non-empty paragraph of text, got {_kind(item)}")
                 out.append(self.bounded(item.strip(), join(path, i)))
             return tuple(out)

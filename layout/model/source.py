@@ -26,7 +26,7 @@ class Located:
     file: str
     value: Any
     lines: dict[str, int] = field(default_factory=dict)
-    columns: dict[str, int] = field(default_factory=dict)  # 1-based column where each field starts
+    columns: dict[str, int] = field(default_factory=dict)  # 1-based column of each value (and PATH@key)
 
     def line(self, path: str) -> int | None:
         """The line of ``path`` or of its nearest located parent."""
@@ -37,8 +37,17 @@ class Located:
             path = path[:cut] if cut > 0 else ""
         return self.lines.get("")
 
+    def column(self, path: str) -> int | None:
+        """The column where ``path`` (or, for a missing field, its nearest parent) starts."""
+        while path:
+            if path in self.columns:
+                return self.columns[path]
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+        return self.columns.get("")
+
     def error(self, path: str, message: str) -> InputError:
-        return InputError(message, file=self.file, line=self.line(path), field=path or None)
+        return InputError(message, file=self.file, line=self.line(path), field=path or None, column=self.column(path))
 
 
 def join(path: str, key: str | int) -> str:
@@ -55,7 +64,7 @@ class _Duplicate(Exception):
 
 def _path_at(lines: dict[str, int], line: int) -> str | None:
     """The deepest field path starting on ``line``."""
-    paths = [p for p, n in lines.items() if n == line]
+    paths = [p for p, n in lines.items() if n == line and not p.endswith("@key")]
     return max(paths, key=len) if paths else None
 
 
@@ -90,8 +99,9 @@ def _walk(
             if key in seen:
                 raise _Duplicate(join(path, key), key_node.start_mark.line + 1)
             seen.add(key)
-            if columns is not None:  # a field starts where its key does
-                columns.setdefault(join(path, key), key_node.start_mark.column + 1)
+            if columns is not None:  # where the key is: for messages about the field itself (unknown, twice)
+                columns.setdefault(f"{join(path, key)}@key", key_node.start_mark.column + 1)
+                lines.setdefault(f"{join(path, key)}@key", key_node.start_mark.line + 1)
             _walk(value_node, join(path, key), lines, budget, columns)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):

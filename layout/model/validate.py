@@ -140,7 +140,7 @@ def validate(doc: Located, schema: str) -> list[Problem]:
                 hint = difflib.get_close_matches(str(key), allowed, n=1)
                 why = f"did you mean '{hint[0]}'?" if hint else f"known fields: {', '.join(allowed)}"
                 at = join(path, key)
-                line, column = doc.lines.get(at, doc.line(path)), doc.columns.get(at)
+                line, column = doc.lines.get(f"{at}@key", doc.line(path)), doc.columns.get(f"{at}@key")
                 out.append(Problem(doc.file, line, column, at, f"unknown field '{key}', ignored ({why})", True))
             continue
         if error.validator == "required":
@@ -170,5 +170,5 @@ def checked(doc: Located, schema: str, load: Callable[[], T]) -> tuple[T, tuple[
     value = load()
     if errors:
         e = errors[0]
-        raise InputError(e.message, file=doc.file, line=e.line, field=e.path or None)
+        raise InputError(e.message, file=doc.file, line=e.line, field=e.path or None, column=e.column)
     return value, tuple(str(p) for p in problems)

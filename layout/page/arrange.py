@@ -228,7 +228,11 @@ class _Search:
         """The best photo width for profile i at this span and height."""
         key = (i, span, rows)
         if key not in self.best_fit:
-            options = [(self._jump_fit(i, md.fit(rows), md), md) for md in self.variants(i, span)]
+            variants = self.variants(i, span)
+            options = [(self._jump_fit(i, md.fit(rows), md), md) for md in variants if md.min_rows <= rows]
+            if not options:  # lower than any variant's headline, byline and quote: nothing fits
+                md = min(variants, key=lambda v: v.min_rows)
+                options = [(Fit(rows, 0, 0, len(md.body) + md.fixed_rows * span, rows, 0), md)]
             self.best_fit[key] = min(options, key=lambda fm: (*fm[0].score, fm[1].compact, -fm[1].photo_span))
         return self.best_fit[key]
 

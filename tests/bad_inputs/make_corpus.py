@@ -93,7 +93,7 @@ CASES: dict[str, dict] = {
     "deep-nesting": {"files": {"page.yaml": "paper: " + "[" * 5000 + "]" * 5000 + "\n"}},
     "duplicate-key": {"files": {"page.yaml": good(**{"page: 3": "page: 3\npage: 4"})}},
     "folder-not-file": {"files": {"page.yaml/x": ""}},
-    "no-such-file": {"files": {}, "args": ["missing.yaml"]},
+    "no-such-file": {"files": {"README.txt": "The run names a missing page file.\n"}, "args": ["missing.yaml"]},
     # -- fields
     "missing-headline": {"files": {"page.yaml": good(**{"headline: 测试标题\n": ""})}},
     "missing-profiles": {"files": {"page.yaml": GOOD.split("profiles:")[0]}},

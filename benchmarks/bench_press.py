@@ -20,24 +20,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from pagegen import make_photo  # noqa: E402
-
-
-def page_with_photos(folder: Path) -> Path:
-    data = yaml.safe_load((ROOT / "content" / "seed.yaml").read_text(encoding="utf-8"))
-    make_photo(folder / "photo.jpg", 1800)
-    for p in data["profiles"]:
-        if p.get("photo") is not None:
-            p["photo"]["file"] = "photo.jpg"
-    path = folder / "page.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return path
+from pagegen import seed_with_photos  # noqa: E402
 
 
 def timed(args: list[str]) -> float:
@@ -70,7 +57,7 @@ def main() -> int:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        page = page_with_photos(folder)
+        page = seed_with_photos(folder)
         kinds = {
             "plain": [str(page), "-q", "-o", str(folder / "plain.pdf")],
             "press": [str(page), "-q", "--press", "-o", str(folder / "press.pdf")],

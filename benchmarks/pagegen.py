@@ -90,6 +90,19 @@ def make_photo(path: Path, px: int) -> Path:
     return path
 
 
+def seed_with_photos(folder: Path, px: int = 1800) -> Path:
+    """The seed page, written to ``folder``, with a synthetic photo file ``px`` wide for
+    every photo box (the seed has the boxes but no files)."""
+    data = yaml.safe_load((ROOT / "content" / "seed.yaml").read_text(encoding="utf-8"))
+    make_photo(folder / "photo.jpg", px)
+    for p in data["profiles"]:
+        if p.get("photo") is not None:
+            p["photo"]["file"] = "photo.jpg"
+    path = folder / "page.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out", type=Path)

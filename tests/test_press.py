@@ -32,7 +32,7 @@ from layout.post.preflight import preflight
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from pagegen import make_photo, photo_image  # noqa: E402
+from pagegen import photo_image, seed_with_photos  # noqa: E402
 
 FONT = ROOT / "fonts" / "BanmianSerifSC-Regular.core.ttf"
 WHEN = dt.datetime(2024, 3, 15, 8, 0, tzinfo=dt.UTC)
@@ -219,14 +219,7 @@ def test_pdffonts_agrees_on_embedding(tmp_path):
 
 def page_with_photos(tmp_path: Path, px: int = 1800) -> Path:
     """The seed page with a real (synthetic) photo file for every photo box."""
-    data = yaml.safe_load((ROOT / "content" / "seed.yaml").read_text(encoding="utf-8"))
-    make_photo(tmp_path / "photo.jpg", px)
-    for p in data["profiles"]:
-        if p.get("photo") is not None:
-            p["photo"]["file"] = "photo.jpg"
-    path = tmp_path / "page.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return path
+    return seed_with_photos(tmp_path, px)
 
 
 @pytest.fixture(scope="module")

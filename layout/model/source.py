@@ -30,24 +30,24 @@ class Located:
 
     def line(self, path: str) -> int | None:
         """The line of ``path`` or of its nearest located parent."""
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            cut = max(path.rfind("."), path.rfind("["))
-            path = path[:cut] if cut > 0 else ""
-        return self.lines.get("")
+        return _nearest(self.lines, path)
 
     def column(self, path: str) -> int | None:
         """The column where ``path`` (or, for a missing field, its nearest parent) starts."""
-        while path:
-            if path in self.columns:
-                return self.columns[path]
-            cut = max(path.rfind("."), path.rfind("["))
-            path = path[:cut] if cut > 0 else ""
-        return self.columns.get("")
+        return _nearest(self.columns, path)
 
     def error(self, path: str, message: str) -> InputError:
         return InputError(message, file=self.file, line=self.line(path), field=path or None, column=self.column(path))
+
+
+def _nearest(where: dict[str, int], path: str) -> int | None:
+    """The position of ``path`` or of its nearest parent that has one."""
+    while path:
+        if path in where:
+            return where[path]
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""
+    return where.get("")
 
 
 def join(path: str, key: str | int) -> str:

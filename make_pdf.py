@@ -399,6 +399,9 @@ def page_problems(rendered, *, quiet: bool = False) -> tuple[bool, str]:
     short = report.short_page(rendered)
     if short:
         print(f"{rendered.page.file}: warning: {short}", file=sys.stderr)
+    for message in report.legibility_warnings(rendered):
+        print(f"warning: {message}", file=sys.stderr)
+        short = short or message
     if rendered.page.warnings or rendered.style.warnings:
         if quiet:  # warnings are problems: shown even when quiet
             for w in (*rendered.page.warnings, *rendered.style.warnings):

@@ -110,7 +110,8 @@ def check(pdf_path: Path, page_path: Path, style_name: str | None = None) -> dic
 
     def measure_of(line: PdfLine) -> tuple[float, float] | None:
         for left, right in frames.get(line.size, []):
-            if left - TOL <= line.x0 <= left + 2 * line.size + TOL and line.x1 <= right + TOL:
+            starts = abs(line.x0 - left) <= TOL or abs(line.x0 - left - 2 * line.size) <= TOL  # flush or indented
+            if starts and line.x1 <= right + TOL:
                 return left, right
         return None
 

@@ -44,12 +44,14 @@ FIELD_ROLES = (
     (r"^subhead$", ("subhead",)),
     (r"^editor$", ("staff",)),
     (r"^intro\[\d+\]$", ("intro",)),
-    (r"\.headline$", ("headline",)),
+    (r"\.headline$", ("headline", "brief_head", "brief_title")),
+    (r"\.group$", ("brief_title",)),
+    (r"^fillers\[\d+\]\.title$", ("brief_title",)),
     (r"\.name$", ("name",)),
     (r"\.role$", ("byline",)),
     (r"\.body\[\d+\]$", ("body",)),
     (r"\.photo\.(caption|credit)$", ("caption",)),
-    (r"\.quote\.text$", ("quote",)),
+    (r"\.quote\.text$", ("quote", "caption")),
     (r"\.quote\.by$", ("byline",)),
     (r"\.jump(_from)?$", ("byline",)),
     (r"^jump$", ("byline",)),
@@ -95,7 +97,10 @@ def page_texts(page: Page) -> dict[str, str]:
     for j, para in enumerate(page.intro):
         texts[f"intro[{j}]"] = para
     for p in page.profiles:
-        texts[f"{p.path}.headline"] = p.headline
+        if p.headline:
+            texts[f"{p.path}.headline"] = p.headline
+        if p.group:
+            texts[f"{p.path}.group"] = p.group
         texts[f"{p.path}.name"] = p.name
         if p.role:
             texts[f"{p.path}.role"] = p.role
@@ -109,6 +114,11 @@ def page_texts(page: Page) -> dict[str, str]:
             texts[f"{p.path}.quote.text"] = p.quote.text
             if p.quote.by:
                 texts[f"{p.path}.quote.by"] = p.quote.by
+    for f in page.fillers:
+        if f.title:
+            texts[f"{f.path}.title"] = f.title
+        for j, para in enumerate(f.body):
+            texts[f"{f.path}.body[{j}]"] = para
     return texts
 
 
@@ -337,7 +347,15 @@ def render(
     )
     ctx = Context(st, faces, rules)
     try:
-        makeup = make_page(ctx, page, texts, mark_overset=mark_overset, jump_to=jump_to, continuations=continuations)
+        makeup = make_page(
+            ctx,
+            page,
+            texts,
+            mark_overset=mark_overset,
+            mark_open=output.proof or output.draft,
+            jump_to=jump_to,
+            continuations=continuations,
+        )
     except NoArrangement as exc:
         raise InputError(str(exc), file=page.file) from None
     problems = check_frame(makeup.frame)

@@ -1,36 +1,132 @@
 """The page report (after makeup): what an editor needs to know about a set page.
 
 Input: a ``Rendered`` page. Output: text for the terminal (messages naming
-file and line; a table with one line per module) and a JSON-ready dict: fill
-of the module zone, the largest empty area, per-module balance, copyfit
-adjustments, jumps to and from other pages, overset and what must be cut.
+file and line; a table with one line per module: its columns, legs, blank
+cells, photo and the rules it could not meet) and a JSON-ready dict: fill of
+the zone outside the open area, the open area with its size, the standard
+space it can take and the copy that would fill it, per-module shapes,
+copyfit, briefs, jumps, overset and what must be cut.
 """
 
 from __future__ import annotations
 
+from functools import cache
+
+from layout.model.style import STYLES_DIR, Style, load_style
+from layout.page.makeup import UnitReport, fitting_space
+from layout.page.module import RULES
 from layout.render import Rendered
 
-SHORT_PAGE_FILL = 0.98  # below this share of the module zone a page is reported short (缺稿)
+SHORT_PAGE_FILL = 0.98  # below this share of the zone outside the open area a page is reported short
+
+
+def _mm(st: Style, lines: int = 0, columns: int = 0) -> float:
+    if columns:
+        return st.span_width(columns) / 72 * 25.4
+    return lines * st.leading / 72 * 25.4
+
+
+def open_areas(r: Rendered) -> list[dict]:
+    """The open area of a short page (largest first): where, how big, what it can take."""
+    return [_area(r, a) for a in r.makeup.open_areas]
+
+
+def open_area(r: Rendered) -> dict | None:
+    """The (largest) open area of a short page."""
+    areas = open_areas(r)
+    return areas[0] if areas else None
+
+
+def _area(r: Rendered, a) -> dict:
+    st = r.style
+    space = fitting_space(st, a)
+    return {
+        "column": a.column,
+        "row": a.row,
+        "columns": a.columns,
+        "lines": a.rows,
+        "mm": [round(_mm(st, columns=a.columns)), round(_mm(st, lines=a.rows))],
+        "space": space.name if space else "",
+        "characters": a.cells * st.chars,
+        "smaller_format": smaller_format(r),
+    }
+
+
+def smaller_format(r: Rendered) -> str:
+    """A smaller built-in format the copy would fill (an estimate: the content's area in
+    characters against that format's module zone), or ""."""
+    m = r.makeup
+    st = r.style
+    usable = m.zone_rows * st.columns - sum(a.cells for a in m.open_areas)
+    used = max(0, usable - sum(u.blank_cells for u in m.units)) * st.chars
+    for other in _builtin_styles():
+        if other.name == st.name or other.page_width * other.page_height >= st.page_width * st.page_height:
+            continue
+        zone = max(0, other.lines - m.zone_top) * other.columns * other.chars
+        if used <= zone:
+            return other.name
+    return ""
+
+
+@cache
+def _builtin_styles() -> tuple[Style, ...]:
+    return tuple(load_style(p) for p in sorted(STYLES_DIR.glob("*.yaml")))
 
 
 def short_page(r: Rendered) -> str:
-    """A warning when the modules leave much of the zone empty, with the shortfall."""
+    """A warning when the copy leaves an open area (or white) on the page, with its size."""
     m = r.makeup
-    if m.fill >= SHORT_PAGE_FILL or m.overset:
+    st = r.style
+    if m.overset:
         return ""
-    empty = m.empty_cells
-    chars = empty * r.style.chars
-    band = (
-        f" ({m.spare_rows} rows across the foot of the zone, {m.spare_rows * r.style.leading / 72 * 25.4:.0f} mm, "
-        "are left as one empty band)"
-        if m.spare_rows
-        else ""
-    )
+    area = open_area(r)
+    if area is None:
+        if m.fill >= SHORT_PAGE_FILL:
+            return ""
+        return f"the modules fill {m.fill:.1%} of their zone (under {SHORT_PAGE_FILL:.0%}): see the rules broken"
+    parts = []
+    for a in open_areas(r):
+        where = "across the foot" if a["columns"] == st.columns else "at the bottom right"
+        if a["row"] + a["lines"] < m.zone_rows:
+            where = "beside the last modules"
+        space = f", room for a standard {a['space']}" if a["space"] else ""
+        parts.append(f"{a['columns']} columns × {a['lines']} lines ({a['mm'][0]} × {a['mm'][1]} mm) {where}{space}")
+    characters = sum(a["characters"] for a in open_areas(r))
+    smaller = area["smaller_format"]
+    fmt = f"; the copy would fill a smaller {smaller} page (--style {smaller})" if smaller else ""
+    two = " (in two parts: no arrangement with one open rectangle keeps every module legible)" if len(parts) > 1 else ""
     return (
-        f"short page (缺稿): the modules fill {m.fill:.1%} of their zone (under {SHORT_PAGE_FILL:.0%}) with every "
-        f"photo at most its largest; {empty} column-lines are empty{band}: add roughly {chars} characters of copy, "
-        "another profile, or pick a smaller format"
+        f"short page (缺稿): the copy leaves an open area of {' and '.join(parts)}{two}; about {characters} "
+        f"characters of body copy, a filler or an ad would fill it{fmt}"
     )
+
+
+def legibility_warnings(r: Rendered) -> list[str]:
+    """One warning per module that breaks a legibility rule, naming it and the rule."""
+    st = r.style.legibility
+    numbers = {
+        "short leg": f"min_leg {st.min_leg}",
+        "long leg": f"max_leg {st.max_leg}",
+        "under photo": f"min_under_photo {st.min_under_photo}",
+        "headline": f"head_fill {st.head_fill:g}",
+        "blank": "one line per column",
+    }
+    out = []
+    for u in r.makeup.broken:
+        rules = "; ".join(f"{rule}: {RULES[rule]} ({numbers[rule]})" for rule in u.broken)
+        out.append(
+            f"{u.file}:{u.line}: {_unit_name(u)} ({u.span} columns × {u.rows} lines, legs "
+            f"{'/'.join(map(str, u.legs))}) breaks {rules}; no arrangement of this copy avoids it: "
+            "cut or add copy, or change the photo"
+        )
+    return out
+
+
+def _unit_name(u: UnitReport) -> str:
+    if not u.briefs:
+        return f"profile '{u.ids[0]}'"
+    heading = f" under '{u.title}'" if u.title else ""
+    return f"briefs {', '.join(u.ids[:3])}{' …' if len(u.ids) > 3 else ''}{heading}"
 
 
 def overset_messages(r: Rendered) -> list[str]:
@@ -55,12 +151,18 @@ def overset_messages(r: Rendered) -> list[str]:
 
 
 def notes(r: Rendered) -> list[str]:
-    """Font substitutions and jumps: what happened, for the record."""
+    """Font substitutions, briefs, jumps and copyfitting: what happened, for the record."""
     out = list(r.page.warnings) + list(r.style.warnings)  # unknown fields, ignored
     out += [f"{r.page.file}: note: {n}" for n in r.substitutions]
     out += [f"{n} (warning)" for n in r.photo_notes]
+    out += [f"{r.page.file}: note: {n}" for n in r.makeup.notes]
     if leading_note(r):
         out.append(f"{r.page.file}: note: {leading_note(r)}")
+    if r.makeup.cut_short:
+        out.append(
+            f"{r.page.file}: note: the arrangement search stopped at its work bound: this page is the best it "
+            "found, not necessarily the best there is"
+        )
     for mod in r.makeup.modules:
         if mod.jump_to:
             out.append(
@@ -73,33 +175,42 @@ def notes(r: Rendered) -> list[str]:
 
 
 def table(r: Rendered) -> str:
-    """The page report as text: one line per module, in content order."""
+    """The page report as text: one line per module, in reading order."""
     m = r.makeup
-    head = f"{'profile':<20} {'cols':>9} {'rows':>9} {'photo':>12} {'empty':>6} {'balance':>7} {'overset':>8}  notes"
-    lines = [f"第{r.page.page}版 {r.page.file}", head, "-" * len(head)]
-    for mod in m.modules:
-        if not mod.photo_span:
-            photo = "-"
-        elif mod.photo_dropped:
-            photo = "dropped"
-        elif not mod.photo_rows:
-            photo = f"→第{mod.jump_to}版"  # goes with the continued text
-        else:
-            photo = f"{mod.photo_span}×{mod.photo_rows}"
-        extra = [mod.copyfit] if mod.copyfit else []
-        if mod.jump_to:
-            extra.append(f"下转第{mod.jump_to}版 {mod.jumped_chars} chars")
-        if mod.jump_from:
-            extra.append(f"上接第{mod.jump_from}版")
-        lines.append(
-            f"{mod.id[:20]:<20} {mod.column + 1:>4}-{mod.column + mod.span:<4} {mod.row + 1:>4}+{mod.rows:<4} "
-            f"{photo:>12} {mod.hole_cells:>6} {mod.balance:>7} {mod.overset_chars:>8}  {'; '.join(extra) or '-'}"
-        )
-    where, cells = m.largest_hole
-    place = f" {where}" if where.startswith("(") else f" in {where}"
-    lines.append(
-        f"module zone: {m.zone_rows} rows, {m.fill:.1%} filled; largest empty area: {cells} column-lines{place}"
+    by_id = {mod.id: mod for mod in m.modules}
+    head = (
+        f"{'module':<24} {'cols':>9} {'rows':>9} {'photo':>8} {'legs':<18} {'blank':>5} {'overset':>7}  "
+        "rules broken / notes"
     )
+    lines = [f"第{r.page.page}版 {r.page.file}", head, "-" * len(head)]
+    for u in m.units:
+        mods = [by_id[i] for i in u.ids]
+        name = u.ids[0] if len(u.ids) == 1 else f"{u.ids[0]} +{len(u.ids) - 1}"
+        extra = list(u.broken)
+        if u.briefs:
+            extra.append(f"briefs{' ' + repr(u.title) if u.title else ''} ({u.why})")
+        for mod in mods:
+            if mod.copyfit:
+                extra.append(mod.copyfit)
+            if mod.jump_to:
+                extra.append(f"下转第{mod.jump_to}版 {mod.jumped_chars} chars")
+            if mod.jump_from:
+                extra.append(f"上接第{mod.jump_from}版")
+            if mod.photo_dropped:
+                extra.append("photo dropped")
+        legs = "/".join(map(str, u.legs))
+        overset = sum(mod.overset_chars for mod in mods)
+        lines.append(
+            f"{name[:24]:<24} {u.column + 1:>4}-{u.column + u.span:<4} {u.row + 1:>4}+{u.rows:<4} "
+            f"{u.photo or '-':>8} {legs[:18]:<18} {u.blank_cells:>5} {overset:>7}  {'; '.join(extra) or '-'}"
+        )
+    lines.append(f"module zone: {m.zone_rows} rows, {m.fill:.1%} filled outside the open area")
+    for area in open_areas(r):
+        space = f", can take {area['space']}" if area["space"] else ""
+        lines.append(
+            f"open area: {area['columns']} columns × {area['lines']} lines from column {area['column'] + 1}, "
+            f"line {area['row'] + 1} ({area['mm'][0]} × {area['mm'][1]} mm{space}; ≈{area['characters']} characters)"
+        )
     if leading_note(r):
         lines.append(leading_note(r))
     return "\n".join(lines)
@@ -125,9 +236,11 @@ def as_dict(r: Rendered) -> dict:
         "zone_rows": m.zone_rows,
         "leading": m.leading or r.style.leading,
         "style_leading": r.style.leading,
-        "spare_rows": m.spare_rows,
+        "open_area": open_area(r),
+        "open_areas": open_areas(r),
         "normalized_punctuation": dict(sorted(r.normalized.items())),
         "modules": [vars(mod) for mod in m.modules],
+        "units": [vars(u) for u in m.units],
         "overset": [
             {
                 "id": mod.id,
@@ -138,10 +251,14 @@ def as_dict(r: Rendered) -> dict:
             }
             for mod in m.overset
         ],
+        "broken": [{"ids": list(u.ids), "rules": list(u.broken), "legs": list(u.legs)} for u in m.broken],
         "excess_cells": m.excess_cells,
         "jumps": [
             {"id": mod.id, "to": mod.jump_to, "characters": mod.jumped_chars} for mod in m.modules if mod.jump_to
         ],
-        "warnings": [w for w in (short_page(r), *r.page.warnings, *r.style.warnings) if w],
+        "score": vars(m.score),
+        "search": {"searches": m.searches, "cut_short": m.cut_short},
+        "notes": list(m.notes),
+        "warnings": [w for w in (short_page(r), *legibility_warnings(r), *r.page.warnings, *r.style.warnings) if w],
         "substitutions": list(r.substitutions),
     }

@@ -622,7 +622,19 @@ def test_verbose_prints_the_page_report(make_pdf, tmp_path: Path):
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0].startswith("第3版 ") and lines[0].endswith("seed.yaml")
-    assert lines[1].split() == ["profile", "cols", "rows", "photo", "empty", "balance", "overset", "notes"]
+    assert lines[1].split() == [
+        "module",
+        "cols",
+        "rows",
+        "photo",
+        "legs",
+        "blank",
+        "overset",
+        "rules",
+        "broken",
+        "/",
+        "notes",
+    ]
     ids = {p["id"] for p in yaml.safe_load(SEED.read_text(encoding="utf-8"))["profiles"]}
     assert len(ids) == 8
     assert sum(1 for line in lines if line.split()[:1] and line.split()[0] in ids) == 8

@@ -194,8 +194,8 @@ def test_random_pages_are_clean_complete_and_reported(engine, tmp_path_factory, 
         assert style.left - 0.01 <= box.x and box.x + box.width <= style.left + style.type_width + 0.01
         assert style.top + zone_top * style.leading - 0.01 <= box.y
         assert box.y + box.height <= style.top + style.type_height + 0.01
-    for mod in m.modules:
-        assert mod.balance <= 1 or mod.overset_chars  # column ends within one line
+    for mod in m.modules:  # column ends within one line (briefs: pieces kept whole, no white beyond the rule)
+        assert mod.balance <= 1 or mod.overset_chars or mod.brief
     # every body character is set once, or counted as overset
     overset_body = {}
     for mod in m.modules:
@@ -279,7 +279,9 @@ def test_position_pins(tmp_path):
     m = render(seed_with(tmp_path, pin), mark_overset=True).makeup
     mods = {r.id: r for r in m.modules}
     assert mods["zhang-yong"].row == 0 and mods["zhang-yong"].column == 0
-    assert mods["zhou-hong"].row == max(r.row for r in m.modules)
+    # the last band of modules, on the foot of the zone
+    foot = max(r.row + r.rows for r in m.modules)
+    assert mods["zhou-hong"].row + mods["zhou-hong"].rows == foot == m.zone_rows
 
 
 def test_pins_that_cause_overset_say_so(tmp_path):
@@ -296,15 +298,17 @@ def test_pins_that_cause_overset_say_so(tmp_path):
     assert isinstance(rendered, Rendered)
 
 
-def test_short_page_keeps_modules_tight_and_reports_the_band(tmp_path, make_pdf):
+def test_short_page_keeps_modules_tight_and_reports_the_open_area(tmp_path, make_pdf):
     page = write(tmp_path, make_page(2, 400, 600, 7))
     proc = make_pdf(page, "-o", tmp_path / "short.pdf", "--report", tmp_path / "r.json")
     assert proc.returncode == 1  # written, with a warning
-    assert "short page (缺稿)" in proc.stderr and "one empty band" in proc.stderr
+    assert "short page (缺稿): the copy leaves an open area of " in proc.stderr
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
-    assert report["spare_rows"] > 0
-    assert report["largest_hole"]["id"] == "(foot of the zone)"
-    assert all(m["hole_cells"] < m["span"] * 3 for m in report["modules"])  # the white is not inside modules
+    area = report["open_area"]
+    assert area["columns"] * area["lines"] > 0 and area["space"] and area["characters"] > 0
+    assert report["largest_hole"]["id"] == "(open area)"
+    assert all(m["hole_cells"] <= m["span"] for m in report["modules"])  # the white is not inside modules
+    assert not report["broken"]
 
 
 def test_leading_tightens_only_when_text_would_be_overset(tmp_path):

@@ -55,9 +55,7 @@ def balanced_slots(n_lines: int, lost: Sequence[int], height: int) -> list[Slot]
     full = [Slot(c, lo, max(0, height - lo)) for c, lo in enumerate(lost)]
     if n_lines >= capacity(full):
         return full
-    end = min(lost)  # the lowest end row that holds every line
-    while sum(max(0, end - lo) for lo in lost) < n_lines:
-        end += 1
+    end = balanced_end(n_lines, lost)
     surplus = sum(max(0, end - lo) for lo in lost) - n_lines
     slots = [Slot(c, lo, max(0, end - lo)) for c, lo in enumerate(lost)]
     # take the surplus from the rightmost columns holding text: they end one row higher
@@ -68,6 +66,24 @@ def balanced_slots(n_lines: int, lost: Sequence[int], height: int) -> list[Slot]
             slots[c] = Slot(c, slots[c].first_row, slots[c].rows - 1)
             surplus -= 1
     return slots
+
+
+def balanced_end(n_lines: int, lost: Sequence[int]) -> int:
+    """The lowest row at which columns starting below ``lost[c]`` rows hold ``n_lines``
+    when every column holding text ends there."""
+    levels = sorted(set(lost))
+    if n_lines <= 0:
+        return levels[0]
+    below = 0  # columns open at this level, and the rows they lost
+    lost_rows = 0
+    for i, level in enumerate(levels):
+        opened = [lo for lo in lost if lo == level]
+        below += len(opened)
+        lost_rows += level * len(opened)
+        end = -(-(n_lines + lost_rows) // below)  # every open column ends at ``end``
+        if i + 1 == len(levels) or end <= levels[i + 1]:
+            return end
+    raise AssertionError("unreachable: the last level always returns")
 
 
 def balanced_rows(n_lines: int, columns: int, lost: Sequence[int]) -> int:

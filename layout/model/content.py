@@ -57,10 +57,32 @@ class Profile:
     first_para: int = 0  # the body paragraph it resumes in
     first_offset: int = 0  # and the character there (normalised text)
     jump_from: int = 0  # 版次 of that page (0: not a continuation)
+    # briefs: consecutive profiles with the same ``group`` (a heading such as 留言板) are set as
+    # one briefs module under it; ``brief`` True sets a profile as a brief, False never
+    group: str = ""
+    brief: bool | None = None
 
     @property
     def path(self) -> str:
         return self.origin or f"profiles[{self.index}]"
+
+
+@dataclass(frozen=True)
+class Filler:
+    """Optional copy for a short page's open area (a house notice, a 报花): text under an
+    optional title, or an image ``columns`` wide and ``lines`` deep (0: from its shape)."""
+
+    index: int
+    id: str
+    title: str
+    body: tuple[str, ...]
+    file: Path | None
+    columns: int
+    lines: int
+
+    @property
+    def path(self) -> str:
+        return f"fillers[{self.index}]"
 
 
 @dataclass(frozen=True)
@@ -114,6 +136,7 @@ class Page:
     normalize_punctuation: bool
     source: Located
     warnings: tuple[str, ...] = ()  # e.g. unknown fields (ignored), with file, line and column
+    fillers: tuple[Filler, ...] = ()  # optional copy for an open area, used first
 
 
 PAGE_FIELDS = {
@@ -129,8 +152,24 @@ PAGE_FIELDS = {
     "lang",
     "style",
     "normalize_punctuation",
+    "fillers",
 }
-PROFILE_FIELDS = {"id", "headline", "name", "role", "body", "photo", "quote", "span", "lead", "row", "column"}
+PROFILE_FIELDS = {
+    "id",
+    "headline",
+    "name",
+    "role",
+    "body",
+    "photo",
+    "quote",
+    "span",
+    "lead",
+    "row",
+    "column",
+    "group",
+    "brief",
+}
+FILLER_FIELDS = {"id", "title", "body", "file", "columns", "lines"}
 PHOTO_FIELDS = {"file", "caption", "credit", "span"}
 QUOTE_FIELDS = {"text", "by"}
 
@@ -249,10 +288,14 @@ def _profile(r: _Reader, value: Any, index: int, base: Path) -> Profile:
     body = r.paragraphs(m["body"], join(path, "body"))
     if not body:
         raise r.doc.error(join(path, "body"), "'body' has no paragraphs")
+    group = r.text(m, "group", path, required=False)
+    brief = m.get("brief")
+    if brief is not None and not isinstance(brief, bool):
+        raise r.doc.error(join(path, "brief"), "expected true or false")
     return Profile(
         index=index,
         id=pid,
-        headline=r.text(m, "headline", path),
+        headline=r.text(m, "headline", path, required=not group),
         name=r.text(m, "name", path),
         role=r.text(m, "role", path, required=False),
         body=body,
@@ -263,7 +306,47 @@ def _profile(r: _Reader, value: Any, index: int, base: Path) -> Profile:
         lead=_flag(r, m, "lead", path),
         row=_row_pin(r, m, path),
         column=_number(r, m, "column", path, "a column number (1 is the leftmost)"),
+        group=group,
+        brief=brief,
     )
+
+
+def _filler(r: _Reader, value: Any, index: int, base: Path) -> Filler:
+    path = f"fillers[{index}]"
+    m = r.mapping(value, path, FILLER_FIELDS)
+    fid = r.text(m, "id", path)
+    if not ID_RE.match(fid):
+        raise r.doc.error(join(path, "id"), f"id '{fid}' must be letters, digits, '-' or '_' (at most 64)")
+    body = r.paragraphs(m["body"], join(path, "body")) if m.get("body") is not None else ()
+    file_text = r.text(m, "file", path, required=False)
+    if not body and not file_text:
+        raise r.doc.error(path, "a filler needs text (body) or an image (file)")
+    if body and file_text:
+        raise r.doc.error(join(path, "file"), "a filler is text or an image, not both: make two fillers")
+    return Filler(
+        index=index,
+        id=fid,
+        title=r.text(m, "title", path, required=False),
+        body=body,
+        file=(base / file_text) if file_text else None,
+        columns=_number(r, m, "columns", path, "a number of columns") or 0,
+        lines=_number(r, m, "lines", path, "a number of lines", top=500) or 0,
+    )
+
+
+def _fillers(r: _Reader, m: dict[str, Any], base: Path) -> tuple[Filler, ...]:
+    value = m.get("fillers")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise r.doc.error("fillers", f"expected a list of fillers, got {_kind(value)}")
+    fillers = tuple(_filler(r, item, i, base) for i, item in enumerate(value))
+    seen: dict[str, int] = {}
+    for f in fillers:
+        if f.id in seen:
+            raise r.doc.error(f"{f.path}.id", f"id '{f.id}' is used twice (also fillers[{seen[f.id]}])")
+        seen[f.id] = f.index
+    return fillers
 
 
 def _pin(r: _Reader, m: dict[str, Any], key: str, path: str) -> int | None:
@@ -335,6 +418,7 @@ def _load_page(path: Path, doc: Located) -> Page:
         subhead=r.text(m, "subhead", "", required=False),
         intro=r.paragraphs(m["intro"], "intro") if m.get("intro") is not None else (),
         profiles=_profiles(r, m, base),
+        fillers=_fillers(r, m, base),
         lang=lang,
         style=r.text(m, "style", "", required=False),
         normalize_punctuation=normalize,

@@ -33,6 +33,12 @@ ROLES = (
     "head_paper",
     "staff",
 )
+# Roles a style may leave out: (role, the role it copies when missing, size in points or None to keep)
+OPTIONAL_ROLES = (
+    ("brief_title", "headline", 15.0),  # a briefs group's heading (小三), set once over its items
+    ("brief_head", "name", 10.5),  # an item's small head inside a briefs group (五号)
+)
+OPEN_AREAS = ("foot", "band")
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,34 @@ class Role:
     font: str  # key into Style.fonts
     size: float  # points
     min_size: float  # points; equals size unless the role may shrink to fit
+
+
+@dataclass(frozen=True)
+class Legibility:
+    """The rules every module of the makeup obeys (style ``modules:``), in grid lines.
+    Defaults from design practice: legs of roughly 2 to 10 inches (makeup-quality.md §b)."""
+
+    min_leg: int = 10  # least lines in one column of a module's body text
+    max_leg: int = 60  # most lines in one column
+    min_under_photo: int = 6  # least lines under a photo that does not fill its columns' depth
+    head_fill: float = 0.34  # a headline's longest line covers at least this share of its module's width
+
+
+@dataclass(frozen=True)
+class Briefs:
+    """Short items set together in one module (style ``briefs:``)."""
+
+    columns: int = 3  # widest briefs module, in grid columns
+    max_lines: int = 20  # an item of at most this many one-column lines may be set as a brief
+
+
+@dataclass(frozen=True)
+class Space:
+    """A standard space on the page (for ads, fillers and open areas), in grid units."""
+
+    name: str
+    columns: int
+    lines: int
 
 
 @dataclass(frozen=True)
@@ -70,6 +104,10 @@ class Style:
     headline_sizes: dict[int, float] = field(default_factory=dict)  # module span → largest headline size
     quote_span: int = 3  # a pull quote's widest measure, in columns
     leading_min: float = 0.0  # copyfit: the tightest leading allowed (0: the leading never changes)
+    legibility: Legibility = Legibility()
+    briefs: Briefs = Briefs()
+    open_area: str = "foot"  # a short page's open area: "foot" (bottom right, any width) or "band" (full width)
+    spaces: tuple[Space, ...] = ()  # standard spaces, largest first
     warnings: tuple[str, ...] = ()  # e.g. unknown fields (ignored)
 
     def with_leading(self, leading: float) -> Style:
@@ -136,10 +174,72 @@ def _roles(doc: Located, m: dict[str, Any], fonts: dict[str, str]) -> dict[str, 
         size = _size(doc, r.get("size"), f"{path}.size")
         min_size = _size(doc, r["min_size"], f"{path}.min_size") if "min_size" in r else size
         roles[name] = Role(font=font, size=size, min_size=min(size, min_size))
-    unknown = set(roles_in) - set(ROLES)
+    for name, like, size in OPTIONAL_ROLES:
+        if name not in roles_in:
+            base = roles[like]
+            roles[name] = base if size is None else Role(base.font, size, size)
+            continue
+        path = f"roles.{name}"
+        r = _map(doc, roles_in[name], path)
+        font = r.get("font")
+        if font not in fonts:
+            raise doc.error(f"{path}.font", f"font '{font}' is not one of the style's fonts ({', '.join(fonts)})")
+        size = _size(doc, r.get("size"), f"{path}.size")
+        roles[name] = Role(font=font, size=size, min_size=size)
+    known = set(ROLES) | {name for name, _, _ in OPTIONAL_ROLES}
+    unknown = set(roles_in) - known
     if unknown:
-        raise doc.error(f"roles.{sorted(unknown)[0]}", f"unknown role (roles are {', '.join(ROLES)})")
+        raise doc.error(f"roles.{sorted(unknown)[0]}", f"unknown role (roles are {', '.join(sorted(known))})")
     return roles
+
+
+def _int(doc: Located, m: dict[str, Any], key: str, path: str, default: int, lo: int, hi: int) -> int:
+    if key not in m:
+        return default
+    value = m[key]
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise doc.error(f"{path}.{key}", f"expected a whole number from {lo} to {hi}, got {value!r}")
+    return value
+
+
+def _legibility(doc: Located, mods: dict[str, Any]) -> Legibility:
+    d = Legibility()
+    rules = Legibility(
+        min_leg=_int(doc, mods, "min_leg", "modules", d.min_leg, 1, 500),
+        max_leg=_int(doc, mods, "max_leg", "modules", d.max_leg, 1, 1000),
+        min_under_photo=_int(doc, mods, "min_under_photo", "modules", d.min_under_photo, 1, 500),
+        head_fill=_num(doc, mods, "head_fill", "modules", 0, 1) if "head_fill" in mods else d.head_fill,
+    )
+    if rules.max_leg < rules.min_leg:
+        raise doc.error("modules.max_leg", f"max_leg ({rules.max_leg}) is below min_leg ({rules.min_leg})")
+    return rules
+
+
+def _briefs(doc: Located, m: dict[str, Any]) -> Briefs:
+    b = _map(doc, m.get("briefs", {}), "briefs")
+    d = Briefs()
+    return Briefs(
+        columns=_int(doc, b, "columns", "briefs", d.columns, 1, 24),
+        max_lines=_int(doc, b, "max_lines", "briefs", d.max_lines, 1, 500),
+    )
+
+
+def _spaces(doc: Located, m: dict[str, Any], columns: int, lines: int) -> tuple[Space, ...]:
+    """Standard spaces as [columns, lines]; largest first."""
+    given = _map(doc, m.get("spaces", {}) or {}, "spaces")
+    out = []
+    for name, value in given.items():
+        path = f"spaces.{name}"
+        if not (
+            isinstance(value, list)
+            and len(value) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+            and 1 <= value[0] <= columns
+            and 1 <= value[1] <= lines
+        ):
+            raise doc.error(path, f"expected [columns, lines] within the grid ({columns} columns, {lines} lines)")
+        out.append(Space(str(name), value[0], value[1]))
+    return tuple(sorted(out, key=lambda s: (-s.columns * s.lines, s.name)))
 
 
 def _ratio_pair(doc: Located, mods: dict[str, Any], key: str, default: list[float]) -> tuple[float, float]:
@@ -152,6 +252,13 @@ def _ratio_pair(doc: Located, mods: dict[str, Any], key: str, default: list[floa
     ):
         raise doc.error(f"modules.{key}", "expected [min, max] height-to-width ratios, 0.1 to 3")
     return float(pair[0]), float(pair[1])
+
+
+def _open_area(doc: Located, mods: dict[str, Any]) -> str:
+    value = mods.get("open_area", "foot")
+    if value not in OPEN_AREAS:
+        raise doc.error("modules.open_area", f"expected one of {', '.join(OPEN_AREAS)}, got {value!r}")
+    return str(value)
 
 
 def style_path(spec: str, base: Path) -> Path:
@@ -233,6 +340,10 @@ def _load_style(path: Path, doc: Located) -> Style:
         headline_sizes=headline_sizes,
         quote_span=int(_num(doc, mods, "quote_span", "modules", 1, 24)) if "quote_span" in mods else 3,
         leading_min=_num(doc, grid, "leading_min", "grid", 4, 60) if "leading_min" in grid else 0.0,
+        legibility=_legibility(doc, mods),
+        briefs=_briefs(doc, m),
+        open_area=_open_area(doc, mods),
+        spaces=_spaces(doc, m, int(grid.get("columns", 1)), int(grid.get("lines", 1))),
     )
     if style.leading < style.body_size:
         raise doc.error("grid.leading", "leading must be at least the body size")

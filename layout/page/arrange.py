@@ -1,48 +1,115 @@
-"""Arranging modules into rows on the page (stage 3).
+"""The makeup search (stage 3): where each unit of copy goes in the module zone.
 
-Input: the profiles (through a ``Module`` factory), the number of grid
-columns and the grid rows available. Output: an ``Arrangement``: for each
-profile its column, span, photo width, first row and height; deterministic.
+Input: a ``Problem``: the zone (columns × grid rows), the units in reading
+order (one profile's module, or a group of briefs) with the editor's pins, and
+for each unit and width the heights it can take, each an ``Option`` with its
+``Score``. Output: an ``Arrangement``: a rectangle per unit, the rules between
+them, the open area of a short page and the page's score; deterministic.
 
-The search: profiles stay in content order and are grouped into rows of
-modules; each row divides the columns among its modules (evenly, or in
-proportion to their text); every module of a row has the row's height, so
-each is a clean rectangle. For a candidate, each row starts at the height
-its longest module needs; the rows left over (or missing) are then given
-(or taken) one at a time where they fill the most (or overset the least)
-empty cells, measured exactly with ``Module.fit``. Each module takes the
-photo width that fills its rectangle best. Candidates are scored by overset
-lines, then empty cells, then photo area (more is better), then variety.
-Later work (issue 4) widens this search; the contract stays the same.
+Arrangements are guillotine layouts (Gange, Marriott & Stuckey, "Optimal
+guillotine layout", DocEng 2012): the zone is cut across into bands; a band is
+cut down into blocks; a block may be cut across into a stack, and so on.
+Units keep reading order: the first part of every cut (the top, or the left)
+holds the earlier units, so the first unit sits top left and a page reads
+上左, 上右, 下右. Rows of modules are one case; a tall module beside a stack of
+two or three shorter ones is another. What a short page leaves is one open
+rectangle at the bottom right, reaching the foot of the zone (or a full-width
+band: ``Problem.open_area``); only when no such page keeps every module
+legible may it be two (beside the last band, and the foot under it).
+
+The search is exact dynamic programming: for units i…j at a width, the best
+score at each height, memoised. Scores add up over the parts of a cut, so the
+best page is made of best parts. Bounds (units per band, total work) keep it
+finite; when the work bound stops it, the arrangement says so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
-from layout.page.module import Fit, Module, photo_spans
-
-MAX_CANDIDATES = 800
-MAX_STEPS = 200_000  # bounds the walk over cuts on hostile pages (thousands of profiles)
-MAX_SPLITS = 12  # rows with more ways to divide the columns try only the even and the weighted split
-GAP_ROWS = 1  # a grid row between module rows holds the rule
-
-ModuleFactory = Callable[..., Module]  # (position, span, photo_span, compact=False) → Module
+GAP_ROWS = 1  # a grid row between parts cut across holds the rule
+MAX_BAND_UNITS = 16  # units in one band (across the zone); more start a new band
+MAX_BLOCK_UNITS = 5  # units in one block of a band (cut across and down freely); a run of briefs may be longer
+MAX_WORK = 4_000_000  # combination steps before the search stops with the best found so far
 
 
 class NoArrangement(Exception):
-    """No arrangement exists (too many profiles, or modules too tall, for the zone)."""
+    """No arrangement exists (too many units, or pins that cannot hold, for the zone)."""
+
+
+@dataclass(frozen=True)
+class Score:
+    """What makes one page better than another, most important first.
+
+    ``overset`` outweighs everything; then ``broken``; the soft terms after them
+    are weighed against each other by ``SOFT_WEIGHTS``. Scores add up over a
+    page's parts."""
+
+    overset: int = 0  # lines of text (and captions) with no room on the page
+    broken: int = 0  # legibility rules broken, one per rule and module (module.RULES)
+    blank: int = 0  # empty cells inside modules
+    open: int = 0  # cells of the open area a short page leaves (and any blank band at the foot)
+    open_parts: int = 0  # open rectangles beyond the first (the white of a short page in two places)
+    briefed: int = 0  # items set as briefs that could stand as modules
+    compact: int = 0  # modules copyfitted (headline on one line, quote at its minimum size)
+    butting: int = 0  # side-by-side parts whose top headlines start on the same row
+    photo: int = 0  # photo cells short of the largest photo each module could show
+
+    def __add__(self, other: Score) -> Score:
+        return Score(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+    @property
+    def cost(self) -> int:
+        """The score as one number: smaller is better."""
+        w = SOFT_WEIGHTS
+        soft = (
+            self.blank * w["blank"]
+            + self.open * w["open"]
+            + self.open_parts * w["open_parts"]
+            + self.briefed * w["briefed"]
+            + self.compact * w["compact"]
+            + self.butting * w["butting"]
+            + self.photo * w["photo"]
+        )
+        return (self.overset * HARD + self.broken) * HARD + soft
+
+
+HARD = 10**6  # a broken rule outweighs any soft total; an overset line any number of broken rules
+SOFT_WEIGHTS = {
+    "blank": 8,  # a cell of white inside a module
+    "open": 2,  # a cell of the open area: space for an ad or a filler, better than white in a module
+    "open_parts": 4000,  # a second open rectangle: taken only to keep every module legible
+    "briefed": 40,  # an item that could stand alone set as a brief
+    "compact": 30,  # a copyfitted module
+    "butting": 12,  # headlines side by side (tombstoning): prefer stacks and staggered heads
+    "photo": 1,  # a photo cell given up
+}
+
+
+@dataclass(frozen=True)
+class Option:
+    """One height a unit can take at one width: its score and, opaque to the search,
+    what the makeup needs to set it (the module variant and photo size)."""
+
+    rows: int
+    score: Score
+    shape: Any = field(compare=False)
+    cost: int = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cost", self.score.cost)
 
 
 @dataclass(frozen=True)
 class Pins:
-    """An editor's wishes for one profile (None: free)."""
+    """An editor's wishes for one unit (None: free)."""
 
     span: int | None = None
     photo_span: int | None = None
-    lead: bool = False
-    row: int | None = None  # row of modules, 1 at the top; -1 the last row
+    lead: bool = False  # top left, and the widest module along the top of the page
+    row: int | None = None  # band of modules, 1 at the top; -1 the last; the unit starts at the band's top
     column: int | None = None  # first column, 1 at the left
 
     @property
@@ -61,466 +128,401 @@ class Pins:
 
 
 @dataclass(frozen=True)
+class Problem:
+    """One search: the zone, the units in reading order, and their options."""
+
+    columns: int
+    rows: int  # grid rows of the module zone
+    names: tuple[str, ...]  # a name per unit, for messages
+    pins: tuple[Pins, ...]  # the editor's wishes per unit
+    options: Callable[[int, int], Mapping[int, Option]] = field(compare=False)  # (unit, width) → by height
+    # units that may be set together as one group (briefs): (first, end, width) → options by height
+    merged: Callable[[int, int, int], Mapping[int, Option]] | None = field(default=None, compare=False)
+    mergeable: tuple[bool, ...] = ()  # per unit: may it join its neighbours in a merged group?
+    least_cells: tuple[int, ...] = ()  # per unit, a lower bound on the cells it takes (a quick refusal)
+    open_area: str = "foot"  # "foot": the bottom right, any width; "band": full width only
+    profiles: int = 0  # profiles the units hold, for messages (0: one per unit)
+    stacks: bool = True  # cut bands down and across at any depth; False: bands are rows of units (cheaper)
+
+
+@dataclass(frozen=True)
 class Placement:
-    profile: int
-    column: int
+    unit: int
+    column: int  # first grid column
     span: int
-    row: int  # first grid row within the module zone
+    row: int  # first grid row of the zone
     rows: int
-    photo_span: int  # columns the photo box spans (0: no photo)
-    compact: bool = False  # copyfitted: headline on one line, quote at its minimum size
+    option: Option
+    end: int = 0  # a merged group: the unit after its last (0: the unit alone)
+
+    @property
+    def units(self) -> range:
+        return range(self.unit, self.end or self.unit + 1)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule between parts of the zone, in grid units."""
+
+    across: bool  # across in a gap row, or down in a gutter
+    column: int  # across: first column; down: the column right of the gutter
+    row: int  # across: the gap row; down: first row
+    length: int  # across: columns; down: rows
+
+
+@dataclass(frozen=True)
+class Area:
+    column: int
+    row: int
+    columns: int
+    rows: int
+
+    @property
+    def cells(self) -> int:
+        return self.columns * self.rows
 
 
 @dataclass(frozen=True)
 class Arrangement:
-    placements: tuple[Placement, ...]
-    overset_lines: int
-    hole_cells: int  # empty cells, in modules and in the spare band
-    spare_rows: int = 0  # an empty band across the zone's foot (a short page: nothing left to fill it)
-    excess_cells: int = 0  # when overset: cells the content lacks even if packed perfectly (a lower bound)
-    jumping: frozenset[int] = frozenset()  # profiles (by position) whose overflow continues on another page
-    pins_overset: bool = False  # overset only because of the editor's pins: the page fits without them
+    placements: tuple[Placement, ...]  # by unit
+    rules: tuple[Rule, ...]
+    opens: tuple[Area, ...]  # the open area of a short page (largest first; two only to keep modules legible)
+    score: Score
+    white: int = 0  # cells at the foot too few to be an open area (one row), left white
+    work: int = 0  # combination steps the search took
+    cut_short: bool = False  # the work bound stopped the search: the best found, maybe not the best
 
 
-def _compositions(
-    n: int,
-    largest: int,
-    least_rows: Callable[[int, int], int] | None = None,
-    zone_rows: int = 0,
-    rows: list[int | None] | None = None,
-) -> Iterator[tuple[int, ...]]:
-    """Ways to cut n profiles, in order, into rows of at most ``largest`` modules;
-    with ``least_rows(first, m)`` (the least height of a row of m modules from profile
-    ``first``), cuts whose rows cannot fit ``zone_rows`` even at their least are skipped;
-    ``rows`` pins profiles to a row of modules (1 at the top, -1 the last)."""
-
-    def row_kept(first: int, m: int, index: int, last: bool) -> bool:
-        pinned = (rows[i] for i in range(first, first + m)) if rows else ()
-        return all(r is None or r == index + 1 or (r == -1 and last) for r in pinned)
-
-    # rest[i]: the least height profiles i… can take, rows at their least (pins aside): a
-    # prefix that leaves too little room for the rest is cut at once, so the search only
-    # walks cuts that can fit, however many profiles there are
-    rest = [0] * (n + 1)
-    if least_rows is not None:
-        for i in range(n - 1, -1, -1):
-            rest[i] = min(
-                least_rows(i, m) + (GAP_ROWS if i + m < n else 0) + rest[i + m]
-                for m in range(1, min(largest, n - i) + 1)
-            )
-    steps = [0]
-
-    def rec(left: int, prefix: tuple[int, ...], used: int) -> Iterator[tuple[int, ...]]:
-        steps[0] += 1
-        if steps[0] > MAX_STEPS:
-            return
-        if left == 0:
-            yield prefix
-            return
-        first = n - left
-        for m in range(min(largest, left), 0, -1):
-            if not row_kept(first, m, len(prefix), m == left):
-                continue
-            height = used + (GAP_ROWS if prefix else 0)
-            if least_rows is not None:
-                height += least_rows(first, m)
-                after = rest[first + m] + (GAP_ROWS if first + m < n else 0)
-                if height + after > zone_rows:
-                    continue
-            yield from rec(left - m, (*prefix, m), height)
-
-    if least_rows is not None and rest[0] > zone_rows:
-        return  # not even every row at its least fits
-    for count, c in enumerate(rec(n, (), 0)):
-        if count >= MAX_CANDIDATES:
-            return
-        yield c
-
-
-def _splits(columns: int, m: int, min_span: int) -> list[tuple[int, ...]]:
-    """Every way to write ``columns`` as m spans of at least ``min_span``, in order."""
-    if m == 1:
-        return [(columns,)] if columns >= min_span else []
-    return [
-        (first, *rest)
-        for first in range(min_span, columns - min_span * (m - 1) + 1)
-        for rest in _splits(columns - first, m - 1, min_span)
-    ]
-
-
-def _even_spans(m: int, columns: int) -> tuple[int, ...]:
-    base, extra = divmod(columns, m)
-    return tuple(base + (1 if i < extra else 0) for i in range(m))
-
-
-def _weighted_spans(weights: list[int], columns: int, min_span: int) -> tuple[int, ...]:
-    m = len(weights)
-    spans = [min_span] * m
-    left = columns - min_span * m
-    total = sum(weights) or 1
-    shares = [w / total * left for w in weights]
-    for i in range(m):
-        spans[i] += int(shares[i])
-    rest = columns - sum(spans)
-    order = sorted(range(m), key=lambda i: (-(shares[i] - int(shares[i])), i))
-    for i in order[:rest]:
-        spans[i] += 1
-    return tuple(spans)
-
-
-JUMP_LINES_PER_COLUMN = 5  # a profile that jumps shows at least this many lines per column first
+_OPEN = ("O",)  # how the open area was made: a leaf of its own
 
 
 class _Search:
-    def __init__(
-        self,
-        columns: int,
-        min_span: int,
-        module: ModuleFactory,
-        pins: list[Pins],
-        compact: bool = False,
-        jumping: frozenset[int] = frozenset(),
-        photos_jump: bool = False,
-    ) -> None:
-        self.compact = compact  # also try copyfitted modules
-        # profiles whose text may continue on another page: their overflow is not overset,
-        # as long as they show their photo and JUMP_LINES_PER_COLUMN lines a column here
-        self.jumping = jumping
-        self.photos_jump = photos_jump  # their photo may go with the continued text
-        self.columns = columns
-        self.min_span = min_span
-        self.module = module
-        self.pins = pins
-        self.best_fit: dict[tuple[int, int, int], tuple[Fit, Module]] = {}
-        self.scores: dict[tuple[int, tuple[int, ...], int], tuple[int, int, int]] = {}
-        self.mins: dict[tuple[int, tuple[int, ...]], int] = {}
-        self.needs: dict[tuple[int, int], int] = {}
+    """Best arrangement of one ``Problem`` (``lead_width``: the lead unit's width, fixed)."""
 
-    def variants(self, i: int, span: int) -> list[Module]:
-        """Profile i's module at this span: each photo width it may take, each as set
-        normally and copyfitted (compact headline and quote)."""
-        first = self.module(i, span, -1)
-        if not first.photo_span:
-            widths = [-1]
-        elif self.pins[i].photo_span is not None:
-            widths = [min(self.pins[i].photo_span, span)]
-        else:
-            widths = photo_spans(span)
-        fits = (False, True) if self.compact else (False,)
-        return [self.module(i, span, p, compact) for compact in fits for p in widths]
+    def __init__(self, problem: Problem, lead_width: int | None = None) -> None:
+        self.p = problem
+        self.n = len(problem.pins)
+        self.W, self.H = problem.columns, problem.rows
+        self.lead_width = lead_width
+        self.memo: dict[tuple, dict[int, tuple[int, tuple]]] = {}
+        self.leaves: dict[tuple[int, int], dict[int, tuple[int, tuple]]] = {}
+        self.work = 0
+        self.cut_short = False
+        pins = list(problem.pins) + [Pins()]  # the open area: a unit after the last
+        self.band_pins = any(p.row is not None and p.row > 0 for p in pins)
 
-    def _allowed(self, first: int, split: tuple[int, ...]) -> bool:
-        """Does a row's split keep the pins: pinned spans, photos no wider than their
-        module, and a lead profile in the first row with the widest module there?"""
-        for j, span in enumerate(split):
-            pin = self.pins[first + j]
-            if pin.span is not None and pin.span != span:
-                return False
-            if pin.column is not None and pin.column != 1 + sum(split[:j]):
-                return False
-            if pin.photo_span is not None and pin.photo_span > span:
-                return False
-            if pin.lead and (first != 0 or span < max(split)):
-                return False
-        return True
+        def prefix(flags: list[bool]) -> list[int]:
+            out = [0]
+            for f in flags:
+                out.append(out[-1] + int(f))
+            return out
 
-    def fit(self, i: int, span: int, rows: int) -> tuple[Fit, Module]:
-        """The best photo width for profile i at this span and height."""
-        key = (i, span, rows)
-        if key not in self.best_fit:
-            variants = self.variants(i, span)
-            options = [(self._jump_fit(i, md.fit(rows), md), md) for md in variants if md.min_rows <= rows]
-            if not options:  # lower than any variant's headline, byline and quote: nothing fits
-                md = min(variants, key=lambda v: v.min_rows)
-                options = [(Fit(rows, 0, 0, len(md.body) + md.fixed_rows * span, rows, 0), md)]
-            self.best_fit[key] = min(options, key=lambda fm: (*fm[0].score, fm[1].compact, -fm[1].photo_span))
-        return self.best_fit[key]
+        self.x_pins = prefix([p.column is not None for p in pins])
+        self.top_pins = prefix([lead_width is not None or (p.row is not None and p.row > 0) for p in pins])
+        self.foot_pins = prefix([p.row == -1 for p in pins])
+        least = list(problem.least_cells) or [0] * self.n
+        self.least = prefix_sums = [0]
+        for c in least + [0]:
+            prefix_sums.append(prefix_sums[-1] + c)
+        joins = list(problem.mergeable) if problem.merged else []
+        self.joins = prefix([not (u < len(joins) and joins[u]) for u in range(self.n + 1)])
 
-    def _jump_fit(self, i: int, fit: Fit, md: Module) -> Fit:
-        """A jumping profile's fit: only lines short of its minimum showing count as overset
-        (and its photo box, if dropped); the rest continues on the jump page."""
-        if i not in self.jumping:
-            return fit
-        short = max(0, min(len(md.body), JUMP_LINES_PER_COLUMN * md.span) - fit.placed)
-        dropped = md.caption_rows if md.photo_span and not fit.photo_rows and not self.photos_jump else 0
-        return replace(fit, overset_lines=short + dropped)
+    def _has(self, counts: list[int], a: int, b: int) -> bool:
+        return counts[b] > counts[a]
 
-    def least_rows(self, first: int, m: int) -> int:
-        """The least height of any row of m modules starting at profile ``first``
-        (a large number when no split of the columns is allowed)."""
-        key = (first, -m)
-        if key not in self.mins:
-            options = self.row_spans(first, m)
-            self.mins[key] = min((self.row_min(first, sp) for sp in options), default=1 << 20)
-        return self.mins[key]
+    # -- parts ----------------------------------------------------------------
+    def leaf(self, u: int, w: int, x: int, top: int, foot: bool) -> dict[int, tuple[int, tuple]]:
+        """Unit u alone at width w: its best option per height (``top``: 0 inside the
+        zone, 1 at the zone's top, 2 at a later band's top; ``foot``: on the last band's foot)."""
+        if u == self.n:
+            if self.p.open_area == "band" and w != self.W:
+                return {}
+            return {h: (Score(open=w * h).cost, _OPEN) for h in range(1, self.H + 1)}
+        pin = self.p.pins[u]
+        if (pin.span and w != pin.span) or (pin.column and x != pin.column - 1):
+            return {}
+        if (pin.row is not None and pin.row > 0 and not top) or (pin.row == -1 and not foot):
+            return {}
+        if self.lead_width is not None and (
+            (u == 0 and w != self.lead_width) or (u != 0 and top == 1 and w > self.lead_width)
+        ):
+            return {}
+        key = (u, w)
+        if key not in self.leaves:
+            opts = self.p.options(u, w)
+            self.leaves[key] = {h: (o.cost, ("L", o)) for h, o in opts.items() if h <= self.H}
+        return self.leaves[key]
 
-    def row_min(self, first: int, spans: tuple[int, ...]) -> int:
-        """The least height a row may have: every module's headline, byline, quote and a line."""
-        key = (first, spans)
-        if key not in self.mins:
-            self.mins[key] = max(self.module(first + j, s, -1).min_rows for j, s in enumerate(spans))
-        return self.mins[key]
+    def key(self, kind: str, a: int, b: int, w: int, x: int, top: int, foot: bool) -> tuple:
+        """The memo key of a part: its kind ("B" a block, "R" the rest of a band) and its
+        position flags, kept only where a pin needs them."""
+        x = x if self._has(self.x_pins, a, b) else -1
+        top = top if self._has(self.top_pins, a, b) else 0
+        foot = foot and self._has(self.foot_pins, a, b)
+        return (kind, a, b, w, x, top, foot)
 
-    def need(self, i: int, span: int) -> int:
-        key = (i, span)
-        if key not in self.needs:
-            if i not in self.jumping:
-                self.needs[key] = min(md.rows_needed() for md in self.variants(i, span))
-            elif self.photos_jump:
-                self.needs[key] = min(md.min_rows - 1 + JUMP_LINES_PER_COLUMN for md in self.variants(i, span))
-            else:
-                self.needs[key] = min(
-                    md.rows_needed(lines=JUMP_LINES_PER_COLUMN * span) for md in self.variants(i, span)
-                )
-        return self.needs[key]
+    def part(self, key: tuple) -> dict[int, tuple[int, tuple]]:
+        """Units a…b-1 (``key``) filling a rectangle ``w`` columns wide exactly: the best
+        cost at each height, with how it was made (a leaf, or a cut across or down).
 
-    def row_spans(self, first: int, m: int) -> list[tuple[int, ...]]:
-        """Ways to divide the columns among m modules: every split when there are
-        few, else the even split and the split in proportion to the text."""
-        if m * self.min_span > self.columns:
-            return []
-        pinned = any(p.any for p in self.pins[first : first + m])
-        if pinned:
-            return [s for s in _splits(self.columns, m, self.min_span) if self._allowed(first, s)][:MAX_SPLITS]
-        splits = _splits(self.columns, m, self.min_span)
-        if len(splits) <= MAX_SPLITS:
-            return splits
-        weights = [len(self.module(first + i, self.min_span, -1).body) for i in range(m)]
-        return sorted({_even_spans(m, self.columns), _weighted_spans(weights, self.columns, self.min_span)})
-
-    def row_score(self, first: int, spans: tuple[int, ...], rows: int) -> tuple[int, int, int]:
-        key = (first, spans, rows)
-        score = self.scores.get(key)
-        if score is None:
-            fits = [self.fit(first + j, s, rows) for j, s in enumerate(spans)]
-            score = (
-                sum(f.overset_lines for f, _ in fits),
-                sum(f.hole_cells for f, _ in fits),
-                -sum(md.photo_span for _, md in fits),
-            )
-            self.scores[key] = score
-        return score
-
-
-def _distribute(
-    search: _Search, rows: list[tuple[int, tuple[int, ...]]], heights: list[int], target: int
-) -> int | None:
-    """Add or remove single rows where each helps most, until the heights (and the
-    spare rows returned) sum to ``target``; None when rows cannot shrink that far (the
-    candidate is impossible). A row that would fill nothing in any module (a short
-    page) is left spare: spare rows gather in one empty band at the foot of the zone
-    rather than as holes inside modules."""
-    total = sum(heights)
-    if total > target and sum(search.row_min(f, sp) for f, sp in rows) > target:
-        return None
-    step = 1 if total < target else -1
-    spare_gain = (0, search.columns, 0)  # a spare row: nothing filled, no overset saved
-    mins = [search.row_min(f, sp) for f, sp in rows]
-
-    def gain(k: int) -> tuple[int, int, int] | None:
-        if heights[k] + step < mins[k]:
-            return None
-        first, spans = rows[k]
-        now = search.row_score(first, spans, heights[k])
-        then = search.row_score(first, spans, heights[k] + step)
-        return (then[0] - now[0], then[1] - now[1], then[2] - now[2])
-
-    gains = [gain(k) for k in range(len(rows))]
-    spare = 0
-    while total + spare != target:
-        best_k, best_gain = None, spare_gain if step == 1 else None
-        for k, g in enumerate(gains):
-            if g is not None and (best_gain is None or g < best_gain):
-                best_k, best_gain = k, g
-        if best_k is None:
-            if step == -1:
-                return None
-            spare += 1
-            continue
-        heights[best_k] += step
-        total += step
-        gains[best_k] = gain(best_k)
-    return spare
-
-
-def arrange(
-    n: int,
-    columns: int,
-    zone_rows: int,
-    min_span: int,
-    module: ModuleFactory,
-    pins: list[Pins] | None = None,
-    *,
-    copyfit: bool = True,
-    names: list[str] | None = None,
-    jumps: bool = False,
-) -> Arrangement:
-    """The best arrangement of ``n`` profiles in ``zone_rows`` rows of ``columns`` columns.
-
-    ``module(i, span, photo_span)`` gives profile i's module (photo_span -1: the default);
-    ``pins`` are the editor's wishes, by position (lead profiles come first); ``names``
-    name the profiles in messages. Modules are set at their full sizes first; only if
-    text is then overset does a second search also try copyfitted modules
-    (``copyfit``), keeping whichever oversets less. If text is still overset and
-    ``jumps`` (an edition with a page to continue on), the longest profiles are let
-    jump, one more at a time, until the others fit: ``Arrangement.jumping``.
-    """
-    pins = pins or [Pins()] * n
-    plan = _arrange(n, columns, zone_rows, min_span, module, pins, names, compact=False)
-    if copyfit and plan.overset_lines:
-        fitted = _arrange(n, columns, zone_rows, min_span, module, pins, names, compact=True)
-        if (fitted.overset_lines, fitted.hole_cells) < (plan.overset_lines, plan.hole_cells):
-            plan = fitted
-    if plan.overset_lines and jumps:
-        jumped = _jump_plan(n, columns, zone_rows, min_span, module, pins, names, copyfit)
-        if jumped is not None:
-            return jumped
-    if plan.overset_lines:
-        plan = replace(plan, excess_cells=_excess_cells(n, columns, zone_rows, min_span, module, pins, copyfit))
-        if any(p.any for p in pins):  # would the page fit without the editor's pins?
-            free = _arrange(n, columns, zone_rows, min_span, module, [Pins()] * n, names, compact=copyfit)
-            plan = replace(plan, pins_overset=free.overset_lines == 0)
-    return plan
-
-
-def _jump_plan(
-    n: int,
-    columns: int,
-    zone_rows: int,
-    min_span: int,
-    module: ModuleFactory,
-    pins: list[Pins],
-    names: list[str] | None,
-    copyfit: bool,
-) -> Arrangement | None:
-    """The arrangement in which the fewest of the longest profiles jump and nothing is
-    overset (a binary search on how many jump); their photos stay on the page if that
-    can work, else they may go with the continued text. None: no number of jumps fits."""
-    longest = sorted(range(n), key=lambda i: (-len(module(i, columns, -1).body), i))
-    for photos_jump in (False, True):
-        found: Arrangement | None = None
-        lo, hi = 1, n
-        while lo <= hi:
-            k = (lo + hi) // 2
-            jumping = frozenset(longest[:k])
-            tried = _arrange(
-                n, columns, zone_rows, min_span, module, pins, names, compact=copyfit,
-                jumping=jumping, photos_jump=photos_jump,
-            )  # fmt: skip
-            if tried.overset_lines == 0:
-                found, hi = replace(tried, jumping=jumping), k - 1
-            else:
-                lo = k + 1
+        A band is the rest of a band ("R") from its left edge: a block, or a block and
+        the rest beside it. A block ("B") holds at most MAX_BLOCK_UNITS units (or a run
+        of briefs flowing together) cut across and down at any depth."""
+        found = self.memo.get(key)
         if found is not None:
             return found
-    return None
+        kind, a, b, w, x, top, foot = key
+        out: dict[int, tuple[int, tuple]] = {}
+        if kind == "R":
+            if b - a <= MAX_BLOCK_UNITS or self._joinable(a, b, w, top):
+                out.update(self.part(self.key("B", a, b, w, x, top, foot)))
+            if not self.cut_short:
+                self._down(key, out, "R")
+        elif b - a == 1:
+            out.update(self.leaf(a, w, max(x, 0), top, foot))
+        else:
+            flowing = False
+            if self._joinable(a, b, w, top):
+                merged = self.p.merged(a, b, w)  # a run of briefs set together, flowing through w columns
+                flowing = bool(merged)  # ... which stands for stacking or cutting them apart at this width
+                for h, o in merged.items():
+                    if h <= self.H:
+                        out[h] = (o.cost, ("L", o))
+            if b - a <= MAX_BLOCK_UNITS and not flowing and not self.cut_short:
+                if w < self.W and self.p.stacks:  # full width: the bands, cut across by the top level
+                    self._across(key, out)
+                self._down(key, out, "B")
+        self.memo[key] = out
+        return out
 
+    def _least(self, a: int, b: int) -> int:
+        """A lower bound on the cells units a…b-1 take."""
+        return self.least[b] - self.least[a]
 
-def _excess_cells(
-    n: int, columns: int, zone_rows: int, min_span: int, module: ModuleFactory, pins: list[Pins], copyfit: bool
-) -> int:
-    """A lower bound on the cells the content lacks: every module at its least area
-    (any allowed span, smallest photo, copyfitted) packed with no loss, against the
-    zone less the rule rows that so many rows of modules need. 0: packing could fit."""
-    search = _Search(columns, max(1, min_span), module, pins, copyfit)
-    least = 0
-    for i in range(n):
-        pin = pins[i]
-        spans = [pin.span] if pin.span else range(search.min_span, columns + 1)
-        least += min(md.least_cells for span in spans for md in search.variants(i, span))
-    per_row = max(1, columns // search.min_span)
-    gaps = (-(-n // per_row) - 1) * GAP_ROWS * columns
-    return max(0, least + gaps - zone_rows * columns)
+    def _joinable(self, a: int, b: int, w: int, top: int) -> bool:
+        """May units a…b-1 be set together as one merged group at this width?"""
+        if self.p.merged is None or b > self.n or b - a < 2 or self._has(self.joins, a, b):
+            return False
+        return not (self.lead_width is not None and top == 1 and w > self.lead_width)
 
+    def _spend(self, steps: int) -> bool:
+        self.work += steps
+        if self.work > MAX_WORK:
+            self.cut_short = True
+        return not self.cut_short
 
-def _arrange(
-    n: int,
-    columns: int,
-    zone_rows: int,
-    min_span: int,
-    module: ModuleFactory,
-    pins: list[Pins],
-    names: list[str] | None,
-    *,
-    compact: bool,
-    jumping: frozenset[int] = frozenset(),
-    photos_jump: bool = False,
-) -> Arrangement:
-    search = _Search(columns, max(1, min_span), module, pins, compact, jumping, photos_jump)
-    largest = max(1, columns // search.min_span)
-    best: tuple[tuple[int, ...], Arrangement] | None = None
-    for comp in _compositions(n, largest, search.least_rows, zone_rows, [p.row for p in pins]):
-        for prefer_low in (True, False):
-            rows = _rows_for(search, comp, prefer_low)
-            if rows is None:
+    def _across(self, key: tuple, out: dict) -> None:
+        """Cut a block across: units a…k-1 above, k…b-1 below, a rule row between."""
+        _, a, b, w, x, top, foot = key
+        H = self.H
+        for k in range(a + 1, b):
+            if self._least(a, k) > w * H or self._least(k, b) > w * H:
                 continue
-            result = _evaluate(search, rows, zone_rows, best[0] if best else None)
-            if result is not None and (best is None or result[0] < best[0]):
-                best = result
-    if best is None:
-        pinned = [(names[i] if names else f"#{i + 1}", p.describe()) for i, p in enumerate(pins) if p.any]
-        why = (
-            "the editor's pins leave no arrangement ("
-            + "; ".join(f"{name}: {pin}" for name, pin in pinned)
-            + "); remove or change one"
-            if pinned
-            else "even with every module at its smallest (headline, byline, quote and one line of text) they do not "
-            "fit; cut profiles or use a larger format"
-        )
-        raise NoArrangement(f"{n} profiles cannot be arranged in {zone_rows} rows × {columns} columns: {why}")
-    return best[1]
+            up_key = self.key("B", a, k, w, x, top, False)
+            upper = self.part(up_key)
+            if not upper or (H - min(upper) - GAP_ROWS) * w < self._least(k, b):
+                continue
+            low_key = self.key("B", k, b, w, x, 0, foot)
+            lower = self.part(low_key)
+            if not lower or not self._spend(len(upper) * len(lower)):
+                continue
+            lows = sorted(lower.items())
+            for hu, (cu, _) in upper.items():
+                room = H - hu - GAP_ROWS
+                for hl, (cl, _) in lows:
+                    if hl > room:
+                        break
+                    h, c = hu + GAP_ROWS + hl, cu + cl
+                    old = out.get(h)
+                    if old is None or c < old[0]:
+                        out[h] = (c, ("A", up_key, hu, low_key, hl))
 
+    def _down(self, key: tuple, out: dict, rest: str) -> None:
+        """Cut down: a block of units a…k-1 on the left, units k…b-1 on the right (a
+        block, or the rest of the band: ``rest``), the same height."""
+        _, a, b, w, x, top, foot = key
+        butting = Score(butting=1).cost
+        H = self.H
+        for k in range(a + 1, b):
+            if k - a > MAX_BLOCK_UNITS and not self._joinable(a, k, 1, top):
+                break
+            if rest == "B" and b - k > MAX_BLOCK_UNITS:
+                continue
+            for w1 in range(1, w):
+                if self._least(a, k) > w1 * H or self._least(k, b) > (w - w1) * H:
+                    continue
+                left_key = self.key("B", a, k, w1, x, top, foot)
+                left = self.part(left_key)
+                if not left or max(left) * (w - w1) < self._least(k, b):
+                    continue
+                right_key = self.key(rest, k, b, w - w1, x + w1 if x >= 0 else -1, top, foot)
+                right = self.part(right_key)
+                if not right or not self._spend(min(len(left), len(right))):
+                    continue
+                small, large = (left, right) if len(left) <= len(right) else (right, left)
+                for h, (cs, _) in small.items():
+                    other = large.get(h)
+                    if other is None:
+                        continue
+                    c = cs + other[0] + butting
+                    old = out.get(h)
+                    if old is None or c < old[0]:
+                        out[h] = (c, ("D", left_key, right_key))
 
-def _rows_for(search: _Search, comp: tuple[int, ...], prefer_low: bool) -> list[tuple[int, tuple[int, ...]]] | None:
-    """Rows for one composition: each row's split of the columns, chosen for the
-    lowest height (leaving room to the others) or for the fewest empty cells."""
-    first = 0
-    rows: list[tuple[int, tuple[int, ...]]] = []
-    for m in comp:
-        options = search.row_spans(first, m)
-        if not options:
+    # -- the page -------------------------------------------------------------
+    def bands(self) -> list[dict[tuple[int, int], tuple[int, tuple | None]]]:
+        """The zone cut across into bands, top to bottom: for each end unit b, the best
+        cost per (height, bands so far) of units 0…b-1 (b = n+1: the last band holds
+        the open area)."""
+        n, W, H = self.n, self.W, self.H
+        stacks: list[dict[tuple[int, int], tuple[int, tuple | None]]] = [{} for _ in range(n + 2)]
+        stacks[0][(0, 0)] = (0, None)
+        row_of = {u: p.row for u, p in enumerate(self.p.pins) if p.row is not None and p.row > 0}
+        for b in range(1, n + 2):
+            for a in range(max(0, b - MAX_BAND_UNITS), b):
+                if not stacks[a] or (b == n + 1 and a == n):
+                    continue  # an open band alone is the foot, set by best()
+                band_key = self.key("R", a, b, W, 0, 1 if a == 0 else 2, b >= n)
+                band = self.part(band_key)
+                if not band or not self._spend(len(stacks[a]) * len(band)):
+                    continue
+                wanted = {row_of[u] for u in range(a, min(b, n)) if u in row_of}
+                if len(wanted) > 1:
+                    continue
+                for (ha, k), (ca, _) in stacks[a].items():
+                    if wanted and wanted != {k + 1}:
+                        continue
+                    for hb, (cb, _) in band.items():
+                        h = ha + (GAP_ROWS if ha else 0) + hb
+                        if h > H:
+                            continue
+                        key = (h, k + 1 if self.band_pins else 0)
+                        c = ca + cb
+                        old = stacks[b].get(key)
+                        if old is None or c < old[0]:
+                            stacks[b][key] = (c, (a, (ha, k), band_key, hb))
+        return stacks
+
+    def best(self) -> tuple[list[tuple[tuple, int]], int] | None:
+        """The best page: its bands (part key, height) top to bottom and the rows left
+        open at the foot; None if nothing fits."""
+        stacks = self.bands()
+        n, W, H = self.n, self.W, self.H
+        best: tuple[int, int, tuple[int, int], int] | None = None  # cost, end unit, stack key, foot rows
+        for end in (n + 1, n):  # the last band holds an open area, or not
+            for key, (c, _) in stacks[end].items():
+                foot = H - key[0]
+                if end == n + 1 and 0 < foot <= GAP_ROWS:
+                    continue
+                parts = 1 if end == n + 1 and foot else 0  # open beside the last band and under it
+                total = c + Score(open=W * foot, open_parts=parts).cost
+                if best is None or total < best[0]:
+                    best = (total, end, key, foot)
+        if best is None:
             return None
-        need = {sp: max(search.need(first + j, s) for j, s in enumerate(sp)) for sp in options}
+        _, end, key, foot = best
+        bands = []
+        while end:
+            _, (a, prev, band_key, hb) = stacks[end][key]
+            bands.append((band_key, hb))
+            end, key = a, prev
+        return bands[::-1], foot
 
-        def key(sp: tuple[int, ...], first: int = first, need: dict = need) -> tuple:
-            holes = search.row_score(first, sp, need[sp])[1:]
-            return (need[sp], holes, sp) if prefer_low else (holes, need[sp], sp)
+    def build(self, key: tuple, h: int, column: int, row: int, out: list, rules: list, opened: list) -> None:
+        """Placements, rules and the open area of part ``key`` at height ``h``."""
+        _, back = self.memo[key][h]
+        kind = back[0]
+        w = key[3]
+        if kind == "L":
+            a, b = key[1], key[2]
+            out.append(Placement(a, column, w, row, h, back[1], b if b - a > 1 else 0))
+        elif kind == "O":
+            opened.append(Area(column, row, w, h))
+        elif kind == "A":
+            _, upper, hu, lower, hl = back
+            self.build(upper, hu, column, row, out, rules, opened)
+            rules.append(Rule(True, column, row + hu, w))
+            self.build(lower, hl, column, row + hu + GAP_ROWS, out, rules, opened)
+        else:
+            _, left, right = back
+            self.build(left, h, column, row, out, rules, opened)
+            rules.append(Rule(False, column + left[3], row, h))
+            self.build(right, h, column + left[3], row, out, rules, opened)
 
-        rows.append((first, min(options, key=key)))
-        first += m
-    return rows
+    def arrangement(self) -> Arrangement | None:
+        found = self.best()
+        if found is None:
+            return None
+        bands, foot = found
+        out: list[Placement] = []
+        rules: list[Rule] = []
+        opened: list[Area] = []
+        row = 0
+        for band_key, h in bands:
+            if row:
+                rules.append(Rule(True, 0, row - GAP_ROWS, self.W))
+            self.build(band_key, h, 0, row, out, rules, opened)
+            row += h + GAP_ROWS
+        open_cells = sum(o.cells for o in opened)
+        white = 0
+        if foot > GAP_ROWS:  # the rows under the last band: the open area, under a rule
+            open_cells += self.W * foot
+            rules.append(Rule(True, 0, self.H - foot, self.W))
+            opened.append(Area(0, self.H - foot + GAP_ROWS, self.W, foot - GAP_ROWS))
+        elif foot:  # too thin to hold anything: white
+            open_cells += self.W * foot
+            white = self.W * foot
+        score = sum((pl.option.score for pl in out), Score())
+        butting = sum(1 for r in rules if not r.across)
+        score += Score(open=open_cells, open_parts=max(0, len(opened) - 1), butting=butting)
+        out.sort(key=lambda pl: pl.unit)
+        opens = tuple(sorted(opened, key=lambda a: (-a.cells, a.row, a.column)))
+        return Arrangement(tuple(out), tuple(rules), opens, score, white, self.work, self.cut_short)
 
 
-def _evaluate(
-    search: _Search, rows: list[tuple[int, tuple[int, ...]]], zone_rows: int, best: tuple[int, ...] | None
-) -> tuple[tuple[int, ...], Arrangement] | None:
-    """Heights for the rows and the arrangement's score; None when impossible or
-    clearly worse than ``best``."""
-    heights = [max(search.need(f + j, s) for j, s in enumerate(sp)) for f, sp in rows]
-    target = zone_rows - GAP_ROWS * (len(rows) - 1)
-    if sum(search.row_min(f, sp) for f, sp in rows) > target:
-        return None  # even the smallest modules do not fit
-    if best is not None and best[0] == 0 and sum(heights) > target:
-        return None  # this one oversets; a candidate that does not is known
-    spare = _distribute(search, rows, heights, target)
-    if spare is None:
-        return None
-    scores = [search.row_score(f, sp, h) for (f, sp), h in zip(rows, heights)]
-    overset = sum(s[0] for s in scores)
-    holes = sum(s[1] for s in scores) + spare * search.columns
-    photo = sum(s[2] for s in scores)
-    variety = len({sp for _, sp in rows})
-    return (overset, holes, photo, -variety), _placements(search, rows, heights, overset, holes, spare)
-
-
-def _placements(search: _Search, rows, heights: list[int], overset: int, holes: int, spare: int) -> Arrangement:
-    placements = []
-    top = 0
-    for (first, spans), h in zip(rows, heights):
-        col = 0
-        for j, span in enumerate(spans):
-            _, md = search.fit(first + j, span, h)
-            placements.append(Placement(first + j, col, span, top, h, md.photo_span, md.compact))
-            col += span
-        top += h + GAP_ROWS
-    return Arrangement(tuple(placements), overset, holes, spare)
+def search(problem: Problem) -> Arrangement:
+    """The best arrangement of ``problem``; NoArrangement if none exists."""
+    n = len(problem.pins)
+    count = problem.profiles or n
+    zone = problem.columns * problem.rows
+    if problem.least_cells and sum(problem.least_cells) > zone:
+        raise NoArrangement(
+            f"{count} profiles cannot be arranged in {problem.rows} rows × {problem.columns} columns: even with every "
+            "module at its smallest (headline, byline, quote and one line of text) they do not fit; cut profiles "
+            "or use a larger format"
+        )
+    leads = [u for u, p in enumerate(problem.pins) if p.lead]
+    widths: list[int | None] = [None]
+    if leads:
+        widths = [w for w in range(problem.columns, 0, -1) if problem.options(0, w)]
+    best: Arrangement | None = None
+    work, short = 0, False
+    for lead_width in widths:
+        s = _Search(problem, lead_width)
+        found = s.arrangement()
+        work, short = work + s.work, short or s.cut_short
+        if s.cut_short and problem.stacks:  # the bound stopped it: rows of units, which it can finish
+            rows = _Search(replace(problem, stacks=False), lead_width)
+            plain = rows.arrangement()
+            work += rows.work
+            if plain is not None and (found is None or plain.score.cost < found.score.cost):
+                found = plain
+        if found is not None and (best is None or found.score.cost < best.score.cost):
+            best = found
+    if best is None:
+        pinned = [(problem.names[u], p.describe()) for u, p in enumerate(problem.pins) if p.any]
+        if pinned:
+            why = (
+                "the editor's pins leave no arrangement ("
+                + "; ".join(f"{name}: {pin}" for name, pin in pinned)
+                + "); remove or change one"
+            )
+        else:
+            why = (
+                "even with every module at its smallest (headline, byline, quote and one line of text) they do not "
+                "fit; cut profiles or use a larger format"
+            )
+        raise NoArrangement(
+            f"{count} profiles cannot be arranged in {problem.rows} rows × {problem.columns} columns: {why}"
+        )
+    return replace(best, work=work, cut_short=short)

@@ -1,13 +1,15 @@
-"""Page makeup (stage 3).
+"""Page makeup (stage 3): the page set, by a policy that fits the copy.
 
 Input: a ``Page`` (content), its normalised texts, and a ``Context`` (style,
-faces, rules). Output: a ``Makeup``: the ``PageFrame`` (every item
-positioned in points) and a report per profile (span, rows, photo, overset).
+faces, rules). Output: a ``Makeup``: the ``PageFrame`` (every item positioned
+in points), a report per profile and per module, the open area of a short
+page and the search's score.
 
-Top to bottom: running head (报眉) above the type area; the kicker, banner
-headline and subhead; the intro set in wide columns; a heavy rule; then
-the module zone, arranged by ``layout.page.arrange``, with rules between
-modules; the staff line under the type area.
+Top to bottom: the furniture (running head, kicker, banner, intro, a heavy
+rule; ``furniture.py``), then the module zone, arranged by ``arrange.search``
+over the page's units (``units.py``), with rules between its parts; the
+staff line under the type area. ``make_page`` is the policy: which searches
+run, in which order, until the copy fits.
 """
 
 from __future__ import annotations
@@ -15,18 +17,27 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from layout.frame import Box, Item, PageFrame, RuleItem, TextItem
+from layout.frame import Box, Item, MarkItem, PageFrame, RuleItem
 from layout.model.content import Continuation, Page, Profile
-from layout.page.arrange import GAP_ROWS, Pins, arrange
-from layout.page.blocks import Block, headline_block, line_items, place, text_block
-from layout.page.context import ASCENT, Context
-from layout.page.module import INDENT_EM, Module
+from layout.page import furniture
+from layout.page.arrange import Area, Arrangement, NoArrangement, Pins, Placement, Problem, Score, search
+from layout.page.blocks import Block, place
+from layout.page.briefs import BriefGroup
+from layout.page.context import Context
+from layout.page.furniture import date_text, jump_text
+from layout.page.module import Module, Shape
+from layout.page.units import Copy, Mode, Unit
 
-WEEKDAYS = "一二三四五六日"
+__all__ = ["Makeup", "ModuleReport", "UnitReport", "date_text", "jump_text", "make_page"]
+
+LEADING_STEP = 0.25  # points: copyfitting tightens the leading in these steps
+FIT = Mode(briefs=True, compact=True)  # every way to fit but the leading, jumps and overset
 
 
 @dataclass(frozen=True)
 class ModuleReport:
+    """One profile on the page: where it is set and what did not fit."""
+
     id: str
     column: int
     span: int
@@ -35,7 +46,7 @@ class ModuleReport:
     used_rows: int
     photo_rows: int
     photo_span: int
-    hole_cells: int  # grid cells (row × column) left empty in the module
+    hole_cells: int  # grid cells left empty in the module (a briefs group's count is on its first item)
     overset_chars: int
     photo_dropped: bool = False  # overset: the photo box and caption found no room
     balance: int = 0  # rows between the highest and lowest column end of the body
@@ -45,127 +56,153 @@ class ModuleReport:
     jump_to: int = 0  # 版次 the rest continues on (下转), with this many characters
     jumped_chars: int = 0
     jump_from: int = 0  # a continuation: the 版次 it comes from (上接)
+    legs: tuple[int, ...] = ()  # body lines (briefs: rows) in each column of its module
+    broken: tuple[str, ...] = ()  # legibility rules its module breaks (module.RULES)
+    brief: str = ""  # set as a brief: the module's heading, or "(briefs)" for a group without one
+
+
+@dataclass(frozen=True)
+class UnitReport:
+    """One module of the page (a profile's, or a group of briefs): its shape and rules."""
+
+    ids: tuple[str, ...]
+    briefs: bool
+    title: str  # briefs: the heading set once
+    why: str  # briefs: why they are set together
+    column: int
+    span: int
+    row: int
+    rows: int
+    legs: tuple[int, ...]
+    blank_cells: int
+    broken: tuple[str, ...]
+    photo: str  # "2×11" (columns × rows), "" for none
+    head_fill: float  # the headline's longest line ÷ the module's width (briefs: 1)
+    file: str = ""
+    line: int = 0
 
 
 @dataclass(frozen=True)
 class Makeup:
     frame: PageFrame
-    modules: tuple[ModuleReport, ...]
+    modules: tuple[ModuleReport, ...]  # one per profile, in content order
     zone_rows: int
-    fill: float  # share of the module zone's cells holding content
+    fill: float  # share of the zone outside its rule rows and open area that holds content
     columns: int = 0
-    spare_rows: int = 0  # empty band across the foot of the zone (a short page)
+    open_areas: tuple[Area, ...] = ()  # a short page's open area (grid units in the zone), largest first
     excess_cells: int = 0  # overset: cells the content lacks even packed perfectly (a lower bound)
     jumps: tuple[Continuation, ...] = ()  # text continued on another page of the edition (下转)
     pins_overset: bool = False  # the page would fit without the editor's pins
     leading: float = 0.0  # the grid's leading used (tighter than the style's when copyfitted)
+    units: tuple[UnitReport, ...] = ()  # one per module, in reading order
+    score: Score = Score()
+    notes: tuple[str, ...] = ()  # what the makeup decided: groups, briefs, quotes left out of briefs
+    searches: int = 0  # searches the policy ran
+    cut_short: bool = False  # a search met its work bound: the best found, maybe not the best there is
+    zone_top: int = 0  # the zone's first grid row in the type area
+
+    @property
+    def open_area(self) -> Area | None:
+        """The (largest) open area of a short page."""
+        return self.open_areas[0] if self.open_areas else None
 
     @property
     def empty_cells(self) -> int:
-        """Empty cells of the zone: holes in modules and the spare band at the foot."""
-        return sum(m.hole_cells for m in self.modules) + self.spare_rows * self.columns
+        """Empty cells of the zone: blank in modules and the open area."""
+        return sum(u.blank_cells for u in self.units) + sum(a.cells for a in self.open_areas)
 
     @property
     def largest_hole(self) -> tuple[str, int]:
-        """The largest single empty area: ("(foot of the zone)" or a module id, cells)."""
-        holes = [(m.id, m.hole_cells) for m in self.modules]
-        if self.spare_rows:
-            holes.append(("(foot of the zone)", self.spare_rows * self.columns))
+        """The largest single empty area: ("(open area)" or a module's first id, cells)."""
+        holes = [(u.ids[0], u.blank_cells) for u in self.units]
+        holes += [("(open area)", a.cells) for a in self.open_areas]
         return max(holes, key=lambda h: h[1], default=("", 0))
 
     @property
     def overset(self) -> tuple[ModuleReport, ...]:
         return tuple(m for m in self.modules if m.overset_chars)
 
-
-def date_text(page: Page) -> str:
-    d = page.date
-    return f"{d.year}年{d.month}月{d.day}日 星期{WEEKDAYS[d.weekday()]}"
-
-
-def _running_head(ctx: Context, page: Page, texts: dict[str, str]) -> list[Item]:
-    st = ctx.style
-    y_rule = st.top - 0.6 * st.leading
-    baseline = y_rule - 0.45 * st.leading
-    items: list[Item] = [RuleItem(st.left, y_rule, st.left + st.type_width, y_rule, st.rules["module"])]
-    parts = [
-        ("head_paper", texts["paper"], "paper", "left"),
-        ("head", date_text(page), "date", "center"),
-        ("head_paper", f"第{page.page}版  {texts['section']}", "section", "right"),
-    ]
-    for role, text, source, align in parts:
-        lines = ctx.lines(text, role, st.type_width, justify=False)[:1]
-        offset = -(len(text) - len(texts["section"])) if source == "section" else 0
-        for it in line_items(ctx, lines, role, ctx.role(role).size, st.type_width, align, source, [baseline]):
-            assert isinstance(it, TextItem)
-            items.append(
-                TextItem(
-                    it.x + st.left,
-                    it.baseline,
-                    it.font,
-                    it.size,
-                    it.runs,
-                    it.role,
-                    it.source,
-                    max(0, it.start + offset),
-                    max(0, it.end + offset),
-                )
-            )
-    return items
+    @property
+    def broken(self) -> tuple[UnitReport, ...]:
+        return tuple(u for u in self.units if u.broken)
 
 
-def _banner(ctx: Context, page: Page, texts: dict[str, str]) -> Block:
-    st = ctx.style
-    w = st.type_width
-    items: list[Item] = []
-    rows = 0
-    kicker = text_block(ctx, texts["section"], "kicker", w, "section", align="center")
-    items += place(kicker, 0, 0)
-    rows += kicker.rows
-    banner = headline_block(ctx, texts["headline"], "banner", w * 0.94, "headline", max_lines=1)
-    if len(banner.items) > 1:
-        banner = headline_block(ctx, texts["headline"], "banner", w * 0.94, "headline", max_lines=2)
-    items += place(banner, w * 0.03, rows * st.leading)
-    rows += banner.rows
-    if texts.get("subhead"):
-        sub = text_block(ctx, texts["subhead"], "subhead", w, "subhead", align="center")
-        items += place(sub, 0, rows * st.leading)
-        rows += sub.rows
-    return Block(rows, tuple(items))
+class _Sheet:
+    """One page at one leading: its furniture, the module zone and the copy measured for it."""
 
+    def __init__(self, ctx: Context, page: Page, texts: dict[str, str], continuations: tuple[Continuation, ...]):
+        st = ctx.style
+        self.ctx, self.page = ctx, page
+        self.texts = dict(texts)
+        profiles = list(page.profiles)
+        self.origins: dict[int, tuple[str, int]] = {p.index: (page.file, page.source.line(p.path)) for p in profiles}
+        for c in continuations:
+            p = c.as_profile(len(profiles))
+            self.texts.update(c.texts)
+            self.texts[f"{p.path}.jump_from"] = jump_text("上接", c.from_page)
+            self.origins[p.index] = (c.file, c.line)
+            profiles.append(p)
+        self.continuations = continuations
+        L = st.leading
+        self.items: list[Item] = furniture.running_head(ctx, page, self.texts)
+        banner = furniture.banner(ctx, page, self.texts)
+        self.items += place(banner, st.left, st.top)
+        row = banner.rows
+        intro = furniture.intro(ctx, page, self.texts)
+        if intro.rows:
+            self.items += place(intro, st.left, st.top + row * L)
+            row += intro.rows
+        y = st.top + row * L + (L - (L - st.body_size)) / 2
+        self.items.append(RuleItem(st.left, y, st.left + st.type_width, y, st.rules["heavy"]))
+        self.zone_top = row + 1
+        self.zone_rows = st.lines - self.zone_top
+        # content order, but lead and top-row profiles first and last-row ones last
+        self.order = sorted((p.index for p in profiles), key=lambda i: (_rank(profiles[i]), i))
+        ordered = [profiles[i] for i in self.order]
+        pins = [_pins(p, first=k == 0) for k, p in enumerate(ordered)]
+        self.copy = Copy(ctx, ordered, self.texts, pins)
+        self.searches = 0
 
-def _intro(ctx: Context, page: Page, texts: dict[str, str]) -> Block:
-    st = ctx.style
-    if not page.intro:
-        return Block(0, ())
-    span = max(1, min(st.intro_span, st.columns))
-    ncols = st.columns // span
-    width = st.span_width(span)
-    size = ctx.role("intro").size
-    lines = []
-    for j in range(len(page.intro)):
-        path = f"intro[{j}]"
-        lines += [(path, ln) for ln in ctx.lines(texts[path], "intro", width, indent=INDENT_EM * size)]
-    ncols = min(ncols, len(lines))
-    base, extra = divmod(len(lines), ncols)  # balanced: the first columns one line longer
-    per_col = base + (1 if extra else 0)
-    places = [(c, r) for c in range(ncols) for r in range(base + (1 if c < extra else 0))]
-    items: list[Item] = []
-    for (path, ln), (c, r) in zip(lines, places):
-        x = st.column_x(c * span) - st.left
-        for it in line_items(ctx, (ln,), "intro", size, width, "justify", path, [r * st.leading + ASCENT * size]):
-            items.append(
-                TextItem(it.x + x, it.baseline, it.font, it.size, it.runs, it.role, it.source, it.start, it.end)
-            )
-    return Block(per_col, tuple(items))
+    def unpinned(self) -> Copy:
+        """The same copy without the editor's pins (measurements shared)."""
+        c = self.copy
+        return Copy(c.ctx, c.profiles, c.texts, [Pins()] * len(c.profiles), shared=c.shared)
 
+    def problem(self, mode: Mode, copy: Copy) -> Problem:
+        units = copy.units(mode)
+        return Problem(
+            columns=self.ctx.style.columns,
+            rows=self.zone_rows,
+            names=tuple(copy.profiles[u.positions[0]].id for u in units),
+            pins=tuple(u.pins for u in units),
+            options=lambda u, w: copy.options(units[u], w, mode),
+            merged=lambda a, b, w: copy.options(copy.merged(units, a, b), w, mode),
+            mergeable=tuple(u.mergeable for u in units),
+            least_cells=tuple(copy.least_area(u, mode) for u in units),
+            open_area=self.ctx.style.open_area,
+            profiles=len(copy.profiles),
+            stacks=mode.stacks,
+        )
 
-def jump_text(kind: str, page: int) -> str:
-    """A jump line: （下转第2版） or （上接第1版）."""
-    return f"（{kind}第{page}版）"
+    def could_fit(self, mode: Mode, copy: Copy | None = None) -> bool:
+        """Could the copy fit the zone in this mode, every unit at its least area?"""
+        copy = copy or self.copy
+        units = copy.units(mode)
+        return sum(copy.least_area(u, mode) for u in units) <= self.zone_rows * self.ctx.style.columns
 
-
-LEADING_STEP = 0.25  # points: copyfitting tightens the leading in these steps
+    def search(self, mode: Mode, copy: Copy | None = None) -> Arrangement | None:
+        """The best arrangement in this mode; None if the copy does not fit without
+        overset (outside the overset mode, where no arrangement is an input error)."""
+        if not mode.overset and not self.could_fit(mode, copy):
+            return None  # too much copy for this mode: no need to search
+        self.searches += 1
+        try:
+            plan = search(self.problem(mode, copy or self.copy))
+        except NoArrangement:
+            if mode.overset:
+                raise
+            return None
+        return None if plan.score.overset and not mode.overset else plan
 
 
 def make_page(
@@ -174,135 +211,175 @@ def make_page(
     texts: dict[str, str],
     *,
     mark_overset: bool = False,
+    mark_open: bool = False,
     jump_to: int = 0,
     continuations: tuple[Continuation, ...] = (),
 ) -> Makeup:
-    """The page, set. With ``jump_to`` (a 版次), text that does not fit continues
-    there (``Makeup.jumps``); ``continuations`` are profiles continued from earlier
-    pages, set as modules after the page's own.
+    """The page, set by this policy; each step runs only if the ones before it left
+    text overset (or, for step 2, a legibility rule broken):
 
-    A page whose text is overset at the style's leading is set again on a tighter
-    grid, down to ``grid.leading_min`` (the loosest leading that fits wins); only
-    then does text jump or stay overset (at the tightest leading: the least to cut)."""
+    1. every profile at its full size (short ones as briefs);
+    2. items that could stand alone set as briefs too;
+    3. copyfit: headlines on one line, pull quotes at their minimum size;
+    4. a tighter leading, in 0.25 pt steps down to ``grid.leading_min`` (the loosest that fits);
+    5. with ``jump_to`` (a 版次 later in the edition), the fewest of the longest profiles
+       continue there (下转), their photos staying if they can;
+    6. what still does not fit is overset and reported, at the tightest leading (the least to cut).
+
+    Body size never changes. ``mark_overset`` marks overset text on the page;
+    ``mark_open`` draws the open area of a short page as a marked placeholder (proofs)."""
     st = ctx.style
+    sheet = _Sheet(ctx, page, texts, continuations)
+    searches = 0
+    tightest = _at(ctx, st.leading_min) if st.leading_min and st.leading_min < st.leading else ctx
+    _refuse_at_once(sheet if tightest is ctx else _Sheet(tightest, page, texts, continuations))
 
-    def at(leading: float, jumps: int) -> Makeup:
-        c = ctx if leading == st.leading else Context(st.with_leading(leading), ctx.faces, ctx.rules, ctx.memo)
-        made = _make_page(
-            c, page, texts, mark_overset=mark_overset, jump_to=jumps, continuations=continuations
-        )  # fmt: skip
-        return replace(made, leading=leading)
+    def done(s: _Sheet, plan: Arrangement, mode: Mode, **extra) -> Makeup:
+        made = _set(s, plan, mode, mark_overset=mark_overset, mark_open=mark_open, jump_to=jump_to, **extra)
+        return replace(made, searches=searches + s.searches)
 
-    tighten = bool(st.leading_min) and st.leading_min < st.leading
-    made = at(st.leading, 0 if tighten else jump_to)
-    if not made.overset or not tighten:
-        return made
-    tightest = at(st.leading_min, 0)
-    if tightest.overset:
-        return at(st.leading_min, jump_to) if jump_to else tightest
-    steps = int(round((st.leading - st.leading_min) / LEADING_STEP))
-    for k in range(1, steps):  # the loosest leading that fits
-        tried = at(st.leading - k * LEADING_STEP, 0)
-        if not tried.overset:
-            return tried
-    return tightest
-
-
-def _make_page(
-    ctx: Context,
-    page: Page,
-    texts: dict[str, str],
-    *,
-    mark_overset: bool = False,
-    jump_to: int = 0,
-    continuations: tuple[Continuation, ...] = (),
-) -> Makeup:
-    st = ctx.style
-    texts = dict(texts)
-    profiles = list(page.profiles)
-    origins: dict[int, tuple[str, int]] = {p.index: (page.file, page.source.line(p.path)) for p in profiles}
-    for c in continuations:
-        p = c.as_profile(len(profiles))
-        texts.update(c.texts)
-        texts[f"{p.path}.jump_from"] = jump_text("上接", c.from_page)
-        origins[p.index] = (c.file, c.line)
-        profiles.append(p)
+    plan = sheet.search(Mode())
+    if plan is not None and not plan.score.broken:
+        return done(sheet, plan, Mode())
+    briefed = sheet.search(Mode(briefs=True))
+    if briefed is not None and (plan is None or briefed.score.cost < plan.score.cost):
+        return done(sheet, briefed, Mode(briefs=True))
+    if plan is not None:
+        return done(sheet, plan, Mode())
+    fitted = sheet.search(FIT)
+    if fitted is not None:
+        return done(sheet, fitted, FIT)
+    if sheet.could_fit(FIT):  # the copy is not too much: it may fit, with white in some module
+        loose = replace(FIT, pad=sheet.zone_rows, stacks=False)
+        padded = sheet.search(loose)
+        if padded is not None:
+            return done(sheet, padded, loose)
+    searches += sheet.searches
+    tight = sheet
+    if st.leading_min and st.leading_min < st.leading:
+        tight = _Sheet(_at(ctx, st.leading_min), page, texts, continuations)
+        found = tight.search(FIT)
+        if found is not None:  # it fits at the tightest: find the loosest leading that does
+            steps = int(round((st.leading - st.leading_min) / LEADING_STEP))
+            for k in range(1, steps):
+                looser = _Sheet(_at(ctx, st.leading - k * LEADING_STEP), page, texts, continuations)
+                tried = looser.search(FIT)
+                searches += looser.searches
+                if tried is not None:
+                    return done(looser, tried, FIT)
+            return done(tight, found, FIT)
+        searches += tight.searches
+        tight.searches = 0
     if jump_to:
-        for p in profiles:
-            texts[f"{p.path}.jump"] = jump_text("下转", jump_to)
+        jumped = _jump_plan(tight)
+        if jumped is not None:
+            return done(tight, *jumped)
+    last = Mode(briefs=True, compact=True, overset=True, pad=tight.zone_rows, stacks=False)
+    plan = tight.search(last)
+    assert plan is not None
+    pins_overset = False
+    if any(p.any for p in tight.copy.pins):  # would the page fit without the editor's pins?
+        free = tight.search(FIT, tight.unpinned())
+        pins_overset = free is not None
+    return done(tight, plan, last, pins_overset=pins_overset, excess=_excess_cells(tight, last))
+
+
+def _refuse_at_once(sheet: _Sheet) -> None:
+    """NoArrangement now if even the loosest search (overset allowed, at the tightest
+    leading) cannot place every profile at its smallest: no step of the policy could."""
+    last = Mode(briefs=True, compact=True, overset=True)
+    units = sheet.copy.units(last)
+    if sum(sheet.copy.least_cells(u, last) for u in units) > sheet.zone_rows * sheet.ctx.style.columns:
+        search(sheet.problem(last, sheet.copy))  # raises, with the message
+
+
+def _at(ctx: Context, leading: float) -> Context:
+    return Context(ctx.style.with_leading(leading), ctx.faces, ctx.rules, ctx.memo)
+
+
+def _jump_plan(sheet: _Sheet) -> tuple[Arrangement, Mode] | None:
+    """The arrangement in which the fewest of the longest profiles jump and nothing is
+    overset (a binary search on how many jump); their photos stay on the page if that
+    can work, else they may go with the continued text. None: no number of jumps fits."""
+    copy = sheet.copy
+    n = len(copy.profiles)
+    longest = sorted(range(n), key=lambda i: (-len(copy.module(i, 1).body), i))
+    for photos_jump in (False, True):
+        found: tuple[Arrangement, Mode] | None = None
+        lo, hi = 1, n
+        while lo <= hi:
+            k = (lo + hi) // 2
+            mode = replace(FIT, jumping=frozenset(longest[:k]), photos_jump=photos_jump)
+            tried = sheet.search(mode)
+            if tried is not None:
+                found, hi = (tried, mode), k - 1
+            else:
+                lo = k + 1
+        if found is not None:
+            return found
+    return None
+
+
+def _excess_cells(sheet: _Sheet, mode: Mode) -> int:
+    """A lower bound on the cells the content lacks: every unit at its least area
+    packed with no loss, against the zone. 0: packing alone could fit it."""
+    units = sheet.copy.units(mode)
+    least = sum(sheet.copy.least_cells(u, replace(mode, overset=False)) for u in units)
+    return max(0, least - sheet.zone_rows * sheet.ctx.style.columns)
+
+
+# -- setting the arrangement ---------------------------------------------------------
+def _set(
+    sheet: _Sheet,
+    plan: Arrangement,
+    mode: Mode,
+    *,
+    mark_overset: bool,
+    mark_open: bool,
+    jump_to: int,
+    pins_overset: bool = False,
+    excess: int = 0,
+) -> Makeup:
+    ctx, page = sheet.ctx, sheet.page
+    st = ctx.style
     L = st.leading
-    items: list[Item] = _running_head(ctx, page, texts)
-    banner = _banner(ctx, page, texts)
-    items += place(banner, st.left, st.top)
-    row = banner.rows
-    intro = _intro(ctx, page, texts)
-    if intro.rows:
-        items += place(intro, st.left, st.top + row * L)
-        row += intro.rows
-    y = st.top + row * L + (L - (L - st.body_size)) / 2
-    items.append(RuleItem(st.left, y, st.left + st.type_width, y, st.rules["heavy"]))
-    row += 1
-    zone_top = row
-    zone_rows = st.lines - zone_top
-
-    cache: dict[tuple[int, int, int], Module] = {}
-    shared: dict = {}
-
-    # content order, but lead and top-row profiles first and last-row ones last
-    order = sorted((p.index for p in profiles), key=lambda i: (_rank(profiles[i]), i))
-    pins = [_pins(profiles[i]) for i in order]
-
-    def module(pos: int, span: int, photo_span: int, compact: bool = False) -> Module:
-        key = (pos, span, photo_span, compact)
-        if key not in cache:
-            profile = profiles[order[pos]]
-            cache[key] = Module(ctx, profile, texts, span, None if photo_span < 0 else photo_span, shared, compact)
-        return cache[key]
-
-    names = [profiles[i].id for i in order]
-    plan = arrange(len(profiles), st.columns, zone_rows, st.min_span, module, pins, names=names, jumps=bool(jump_to))
-    reports = []
-    boxes = []
-    jumps = []
-    earlier = {c.profile.path: c for c in continuations}  # a continued profile may continue again
-    hole_cells = 0
-    for pl in plan.placements:
-        md = module(pl.profile, pl.span, pl.photo_span, pl.compact)
-        jumps_here = jump_to if pl.profile in plan.jumping else 0
-        result = md.layout(pl.rows, mark_overset=mark_overset, jump_to=jumps_here)
-        file, line = origins[md.profile.index]
-        if result.resume:
-            jumps.append(_continuation(page, md, result, texts, file, line, earlier))
+    units = sheet.copy.units(mode)
+    texts = sheet.texts
+    if jump_to and mode.jumping:
+        for pos in mode.jumping:
+            texts[f"{sheet.copy.profiles[pos].path}.jump"] = jump_text("下转", jump_to)
+    items = list(sheet.items)
+    boxes: list[Box] = []
+    reports: dict[int, ModuleReport] = {}
+    unit_reports: list[UnitReport] = []
+    jumps: list[Continuation] = []
+    earlier = {c.profile.path: c for c in sheet.continuations}  # a continued profile may continue again
+    placed_units = [sheet.copy.merged(units, pl.unit, pl.end) if pl.end else units[pl.unit] for pl in plan.placements]
+    for pl, unit in zip(plan.placements, placed_units):
         x = st.column_x(pl.column)
-        y = st.top + (zone_top + pl.row) * L
-        items += place(Block(result.rows, result.items), x, y)
-        boxes.append(Box(md.profile.id, x, y, md.width, pl.rows * L - (L - st.body_size)))
-        holes = md.fit(pl.rows).hole_cells
-        hole_cells += holes
-        reports.append(
-            ModuleReport(
-                md.profile.id,
-                pl.column,
-                pl.span,
-                pl.row,
-                pl.rows,
-                result.used_rows,
-                result.photo_rows,
-                md.photo_span,
-                holes,
-                result.overset_chars,
-                result.photo_dropped,
-                result.balance,
-                _copyfit(md),
-                file,
-                line,
-                jump_to if result.resume else 0,
-                result.jumped_chars,
-                md.profile.jump_from,
-            )
-        )
-    items += _module_rules(ctx, plan.placements, zone_top)
-    items += _staff(ctx, texts)
+        y = st.top + (sheet.zone_top + pl.row) * L
+        obj, shape = pl.option.shape
+        if isinstance(obj, BriefGroup):
+            placed, reported = _set_briefs(sheet, unit, obj, shape, pl, x, y, mark_overset)
+            items += placed[0]
+            boxes += placed[1]
+        else:
+            pos = unit.positions[0]
+            jumps_here = jump_to if pos in mode.jumping else 0
+            result = obj.layout(shape, mark_overset=mark_overset, jump_to=jumps_here)
+            file, line = sheet.origins[obj.profile.index]
+            if result.resume:
+                jumps.append(_continuation(page, obj, result, texts, file, line, earlier))
+            items += place(Block(result.rows, result.items), x, y)
+            boxes.append(Box(obj.profile.id, x, y, obj.width, pl.rows * L - (L - st.body_size)))
+            reported = {pos: _module_report(sheet, obj, shape, result, pl, jump_to if result.resume else 0)}
+        reports.update(reported)
+        unit_reports.append(_unit_report(sheet, unit, obj, shape, pl))
+    items += _rules(sheet, plan)
+    notes = _notes(sheet, placed_units, [pl.option.shape[0] for pl in plan.placements])
+    if mark_open:
+        items += [_open_mark(sheet, area) for area in plan.opens]
+    items += furniture.staff(ctx, texts)
     frame = PageFrame(
         st.page_width,
         st.page_height,
@@ -310,19 +387,180 @@ def _make_page(
         tuple(boxes),
         title=f"{texts['paper']} {date_text(page)} 第{page.page}版 {texts['headline']}",
     )
-    cells = max(1, zone_rows * st.columns - _gap_cells(plan.placements, st.columns))
-    empty = hole_cells + plan.spare_rows * st.columns
+    gaps = sum(r.length for r in plan.rules if r.across)
+    usable = sheet.zone_rows * st.columns - gaps - sum(a.cells for a in plan.opens)
+    blank = sum(u.blank_cells for u in unit_reports) + plan.white
+    order = sheet.order
+    modules = tuple(reports[order.index(i)] for i in sorted(order))
     return Makeup(
         frame,
-        tuple(reports),
-        zone_rows,
-        1 - empty / cells,
+        modules,
+        sheet.zone_rows,
+        max(0.0, 1 - blank / max(1, usable)),
         st.columns,
-        plan.spare_rows,
-        plan.excess_cells,
+        plan.opens,
+        excess,
         tuple(jumps),
-        plan.pins_overset,
+        pins_overset,
+        st.leading,
+        tuple(unit_reports),
+        plan.score,
+        tuple(notes),
+        0,
+        plan.cut_short,
+        sheet.zone_top,
     )
+
+
+def _module_report(sheet: _Sheet, md: Module, shape: Shape, result, pl: Placement, jump_to: int) -> ModuleReport:
+    file, line = sheet.origins[md.profile.index]
+    return ModuleReport(
+        md.profile.id,
+        pl.column,
+        pl.span,
+        pl.row,
+        pl.rows,
+        result.used_rows,
+        result.photo_rows,
+        md.photo_span,
+        shape.blank_cells,
+        result.overset_chars,
+        result.photo_dropped,
+        result.balance,
+        _copyfit(md),
+        file,
+        line,
+        jump_to,
+        result.jumped_chars,
+        md.profile.jump_from,
+        shape.legs,
+        shape.broken,
+    )
+
+
+def _set_briefs(sheet: _Sheet, unit: Unit, group: BriefGroup, shape: Shape, pl: Placement, x: float, y: float, mark):
+    """A briefs module's items and boxes (one per item, at its first piece) and a report per item."""
+    result = group.layout(shape, mark_overset=mark)
+    items = place(Block(result.rows, result.items), x, y)
+    boxes = [Box(pid, x + bx, y + by, bw, bh) for pid, (bx, by, bw, bh) in result.anchors.items()]
+    heading = unit.title or "(briefs)"
+    reports = {}
+    for k, pos in enumerate(unit.positions):
+        p = sheet.copy.profiles[pos]
+        file, line = sheet.origins[p.index]
+        reports[pos] = ModuleReport(
+            p.id,
+            pl.column,
+            pl.span,
+            pl.row,
+            pl.rows,
+            result.used_rows,
+            shape.photo_rows if p.photo else 0,
+            1 if p.photo else 0,
+            shape.blank_cells if k == 0 else 0,
+            result.overset_chars.get(p.index, 0),
+            False,
+            result.balance,
+            "",
+            file,
+            line,
+            legs=shape.legs,
+            broken=shape.broken,
+            brief=heading,
+        )
+    return (items, boxes), reports
+
+
+def _unit_report(sheet: _Sheet, unit: Unit, obj, shape: Shape, pl: Placement) -> UnitReport:
+    first = sheet.copy.profiles[unit.positions[0]]
+    file, line = sheet.origins[first.index]
+    if isinstance(obj, BriefGroup):
+        photo = f"1×{shape.photo_rows}" if shape.photo_rows else ""
+        fill = 1.0
+    else:
+        photo = f"{obj.photo_span}×{shape.photo_rows}" if shape.photo_rows else ""
+        fill = round(obj.head_width / obj.width, 3) if obj.width else 1.0
+    return UnitReport(
+        tuple(sheet.copy.profiles[p].id for p in unit.positions),
+        unit.briefs,
+        unit.title,
+        unit.why,
+        pl.column,
+        pl.span,
+        pl.row,
+        pl.rows,
+        shape.legs,
+        shape.blank_cells,
+        shape.broken,
+        photo,
+        fill,
+        file,
+        line,
+    )
+
+
+def _notes(sheet: _Sheet, units: list[Unit], objs: list) -> list[str]:
+    """What the makeup decided about briefs, said plainly."""
+    out = []
+    for u in units:
+        if not u.briefs:
+            continue
+        ids = [sheet.copy.profiles[p].id for p in u.positions]
+        named = f"'{ids[0]}'" if len(ids) == 1 else f"{len(ids)} items ({ids[0]} … {ids[-1]})"
+        if u.why == "shared heading":
+            out.append(f"{named} share the heading '{u.title}': set together as briefs under it, once")
+        elif u.why == "group":
+            out.append(f"{named} set as briefs under '{u.title}'")
+        elif u.why == "short":
+            out.append(f"{named} too short for a legible module: set as briefs")
+        elif u.why == "copyfit":
+            out.append(f"{named} set as briefs to fit the page")
+    for obj in objs:
+        if isinstance(obj, BriefGroup):
+            out += [
+                f"'{pid}' set as a brief: its pull quote repeats its text and is left out"
+                for pid in obj.dropped_quotes()
+            ]
+    return out
+
+
+def _rules(sheet: _Sheet, plan: Arrangement) -> list[Item]:
+    """The rules between the parts of the zone: across in a gap row, down in a gutter."""
+    st = sheet.ctx.style
+    L = st.leading
+    w = st.rules["module"]
+    gap = L - st.body_size
+    out: list[Item] = []
+    for r in plan.rules:
+        top = st.top + (sheet.zone_top + r.row) * L
+        if r.across:
+            y = top + L / 2 - gap / 2
+            x0 = st.column_x(r.column)
+            out.append(RuleItem(x0, y, x0 + st.span_width(r.length), y, w))
+        else:
+            x = st.column_x(r.column) - st.gutter / 2
+            out.append(RuleItem(x, top, x, top + r.length * L - gap, w))
+    return out
+
+
+def _open_mark(sheet: _Sheet, area: Area) -> MarkItem:
+    st = sheet.ctx.style
+    L = st.leading
+    x = st.column_x(area.column)
+    y = st.top + (sheet.zone_top + area.row) * L
+    return MarkItem(x, y, st.span_width(area.columns), area.rows * L - (L - st.body_size), open_label(st, area))
+
+
+def open_label(st, area: Area) -> str:
+    """What a proof shows in the open area: its size and the standard space it can take."""
+    space = fitting_space(st, area)
+    taken = f"，可排{space.name}" if space else ""
+    return f"空版 {area.columns}栏×{area.rows}行{taken}"
+
+
+def fitting_space(st, area: Area):
+    """The largest of the style's standard spaces that fits in the area (None: none does)."""
+    return next((s for s in st.spaces if s.columns <= area.columns and s.lines <= area.rows), None)
 
 
 def _continuation(
@@ -361,8 +599,11 @@ def _rank(p: Profile) -> int:
     return 0 if p.lead else 1 if p.row == 1 else 3 if p.row == -1 else 2
 
 
-def _pins(p: Profile) -> Pins:
-    return Pins(p.span, p.photo_span, p.lead, p.row, p.column)
+def _pins(p: Profile, *, first: bool) -> Pins:
+    """The profile's pins; a second lead (only one profile leads) keeps to the first row."""
+    lead = p.lead and first
+    row = 1 if p.lead and not first else p.row
+    return Pins(p.span, p.photo_span, lead, row, p.column)
 
 
 def _copyfit(md: Module) -> str:
@@ -372,40 +613,3 @@ def _copyfit(md: Module) -> str:
     if md.quote:
         parts.append(f"quote {md.ctx.role('quote').min_size:g}pt")
     return ", ".join(parts)
-
-
-def _gap_cells(placements, columns: int) -> int:
-    rows = {p.row for p in placements}
-    return GAP_ROWS * columns * (len(rows) - 1)
-
-
-def _module_rules(ctx: Context, placements, zone_top: int) -> list[Item]:
-    st = ctx.style
-    L = st.leading
-    w = st.rules["module"]
-    gap = L - st.body_size
-    out: list[Item] = []
-    for p in placements:
-        y0 = st.top + (zone_top + p.row) * L
-        y1 = y0 + p.rows * L - gap
-        if p.column > 0:
-            x = st.column_x(p.column) - st.gutter / 2
-            out.append(RuleItem(x, y0, x, y1, w))
-        if p.row > 0 and p.column == 0:
-            y = y0 - GAP_ROWS * L / 2 - gap / 2
-            out.append(RuleItem(st.left, y, st.left + st.type_width, y, w))
-    return out
-
-
-def _staff(ctx: Context, texts: dict[str, str]) -> list[Item]:
-    st = ctx.style
-    text = texts.get("editor", "")
-    if not text:
-        return []
-    lines = ctx.lines(text, "staff", st.type_width, justify=False)[:1]
-    baseline = st.top + st.type_height + ctx.role("staff").size * 1.5
-    return [
-        TextItem(it.x + st.left, it.baseline, it.font, it.size, it.runs, it.role, it.source, it.start, it.end)
-        for it in line_items(ctx, lines, "staff", ctx.role("staff").size, st.type_width, "right", "editor", [baseline])
-        if isinstance(it, TextItem)
-    ]

@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from layout.flow.columns import Slot, balanced_rows, balanced_slots, capacity, fill
+from layout.flow.columns import balanced_rows, balanced_slots, capacity, fill
 from layout.frame import ImageItem, Item, MarkItem, RuleItem, TextItem
 from layout.inline.breaker import Line
 from layout.model.content import Profile
@@ -27,6 +27,7 @@ from layout.page.blocks import Block, headline_block, line_items, place, shift, 
 from layout.page.context import ASCENT, Context
 
 INDENT_EM = 2  # first-line indent of every paragraph (clreq)
+NEAR_PAD = 3  # rows below its text a module is tried at with every photo size (deeper: the largest only)
 OPENING_QUOTES = ("“", "「")  # a quote already wrapped in outer marks
 
 
@@ -43,21 +44,34 @@ class BodyLine:
     offset: int = 0  # where the set text starts in the paragraph (a continuation resumes mid-paragraph)
 
 
-@dataclass(frozen=True)
-class Fit:
-    """How a module fills a given height (no items made)."""
+# The legibility rules a module can break, by name (style ``modules:`` gives the numbers).
+RULES = {
+    "short leg": "a column of body text shorter than min_leg lines (a strip)",
+    "long leg": "a column of body text longer than max_leg lines",
+    "blank": "more than one empty line per column inside the module",
+    "under photo": "fewer than min_under_photo lines under a photo that does not fill its columns",
+    "headline": "a headline much narrower than its module (under head_fill of the width)",
+}
 
-    rows: int
-    photo_rows: int  # 0: no photo drawn
-    body_rows: int  # column height the body uses
-    overset_lines: int
-    used_rows: int  # rows from the top holding content
-    hole_cells: int  # grid cells (row × column) left empty
-    placed: int = 0  # body lines set
+
+@dataclass(frozen=True)
+class Shape:
+    """How a module fills one height with one photo size (no items made): where its
+    text goes, what is left empty or overset, and the legibility rules it breaks."""
+
+    rows: int  # module height in grid rows
+    photo_rows: int  # photo box height; 0: no photo drawn
+    body_rows: int  # column height the body uses (below headline and byline, above the quote)
+    legs: tuple[int, ...]  # body lines in each column, left to right
+    overset_lines: int  # body lines (and a dropped photo's caption lines) with no room
+    blank_cells: int  # grid cells (row × column) left empty
+    placed: int  # body lines set
+    photo_cells: int  # cells the photo box and its caption take
+    broken: tuple[str, ...] = ()  # names of RULES broken
 
     @property
-    def score(self) -> tuple[int, int]:
-        return (self.overset_lines, self.hole_cells)
+    def hole_cells(self) -> int:  # the report's name for blank cells
+        return self.blank_cells
 
 
 @dataclass(frozen=True)
@@ -187,6 +201,11 @@ class Module:
         return rows if rows else 1
 
     @cached_property
+    def caption_lines(self) -> int:
+        """Lines of caption and credit (what is overset if the photo finds no room)."""
+        return self.caption.rows if self.caption else 0
+
+    @cached_property
     def caption(self) -> Block | None:
         photo = self.profile.photo
         if photo is None:
@@ -219,13 +238,13 @@ class Module:
         inset = (self.width - measure) / 2
         size = ctx.role("quote").min_size if self.compact else None
         body = text_block(ctx, shown, "quote", measure, path, align="justify", size=size)
-        items: list[Item] = [_offset(i, -1, len(text)) if marks else i for i in place(body, inset, L)]
+        items: list[Item] = [shift_source(i, -1, len(text)) if marks else i for i in place(body, inset, L)]
         rows = 1 + body.rows
         by = self.texts.get(f"{self.profile.path}.quote.by", "")
         if by:
             byb = text_block(ctx, "——" + by, "byline", measure, f"{self.profile.path}.quote.by", align="right")
             # the by-line's text is "——" + by: offsets shift by 2 so they index the field
-            items += [_offset(i, -2, len(by)) for i in place(byb, inset, rows * L)]
+            items += [shift_source(i, -2, len(by)) for i in place(byb, inset, rows * L)]
             rows += byb.rows
         weight = ctx.style.rules["module"]
         top_y = L / 2 - (L - ctx.style.body_size) / 2
@@ -245,13 +264,6 @@ class Module:
         return self.fixed_rows + 1
 
     @cached_property
-    def least_cells(self) -> int:
-        """The least grid cells the module can take: headline, byline, quote, the
-        smallest photo box with its caption, and every body line."""
-        photo = (self.photo_range[0] + self.caption_rows) * self.photo_span if self.photo_span else 0
-        return self.fixed_rows * self.span + photo + len(self.body)
-
-    @cached_property
     def photo_range(self) -> tuple[int, int]:
         """Smallest and largest photo box heights, in rows."""
         if not self.photo_span:
@@ -261,72 +273,138 @@ class Module:
         L = self.ctx.leading
         return max(2, math.ceil(self.photo_width * lo / L)), max(2, math.floor(self.photo_width * hi / L))
 
+    @cached_property
+    def head_width(self) -> float:
+        """The headline's longest line, in points."""
+        return max((i.right - i.x for i in self.head.items if isinstance(i, TextItem)), default=0.0)
+
+    @cached_property
+    def head_too_narrow(self) -> bool:
+        return self.span > 1 and self.head_width < self.ctx.style.legibility.head_fill * self.width
+
     def _lost(self, photo_rows: int) -> list[int]:
-        if not self.photo_span:
+        """Rows each column loses at its top to the photo box and its caption."""
+        if not self.photo_span or not photo_rows:
             return [0] * self.span
         block = photo_rows + self.caption_rows
         return [block if c >= self.span - self.photo_span else 0 for c in range(self.span)]
 
-    def rows_needed(self, photo_rows: int | None = None, lines: int | None = None) -> int:
-        """Module height that holds the whole body (or its first ``lines``) with the
-        given (default smallest) photo."""
-        n = self.photo_range[0] if photo_rows is None else photo_rows
-        count = len(self.body) if lines is None else min(lines, len(self.body))
-        key = ("need", self.profile.index, self.span, self.photo_span, self.compact, n, count)
-        if key not in self.shared:
-            self.shared[key] = self.fixed_rows + balanced_rows(count, self.span, self._lost(n))
-        return self.shared[key]
+    def natural_depth(self, photo_rows: int, lines: int | None = None) -> int:
+        """The column height that holds the whole body (or its first ``lines``) around a
+        photo box of ``photo_rows`` (0: none), columns balanced; never above the photo block."""
+        key = (photo_rows, lines)
+        memo = self.__dict__.setdefault("_depth_memo", {})
+        if key not in memo:
+            lost = self._lost(photo_rows)
+            count = len(self.body) if lines is None else min(lines, len(self.body))
+            memo[key] = max(balanced_rows(count, self.span, lost), max(lost), 1)
+        return memo[key]
 
-    def _slots(self, h: int, photo_rows: int) -> list[Slot]:
-        return [Slot(c, lost, max(0, h - lost)) for c, lost in enumerate(self._lost(photo_rows))]
+    def _legs(self, photo_rows: int, used: int) -> tuple[tuple[int, ...], int]:
+        """Body lines in each column, columns ``used`` rows deep around the photo, and the
+        lines placed (memoised: every depth below the text shares them)."""
+        key = (photo_rows, used)
+        memo = self.__dict__.setdefault("_legs_memo", {})
+        if key not in memo:
+            n = len(self.body)
+            slots = balanced_slots(n, self._lost(photo_rows), used)
+            memo[key] = (tuple(sl.rows for sl in slots), min(n, capacity(slots)))
+        return memo[key]
 
-    def _choose_photo(self, h: int) -> int:
-        """The tallest photo (within bounds) that leaves room for the whole body;
-        the smallest if none does; 0 if not even the smallest fits the column.
-        A photo beside text (narrower than the module) grows no lower than the
-        text beside it reaches: a taller one would only leave white next to it."""
+    def shape(self, rows: int, photo_rows: int, *, jumping: bool = False, photo_jumps: bool = False) -> Shape:
+        """The module ``rows`` tall with a photo box ``photo_rows`` tall (0: no photo
+        drawn). ``jumping``: text that does not fit continues on another page, so only
+        the lines short of a legible first part count as overset (and a dropped photo's
+        caption, unless ``photo_jumps``: the photo goes with the continued text)."""
+        key = (rows, photo_rows, jumping, photo_jumps)
+        memo = self.__dict__.setdefault("_shape_memo", {})
+        if key not in memo:
+            memo[key] = self._shape(rows, photo_rows, jumping, photo_jumps)
+        return memo[key]
+
+    def _shape(self, rows: int, photo_rows: int, jumping: bool, photo_jumps: bool) -> Shape:
+        depth = rows - self.fixed_rows
+        if depth < 1 or (photo_rows and photo_rows + self.caption_rows > depth):
+            raise ValueError(f"module {self.profile.id}: {rows} rows cannot hold a {photo_rows}-row photo")
+        n = len(self.body)
+        lost = self._lost(photo_rows)
+        used = min(depth, self.natural_depth(photo_rows))
+        legs, placed = self._legs(photo_rows, used)
+        photo_cells = (photo_rows + self.caption_rows) * self.photo_span if photo_rows else 0
+        blank = self.span * depth - photo_cells - placed
+        legibility = self.ctx.style.legibility
+        overset = n - placed
+        dropped = bool(self.photo_span and not photo_rows)
+        if jumping:
+            shown = min(n, legibility.min_leg * self.span)
+            overset = max(0, shown - placed) + (self.caption_lines if dropped and not photo_jumps else 0)
+        elif dropped:
+            overset += self.caption_lines
+        broken = self._broken(legs, lost, blank, full=jumping and placed < n)
+        return Shape(rows, photo_rows, used, legs, overset, blank, placed, photo_cells, broken)
+
+    def _broken(self, legs: tuple[int, ...], lost: list[int], blank: int, *, full: bool) -> tuple[str, ...]:
+        """The legibility rules these legs break (``full``: columns run to the foot)."""
+        rules = self.ctx.style.legibility
+        under = [leg for leg, lo in zip(legs, lost) if lo] if 0 < self.photo_span < self.span else []
+        text = [leg for leg, lo in zip(legs, lost) if not lo or self.photo_span == self.span]
+        broken = []
+        holding = [leg for leg in text if leg]
+        if holding and not full and (max(holding) < rules.min_leg or min(holding) < rules.min_leg - 1):
+            broken.append("short leg")
+        if legs and max(legs) > rules.max_leg:
+            broken.append("long leg")
+        if blank > self.span:
+            broken.append("blank")
+        held = [u for u in under if u]
+        if held and (max(held) < rules.min_under_photo or min(held) < rules.min_under_photo - 1):
+            broken.append("under photo")
+        if self.head_too_narrow:
+            broken.append("headline")
+        return tuple(broken)
+
+    def shapes(self, *, pad: int = 0, overset: bool = False, jumping: bool = False, photo_jumps: bool = False):
+        """Every shape worth trying, several per height: each photo height at its natural
+        depth and up to NEAR_PAD rows deeper; deeper still (to ``pad``), the largest
+        photo; with ``overset``, shallower too with the smallest photo (text left over),
+        and without the photo where it has no room; ``jumping``, every depth from a
+        legible first part (min_leg lines a column) to the whole text."""
         lo, hi = self.photo_range
-        extra = self.caption_rows
-        if h < lo + extra:
-            return 0
-        # with the block inside the column, capacity = span*h - photo_span*(n + extra)
-        fits_body = (self.span * h - len(self.body)) // self.photo_span - extra
-        top = min(hi, h - extra, fits_body)
-        if self.photo_span < self.span:
-            top = min(top, -(-len(self.body) // (self.span - self.photo_span)) - extra)
-        return top if top >= lo else lo
+        photos = list(range(lo, hi + 1)) if self.photo_span else [0]
+        near = min(pad, NEAR_PAD)
+        smallest, largest = photos[0], photos[-1]
+        kw = {"jumping": jumping, "photo_jumps": photo_jumps}
+        for ph in photos:
+            natural = self.natural_depth(ph)
+            for depth in range(natural, natural + near + 1):
+                yield self.shape(self.fixed_rows + depth, ph, **kw)
+        deepest = self.natural_depth(largest)
+        for depth in range(deepest + near + 1, deepest + pad + 1):
+            yield self.shape(self.fixed_rows + depth, largest, **kw)
+        if overset or jumping:
+            block = smallest + self.caption_rows if smallest else 0
+            first = block + 1
+            if jumping:
+                first = max(first, self.natural_depth(smallest, self.ctx.style.legibility.min_leg * self.span))
+            for depth in range(first, self.natural_depth(smallest)):
+                yield self.shape(self.fixed_rows + depth, smallest, **kw)
+            if self.photo_span and jumping:  # the photo may go with the continued text
+                legible = self.natural_depth(0, self.ctx.style.legibility.min_leg * self.span)
+                for depth in range(legible, self.natural_depth(0)):
+                    yield self.shape(self.fixed_rows + depth, 0, **kw)
+            elif self.photo_span:  # no room for the photo
+                for depth in range(1, block + 1):
+                    yield self.shape(self.fixed_rows + depth, 0, **kw)
 
-    def fit(self, rows: int) -> Fit:
-        """How the module fills ``rows`` grid rows."""
-        cached = self.shared.get(("fit", self.profile.index, self.span, self.photo_span, self.compact, rows))
-        if cached is not None:
-            return cached
-        if rows < self.min_rows:
-            raise ValueError(f"module {self.profile.id} needs at least {self.min_rows} rows, got {rows}")
-        h = rows - self.fixed_rows
-        n_photo = self._choose_photo(h) if self.photo_span else 0
-        lost = self._lost(n_photo) if n_photo else [0] * self.span
-        h_used = min(h, max(balanced_rows(len(self.body), self.span, lost), max(lost)))
-        placed = min(len(self.body), capacity(self._slots(h_used, n_photo)) if n_photo else self.span * h_used)
-        left = len(self.body) - placed
-        photo_cells = (n_photo + self.caption_rows) * self.photo_span if n_photo else 0
-        if self.photo_span and not n_photo:
-            left += self.caption.rows  # type: ignore[union-attr]  # no room for photo and caption
-        used = min(rows, self.fixed_rows + h_used)
-        hole = max(0, rows * self.span - self.fixed_rows * self.span - photo_cells - placed)
-        fit = Fit(rows, n_photo, h_used, left, used, hole, placed)
-        self.shared[("fit", self.profile.index, self.span, self.photo_span, self.compact, rows)] = fit
-        return fit
-
-    def layout(self, rows: int, *, mark_overset: bool = False, jump_to: int = 0) -> ModuleResult:
-        """Lay the module out ``rows`` grid rows tall, at (0, 0). With ``jump_to`` (a
-        版次), text that does not fit continues there: the last line slot shows
-        （下转第N版） and the result says where the text resumes."""
+    def layout(self, shape: Shape, *, mark_overset: bool = False, jump_to: int = 0) -> ModuleResult:
+        """Lay the module out in ``shape`` (its height and photo size), at (0, 0). With
+        ``jump_to`` (a 版次), text that does not fit continues there: the last line slot
+        shows （下转第N版） and the result says where the text resumes."""
         ctx = self.ctx
         L = ctx.leading
         st = ctx.style
-        f = self.fit(rows)
-        n_photo, h_used = f.photo_rows, f.body_rows
+        rows = shape.rows
+        n_photo, h_used = shape.photo_rows, shape.body_rows
         lost = self._lost(n_photo) if n_photo else [0] * self.span
         placed, left = fill(len(self.body), balanced_slots(len(self.body), lost, h_used))
         jump_slot = None
@@ -383,7 +461,8 @@ class Module:
         for p in placed:
             ends[p.column] = max(ends.get(p.column, -1), p.row)
         balance = max(ends.values()) - min(ends.values()) if ends else 0
-        return ModuleResult(tuple(items), rows, f.used_rows, overset, n_photo, dropped, balance, resume, jumped)
+        used_rows = min(rows, self.fixed_rows + h_used)
+        return ModuleResult(tuple(items), rows, used_rows, overset, n_photo, dropped, balance, resume, jumped)
 
 
 def _right_aligned(ctx: Context, lines, role: str, source: str, first_row: int, right: float) -> list[Item]:
@@ -405,7 +484,7 @@ def _right_aligned(ctx: Context, lines, role: str, source: str, first_row: int, 
     ]
 
 
-def _offset(item: Item, delta: int, length: int) -> Item:
+def shift_source(item: Item, delta: int, length: int) -> Item:
     """Shift a text item's source offsets (text shown with added marks), kept in the field."""
     if isinstance(item, TextItem):
         start = min(length, max(0, item.start + delta))

@@ -125,7 +125,11 @@ CASES: dict[str, dict] = {
         "files": {
             "page.yaml": GOOD.split("profiles:")[0]
             + "profiles:\n"
-            + "".join(f"  - id: p{i}\n    headline: 标题{i}\n    name: 某{i}\n    body: [正文。]\n" for i in range(150))
+            + "".join(
+                f"  - id: p{i}\n    headline: 标题{i}\n    name: 某{i}\n    brief: false\n"
+                f"    body: [{'正文，' * 100}]\n"
+                for i in range(150)
+            )
         }
     },
     "overset": {"files": {"page.yaml": good(**{"第二段正文。": "很长的正文，" * 3000})}},

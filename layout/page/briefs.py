@@ -1,0 +1,406 @@
+"""Briefs: short items set together as one module (stage 3).
+
+Input: consecutive profiles that are short (or share a heading such as 留言板,
+or were grouped by the editor), the group's heading, and the module's width
+in columns. Output: for any height, the group's ``Shape`` (legs, blank,
+overset, rules broken); for a chosen shape, its items.
+
+Geometry: the heading once across the module (left, over a hairline), then
+the items flowing through the columns, top to bottom, left to right: each
+item's small head (its own headline, unless it is the group's heading;
+centred), its
+photo box one column wide with the caption, its text, its signature (role
+and name, right-aligned); a hairline between items. Flow keeps a head with
+its first lines, a paragraph's first two and last two lines together and the
+signature with the last line; a hairline never starts or ends a column.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+from layout.frame import ImageItem, Item, MarkItem, RuleItem
+from layout.model.content import Profile
+from layout.page.blocks import Block, headline_block, line_items, place, text_block
+from layout.page.context import ASCENT, Context
+from layout.page.module import INDENT_EM, BodyLine, Module, Shape, shift_source
+
+OPENING_QUOTES = ("“", "「")
+BRIEF_HEAD_LINES = 3  # an item's head takes at most this many lines (then it is set smaller, to its role's minimum)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """Rows of one piece: a block (head, photo caption, signature, quote), body lines, or a photo box."""
+
+    kind: str  # "block", "lines", "photo", "rule"
+    item: int  # the item's profile index
+    rows: int
+    block: Block | None = None
+    lines: tuple[BodyLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Rows that stay together in one column."""
+
+    entries: tuple[Entry, ...]
+    rule: bool = False  # a hairline between items: dropped at a column's top or foot
+    rows: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rows", sum(e.rows for e in self.entries))
+
+
+@dataclass(frozen=True)
+class Flowed:
+    """The pieces placed in columns of one depth: (column, row, piece), and what is left."""
+
+    placed: tuple[tuple[int, int, Piece], ...]
+    left: tuple[Piece, ...]
+    legs: tuple[int, ...]  # rows used in each column
+
+    def stretched(self, depth: int) -> Flowed:
+        """The same flow with each column's spare rows (down to ``depth``) taken up by the
+        space between its items: a hairline's row may grow to two, top of the column first."""
+        spare = [depth - leg for leg in self.legs]
+        placed: list[tuple[int, int, Piece]] = []
+        legs = list(self.legs)
+        col, shift = -1, 0
+        for c, row, piece in self.placed:
+            if c != col:
+                col, shift = c, 0
+            placed.append((c, row + shift, piece))
+            if piece.rule and spare[c] > 0:
+                spare[c] -= 1
+                shift += 1
+                legs[c] += 1
+                placed[-1] = (c, row + shift - 1, replace(piece, entries=(replace(piece.entries[0], rows=2),)))
+        return Flowed(tuple(placed), self.left, tuple(legs))
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    items: tuple[Item, ...]
+    rows: int
+    used_rows: int
+    overset_chars: dict[int, int]  # by profile index
+    balance: int
+    anchors: dict[str, tuple[float, float, float, float]]  # profile id → (x, y, width, height) of its first piece
+
+
+def fits(rows: list[int], rules: list[bool], columns: int, depth: int) -> bool:
+    """Do pieces of these rows (hairlines marked) fit ``columns`` columns ``depth`` deep? (``flow``, fast)"""
+    col, row = 0, 0
+    n = len(rows)
+    for k in range(n):
+        r = rows[k]
+        if rules[k]:
+            if row and row + r + (rows[k + 1] if k + 1 < n else 0) <= depth:
+                row += r
+            continue
+        if row + r > depth:
+            col, row = col + 1, 0
+            if col >= columns or r > depth:
+                return False
+        row += r
+    return True
+
+
+def flow(pieces: tuple[Piece, ...], columns: int, depth: int) -> Flowed:
+    """Pieces into ``columns`` columns ``depth`` rows deep, in order."""
+    placed: list[tuple[int, int, Piece]] = []
+    col, row = 0, 0
+    legs = [0] * columns
+    for k, piece in enumerate(pieces):
+        if piece.rule:
+            nxt = pieces[k + 1].rows if k + 1 < len(pieces) else 0
+            if row and row + piece.rows + nxt <= depth:
+                placed.append((col, row, piece))
+                row += piece.rows
+            continue  # at a column's top or foot the hairline is left out
+        if row + piece.rows > depth:
+            col, row = col + 1, 0
+        if col >= columns or piece.rows > depth:
+            return Flowed(tuple(placed), pieces[k:], tuple(legs))
+        placed.append((col, row, piece))
+        row += piece.rows
+        legs[col] = row
+    return Flowed(tuple(placed), (), tuple(legs))
+
+
+class BriefGroup:
+    """Short items as one module of ``span`` columns (1 to the style's ``briefs.columns``)."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        profiles: tuple[Profile, ...],
+        texts: dict[str, str],
+        span: int,
+        title: str,
+        title_path: str,
+        shared: dict | None = None,
+    ) -> None:
+        self.ctx = ctx
+        self.profiles = profiles
+        self.texts = texts
+        self.span = span
+        self.title = title
+        self.title_path = title_path
+        self.width = ctx.style.span_width(span)
+        self.shared = {} if shared is None else shared
+        self.items = tuple(Module(ctx, p, texts, 1, None, self.shared) for p in profiles)
+        self.by_index = {md.profile.index: md for md in self.items}
+
+    # -- parts --------------------------------------------------------------
+    @cached_property
+    def heading(self) -> Block:
+        if not self.title:
+            return Block(0, ())
+        block = text_block(self.ctx, self.title, "brief_title", self.width, self.title_path, align="left")
+        return Block(block.rows, block.items, block.lines, block.size)
+
+    @cached_property
+    def photo_range(self) -> tuple[int, int]:
+        """Photo box heights (rows) for the items' one-column photos."""
+        with_photo = [md for md in self.items if md.photo_span]
+        if not with_photo:
+            return 0, 0
+        st = self.ctx.style
+        lo, hi = st.photo_height_narrow
+        w = st.column_width
+        L = self.ctx.leading
+        return max(2, math.ceil(w * lo / L)), max(2, math.floor(w * hi / L))
+
+    def _head(self, md: Module) -> Block:
+        """The item's small head, centred over its column in balanced lines."""
+        path = f"{md.profile.path}.headline"
+        width = self.ctx.style.column_width
+        return headline_block(self.ctx, self.texts[path], "brief_head", width, path, max_lines=BRIEF_HEAD_LINES)
+
+    def _quote(self, md: Module) -> Block | None:
+        """A pull quote repeats the body: left out of a brief (noted); one that does not
+        is set after the text, in quotation marks, so nothing is lost."""
+        q = md.profile.quote
+        if q is None:
+            return None
+        path = f"{md.profile.path}.quote.text"
+        text = self.texts[path]
+        body = "".join(self.texts[f"{md.profile.path}.body[{j}]"] for j in range(len(md.profile.body)))
+        if text.strip("“”「」‘’") in body:
+            return None  # noted by the makeup: the quote repeats the text
+        left, right = ("「", "」") if self.ctx.rules.lang == "zh-Hant" else ("“", "”")
+        shown = text if text.startswith(OPENING_QUOTES) else f"{left}{text}{right}"
+        width = self.ctx.style.column_width
+        indent = INDENT_EM * self.ctx.role("caption").size  # a paragraph of its own
+        block = text_block(self.ctx, shown, "caption", width, path, indent=indent)
+        items = block.items if shown is text else tuple(shift_source(i, -1, len(text)) for i in block.items)
+        rows = block.rows
+        by_path = f"{md.profile.path}.quote.by"
+        by_text = self.texts.get(by_path, "")
+        if by_text:  # "——" + by: offsets shift by 2 so they index the field
+            by = text_block(self.ctx, "——" + by_text, "byline", width, by_path, align="right")
+            items += tuple(shift_source(i, -2, len(by_text)) for i in place(by, 0, rows * self.ctx.leading))
+            rows += by.rows
+        return Block(rows, items, block.lines, block.size)
+
+    def dropped_quotes(self) -> list[str]:
+        """Ids of the items whose pull quote is left out (it repeats their text)."""
+        return [md.profile.id for md in self.items if md.profile.quote is not None and self._quote(md) is None]
+
+    def _item_pieces(self, md: Module, photo_rows: int) -> tuple[Piece, ...]:
+        """One item as pieces that stay together (shared by every group it may join)."""
+        shows_head = bool(md.profile.headline) and md.profile.headline != self.title
+        key = ("brief pieces", md.profile.index, photo_rows, shows_head)
+        if key not in self.shared:
+            k = md.profile.index
+            head = self._head(md) if shows_head else None
+            quote = self._quote(md)
+            lead: list[Entry] = [Entry("block", k, head.rows, head)] if head else []
+            if md.photo_span and photo_rows:
+                lead.append(Entry("photo", k, photo_rows))
+                lead.append(Entry("block", k, md.caption_rows, md.caption))
+            chunks = _chunks(md.body, k)
+            tail: list[Entry] = [Entry("block", k, quote.rows, quote)] if quote else []
+            tail.append(Entry("block", k, md.byline.rows, md.byline))
+            chunks[0] = lead + chunks[0]
+            chunks[-1] = chunks[-1] + tail
+            self.shared[key] = tuple(Piece(tuple(c)) for c in chunks)
+        return self.shared[key]
+
+    def pieces(self, photo_rows: int) -> tuple[Piece, ...]:
+        """Every item as pieces that stay together, hairlines between items."""
+        cache = self.__dict__.setdefault("_pieces", {})
+        if photo_rows not in cache:
+            out: list[Piece] = []
+            for md in self.items:
+                if out:
+                    out.append(Piece((Entry("rule", md.profile.index, 1),), rule=True))
+                out += self._item_pieces(md, photo_rows)
+            cache[photo_rows] = tuple(out)
+        return cache[photo_rows]
+
+    # -- geometry -----------------------------------------------------------
+    @cached_property
+    def fixed_rows(self) -> int:
+        return self.heading.rows
+
+    def natural_depth(self, photo_rows: int) -> int:
+        """The least column depth that holds every item."""
+        cache = self.__dict__.setdefault("_natural", {})
+        if photo_rows not in cache:
+            pieces = self.pieces(photo_rows)
+            rows = [p.rows for p in pieces]
+            rules = [p.rule for p in pieces]
+            total = sum(r for r, rule in zip(rows, rules) if not rule)
+            lo = max(-(-total // self.span), max(rows))  # a lower bound; the whole run in one column fits
+            hi = max(lo, sum(rows))
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if fits(rows, rules, self.span, mid):
+                    hi = mid
+                else:
+                    lo = mid + 1
+            cache[photo_rows] = lo
+        return cache[photo_rows]
+
+    def _flow(self, depth: int, photo_rows: int) -> tuple[Flowed, tuple[int, ...], int, int]:
+        """The items balanced at their natural depth (or cut short at a shallower one), with
+        the hairlines in each column, the photo rows and the body lines left over."""
+        natural = self.natural_depth(photo_rows)
+        cache = self.__dict__.setdefault("_flowed", {})
+        key = (photo_rows, min(depth, natural))
+        if key not in cache:
+            f = flow(self.pieces(photo_rows), self.span, min(depth, natural))
+            gaps = [0] * self.span
+            for c, _, piece in f.placed:
+                gaps[c] += piece.rule
+            photos = sum(e.rows for _, _, p in f.placed for e in p.entries if e.kind == "photo")
+            left = sum(len(e.lines) for p in f.left for e in p.entries) + len(f.left)
+            cache[key] = (f, tuple(gaps), photos, left)
+        return cache[key]
+
+    def flowed(self, rows: int, photo_rows: int) -> Flowed:
+        """The items flowed for a module ``rows`` deep: balanced at their natural depth,
+        then stretched by the space between items (or cut short, text left over)."""
+        depth = rows - self.fixed_rows
+        if depth < 1:
+            raise ValueError(f"briefs {self.profiles[0].id}…: {rows} rows leave no room for the items")
+        return self._flow(depth, photo_rows)[0].stretched(depth)
+
+    def shape(self, rows: int, photo_rows: int) -> Shape:
+        depth = rows - self.fixed_rows
+        if depth < 1:
+            raise ValueError(f"briefs {self.profiles[0].id}…: {rows} rows leave no room for the items")
+        f, gaps, photos, left = self._flow(depth, photo_rows)
+        legs = tuple(leg + min(gap, depth - leg) for leg, gap in zip(f.legs, gaps))  # as stretched
+        used = sum(legs)
+        blank = self.span * depth - used
+        broken = self._broken(legs, blank)
+        return Shape(rows, photo_rows, max(legs), legs, left, blank, used, photos, broken)
+
+    def _broken(self, legs: tuple[int, ...], blank: int) -> tuple[str, ...]:
+        """Briefs may be short (a single nib), but several columns of them are no strip."""
+        rules = self.ctx.style.legibility
+        broken = []
+        held = [leg for leg in legs if leg]
+        if self.span > 1 and held and (max(held) < rules.min_leg or min(held) < rules.min_leg - 1):
+            broken.append("short leg")
+        if held and max(held) > rules.max_leg:
+            broken.append("long leg")
+        if blank > self.span:
+            broken.append("blank")
+        return tuple(broken)
+
+    def shapes(self, *, pad: int = 0, overset: bool = False):
+        """Every shape worth trying: each photo height, from the natural depth down to ``pad``
+        rows deeper than the space between items can take (with ``overset``, shallower too)."""
+        lo, hi = self.photo_range
+        gaps = -(-(len(self.items) - 1) // self.span)
+        for ph in range(lo, hi + 1) if hi else (0,):
+            natural = self.natural_depth(ph)
+            first = 1 if overset else natural
+            for depth in range(first, natural + gaps + pad + 1):
+                yield self.shape(self.fixed_rows + depth, ph)
+
+    # -- items --------------------------------------------------------------
+    def layout(self, shape: Shape, *, mark_overset: bool = False) -> GroupResult:
+        ctx, st = self.ctx, self.ctx.style
+        L = ctx.leading
+        items: list[Item] = list(self.heading.items)
+        if self.heading.rows:
+            y = self.heading.rows * L - (L - st.body_size) / 2
+            items.append(RuleItem(0, y, self.width, y, st.rules["hairline"]))
+        f = self.flowed(shape.rows, shape.photo_rows)
+        col_step = st.column_width + st.gutter
+        top = self.fixed_rows * L
+        anchors: dict[str, tuple[float, float, float, float]] = {}
+        for col, row, piece in f.placed:
+            items += self._piece_items(piece, col * col_step, top + row * L)
+            pid = self.by_index[piece.entries[0].item].profile.id
+            if pid not in anchors and not piece.rule:
+                anchors[pid] = (col * col_step, top + row * L, st.column_width, piece.rows * L - (L - st.body_size))
+        overset: dict[int, int] = {}
+        for piece in f.left:
+            for e in piece.entries:
+                chars = sum(bl.line.end - bl.line.start for bl in e.lines) if e.kind == "lines" else 0
+                overset[e.item] = overset.get(e.item, 0) + chars
+        if f.left and mark_overset:
+            total = sum(overset.values())
+            items.append(MarkItem(0, (shape.rows - 1) * L, self.width, L, f"超版 {total} 字"))
+        ends = [leg for leg in f.legs if leg]
+        balance = max(ends) - min(ends) if ends else 0
+        return GroupResult(tuple(items), shape.rows, self.fixed_rows + max(f.legs), overset, balance, anchors)
+
+    def _piece_items(self, piece: Piece, x: float, y: float) -> list[Item]:
+        ctx, st = self.ctx, self.ctx.style
+        L = ctx.leading
+        out: list[Item] = []
+        for e in piece.entries:
+            md = self.by_index[e.item]
+            if e.kind == "rule":
+                ry = y + e.rows * L / 2 - (L - st.body_size) / 2
+                out.append(RuleItem(x, ry, x + st.column_width, ry, st.rules["hairline"]))
+            elif e.kind == "photo":
+                ph = e.rows * L - (L - st.body_size)
+                photo = md.profile.photo
+                out.append(ImageItem(x, y, st.column_width, ph, photo.file if photo else None, md.profile.name))
+            elif e.kind == "lines":
+                out += self._lines(md, e.lines, x, y)
+            elif e.block is not None:
+                out += place(e.block, x, y)
+            y += e.rows * L
+        return out
+
+    def _lines(self, md: Module, lines: tuple[BodyLine, ...], x: float, y: float) -> list[Item]:
+        ctx, st = self.ctx, self.ctx.style
+        size = ctx.role("body").size
+        out: list[Item] = []
+        for r, bl in enumerate(lines):
+            path = f"{md.profile.path}.body[{bl.para}]"
+            baseline = y + r * ctx.leading + ASCENT * size
+            got = line_items(ctx, (bl.line,), "body", size, st.column_width, "justify", path, [baseline], bl.offset)
+            out += place(Block(1, tuple(got)), x, 0)
+        return out
+
+
+def _chunks(body: list[BodyLine], item: int) -> list[list[Entry]]:
+    """A brief's body lines in pieces that stay together: each paragraph's first two and
+    last two lines (no single line of a paragraph alone at a column's top or foot)."""
+    chunks: list[list[Entry]] = []
+    paras: list[list[BodyLine]] = []
+    for bl in body:
+        if not paras or paras[-1][-1].para != bl.para:
+            paras.append([])
+        paras[-1].append(bl)
+    for para in paras:
+        k = len(para)
+        if k <= 3:
+            cuts = [para]
+        else:
+            cuts = [para[:2], *([bl] for bl in para[2 : k - 2]), para[k - 2 :]]
+        chunks += [[Entry("lines", item, len(c), lines=tuple(c))] for c in cuts]
+    return chunks

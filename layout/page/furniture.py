@@ -1,0 +1,118 @@
+"""Page furniture (stage 3): what frames the module zone.
+
+Input: a ``Page``, its normalised texts and a ``Context``. Output: items and
+blocks for the running head (报眉) above the type area, the kicker, banner
+headline and subhead, the intro set in wide columns, and the staff line
+under the type area; the jump lines （下转第N版） and （上接第N版）.
+"""
+
+from __future__ import annotations
+
+from layout.frame import Item, RuleItem, TextItem
+from layout.model.content import Page
+from layout.page.blocks import Block, headline_block, line_items, place, text_block
+from layout.page.context import ASCENT, Context
+from layout.page.module import INDENT_EM
+
+WEEKDAYS = "一二三四五六日"
+
+
+def date_text(page: Page) -> str:
+    d = page.date
+    return f"{d.year}年{d.month}月{d.day}日 星期{WEEKDAYS[d.weekday()]}"
+
+
+def running_head(ctx: Context, page: Page, texts: dict[str, str]) -> list[Item]:
+    st = ctx.style
+    y_rule = st.top - 0.6 * st.leading
+    baseline = y_rule - 0.45 * st.leading
+    items: list[Item] = [RuleItem(st.left, y_rule, st.left + st.type_width, y_rule, st.rules["module"])]
+    parts = [
+        ("head_paper", texts["paper"], "paper", "left"),
+        ("head", date_text(page), "date", "center"),
+        ("head_paper", f"第{page.page}版  {texts['section']}", "section", "right"),
+    ]
+    for role, text, source, align in parts:
+        lines = ctx.lines(text, role, st.type_width, justify=False)[:1]
+        offset = -(len(text) - len(texts["section"])) if source == "section" else 0
+        for it in line_items(ctx, lines, role, ctx.role(role).size, st.type_width, align, source, [baseline]):
+            assert isinstance(it, TextItem)
+            items.append(
+                TextItem(
+                    it.x + st.left,
+                    it.baseline,
+                    it.font,
+                    it.size,
+                    it.runs,
+                    it.role,
+                    it.source,
+                    max(0, it.start + offset),
+                    max(0, it.end + offset),
+                )
+            )
+    return items
+
+
+def banner(ctx: Context, page: Page, texts: dict[str, str]) -> Block:
+    st = ctx.style
+    w = st.type_width
+    items: list[Item] = []
+    rows = 0
+    kicker = text_block(ctx, texts["section"], "kicker", w, "section", align="center")
+    items += place(kicker, 0, 0)
+    rows += kicker.rows
+    banner = headline_block(ctx, texts["headline"], "banner", w * 0.94, "headline", max_lines=1)
+    if len(banner.items) > 1:
+        banner = headline_block(ctx, texts["headline"], "banner", w * 0.94, "headline", max_lines=2)
+    items += place(banner, w * 0.03, rows * st.leading)
+    rows += banner.rows
+    if texts.get("subhead"):
+        sub = text_block(ctx, texts["subhead"], "subhead", w, "subhead", align="center")
+        items += place(sub, 0, rows * st.leading)
+        rows += sub.rows
+    return Block(rows, tuple(items))
+
+
+def intro(ctx: Context, page: Page, texts: dict[str, str]) -> Block:
+    st = ctx.style
+    if not page.intro:
+        return Block(0, ())
+    span = max(1, min(st.intro_span, st.columns))
+    ncols = st.columns // span
+    width = st.span_width(span)
+    size = ctx.role("intro").size
+    lines = []
+    for j in range(len(page.intro)):
+        path = f"intro[{j}]"
+        lines += [(path, ln) for ln in ctx.lines(texts[path], "intro", width, indent=INDENT_EM * size)]
+    ncols = min(ncols, len(lines))
+    base, extra = divmod(len(lines), ncols)  # balanced: the first columns one line longer
+    per_col = base + (1 if extra else 0)
+    places = [(c, r) for c in range(ncols) for r in range(base + (1 if c < extra else 0))]
+    items: list[Item] = []
+    for (path, ln), (c, r) in zip(lines, places):
+        x = st.column_x(c * span) - st.left
+        for it in line_items(ctx, (ln,), "intro", size, width, "justify", path, [r * st.leading + ASCENT * size]):
+            items.append(
+                TextItem(it.x + x, it.baseline, it.font, it.size, it.runs, it.role, it.source, it.start, it.end)
+            )
+    return Block(per_col, tuple(items))
+
+
+def jump_text(kind: str, page: int) -> str:
+    """A jump line: （下转第2版） or （上接第1版）."""
+    return f"（{kind}第{page}版）"
+
+
+def staff(ctx: Context, texts: dict[str, str]) -> list[Item]:
+    st = ctx.style
+    text = texts.get("editor", "")
+    if not text:
+        return []
+    lines = ctx.lines(text, "staff", st.type_width, justify=False)[:1]
+    baseline = st.top + st.type_height + ctx.role("staff").size * 1.5
+    return [
+        TextItem(it.x + st.left, it.baseline, it.font, it.size, it.runs, it.role, it.source, it.start, it.end)
+        for it in line_items(ctx, lines, "staff", ctx.role("staff").size, st.type_width, "right", "editor", [baseline])
+        if isinstance(it, TextItem)
+    ]

@@ -1,0 +1,296 @@
+"""The page's copy as the makeup search sees it (stage 3).
+
+Input: the profiles in the order the search keeps (``Copy``), the style and
+fonts (``Context``) and what a search may do to fit (``Mode``). Output: the
+``Unit``s (one profile's module, or a group of briefs set together) and, for
+each unit and width, its ``Option``s: the best shape at each height with its
+``Score``, measured exactly by ``Module`` and ``BriefGroup``.
+
+Which profiles become briefs: those the editor grouped (``group:``) or marked
+(``brief: true``); consecutive ones that share a headline (grouped under it,
+set once); and those too short to stand as a module at the narrowest span
+(fewer than ``min_leg`` lines a column). With ``Mode.briefs``, also those of at
+most ``briefs.max_lines`` lines. A run of such briefs may be set as one group
+flowing through its columns, or as several: the search decides
+(``merged``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from layout.model.content import Profile
+from layout.page.arrange import Option, Pins, Score
+from layout.page.briefs import BriefGroup
+from layout.page.context import Context
+from layout.page.module import Module, Shape, photo_spans
+
+PAD_ROWS = 3  # a unit may stand this many rows deeper than its text needs (white, counted and ruled on)
+MAX_UNITS = 24  # a page of more units has its shortest neighbouring briefs joined first (bounds the search)
+
+
+@dataclass(frozen=True)
+class Mode:
+    """What one search may do to fit the copy: the makeup policy's steps."""
+
+    briefs: bool = False  # set short items that could stand as modules as briefs too
+    compact: bool = False  # copyfit modules: headline on one line, quote at its minimum size
+    overset: bool = False  # let text go unset, counted (the last resort, reported)
+    pad: int = PAD_ROWS  # rows a unit may stand deeper than its copy needs (white, counted)
+    stacks: bool = True  # stacks of units in a band; False: bands are rows (for the dense last resorts)
+    jumping: frozenset[int] = frozenset()  # profiles (by position) whose rest continues on another page
+    photos_jump: bool = False  # ... and whose photo may go with it
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One rectangle of the page: a profile's module, or briefs set together."""
+
+    positions: tuple[int, ...]  # the profiles it holds, by position in the search order
+    briefs: bool = False
+    title: str = ""  # briefs: the heading set once ("": none)
+    title_path: str = ""  # ... and the YAML field it comes from
+    why: str = ""  # briefs: "group", "shared heading", "brief: true", "short", "copyfit"
+    optional: int = 0  # items in it that could stand as modules (set as briefs only to fit)
+    pins: Pins = Pins()
+    mergeable: bool = False  # a brief without a heading of its own group: may join the briefs beside it
+
+
+@dataclass
+class Copy:
+    """The profiles of one page in search order, measured once per context."""
+
+    ctx: Context
+    profiles: list[Profile]  # in search order
+    texts: dict[str, str]
+    pins: list[Pins]
+    shared: dict = field(default_factory=dict)  # body lines and blocks shared by a profile's variants
+    modules: dict[tuple, Module] = field(default_factory=dict)
+    groups: dict[tuple, BriefGroup] = field(default_factory=dict)
+    options_memo: dict[tuple, dict[int, Option]] = field(default_factory=dict)
+
+    def module(self, pos: int, span: int, photo_span: int | None = None, compact: bool = False) -> Module:
+        key = (pos, span, photo_span, compact)
+        if key not in self.modules:
+            self.modules[key] = Module(self.ctx, self.profiles[pos], self.texts, span, photo_span, self.shared, compact)
+        return self.modules[key]
+
+    def group(self, unit: Unit, span: int) -> BriefGroup:
+        key = (unit.positions, span, unit.title)
+        if key not in self.groups:
+            members = tuple(self.profiles[p] for p in unit.positions)
+            self.groups[key] = BriefGroup(self.ctx, members, self.texts, span, unit.title, unit.title_path, self.shared)
+        return self.groups[key]
+
+    def lines(self, pos: int) -> int:
+        """Body lines of a profile at one column's width."""
+        return len(self.module(pos, 1).body)
+
+    # -- which profiles are briefs ----------------------------------------------
+    def must_brief(self, pos: int) -> bool:
+        """Set as a brief whatever the search does: marked so, or too short for a module."""
+        p = self.profiles[pos]
+        if p.brief is not None or p.jump_from or self.pins[pos].span:
+            return bool(p.brief)
+        rules = self.ctx.style.legibility
+        span = max(1, self.ctx.style.min_span)
+        return self.lines(pos) < span * rules.min_leg - (span - 1)
+
+    def may_brief(self, pos: int) -> bool:
+        p = self.profiles[pos]
+        if p.brief is False or p.jump_from or self.pins[pos].span:
+            return False
+        return self.lines(pos) <= self.ctx.style.briefs.max_lines
+
+    def units(self, mode: Mode) -> tuple[Unit, ...]:
+        """The page's units in reading order."""
+        n = len(self.profiles)
+        out: list[Unit] = []
+        i = 0
+        while i < n:
+            p = self.profiles[i]
+            if p.group:
+                j = self._run(i, lambda q, g=p.group: q.group == g)
+                out.append(self._briefs(range(i, j), p.group, f"{p.path}.group", "group", 0))
+            elif p.brief is not False and not p.jump_from and self._shares_heading(i):
+                j = self._run(i, lambda q, h=p.headline: q.headline == h and not q.group and q.brief is not False)
+                out.append(self._briefs(range(i, j), p.headline, f"{p.path}.headline", "shared heading", 0))
+            elif self.must_brief(i) or (mode.briefs and self.may_brief(i) and i not in mode.jumping):
+                out.append(self._brief_unit(range(i, i + 1)))
+                j = i + 1
+            else:
+                out.append(Unit((i,), pins=self.pins[i]))
+                j = i + 1
+            i = j
+        return self._joined(out)
+
+    def _joined(self, units: list[Unit]) -> tuple[Unit, ...]:
+        """Units, with the neighbouring briefs of least copy joined (they are set together
+        in any case) until no more than MAX_UNITS remain, or no two briefs neighbour."""
+        size = [sum(self.lines(p) for p in u.positions) for u in units]
+        while len(units) > MAX_UNITS:
+            pairs = [
+                (size[k] + size[k + 1], k)
+                for k in range(len(units) - 1)
+                if units[k].mergeable and units[k + 1].mergeable
+            ]
+            if not pairs:
+                break
+            _, k = min(pairs)
+            units[k : k + 2] = [self.merged(tuple(units), k, k + 2)]
+            size[k : k + 2] = [size[k] + size[k + 1]]
+        return tuple(units)
+
+    def _run(self, i: int, same) -> int:
+        j = i + 1
+        while j < len(self.profiles) and same(self.profiles[j]):
+            j += 1
+        return j
+
+    def _shares_heading(self, i: int) -> bool:
+        """The first of two or more consecutive profiles with the same headline."""
+        p = self.profiles[i]
+        if p.group or not p.headline or p.jump_from:
+            return False
+        nxt = self.profiles[i + 1] if i + 1 < len(self.profiles) else None
+        return nxt is not None and not nxt.group and nxt.brief is not False and nxt.headline == p.headline
+
+    def _briefs(self, positions: range, title: str, title_path: str, why: str, optional: int) -> Unit:
+        first = self.pins[positions[0]]
+        pins = Pins(lead=first.lead, row=first.row, column=first.column)
+        return Unit(tuple(positions), True, title, title_path, why, optional, pins)
+
+    def _brief_unit(self, positions: range) -> Unit:
+        optional = sum(1 for p in positions if not self.must_brief(p))
+        why = "brief: true" if all(self.profiles[p].brief for p in positions) else "copyfit" if optional else "short"
+        unit = self._briefs(positions, "", "", why, optional)
+        return replace(unit, mergeable=not unit.pins.any)
+
+    def merged(self, units: tuple[Unit, ...], a: int, b: int) -> Unit:
+        """Briefs units a…b-1 set together as one group."""
+        positions = range(units[a].positions[0], units[b - 1].positions[-1] + 1)
+        return self._brief_unit(positions)
+
+    # -- options ------------------------------------------------------------------
+    def options(self, unit: Unit, width: int, mode: Mode) -> dict[int, Option]:
+        """The unit at ``width`` columns: its best option at each height."""
+        key = (unit.positions, unit.briefs, width, mode)
+        if key not in self.options_memo:
+            if unit.briefs:
+                found = self._brief_options(unit, width, mode)
+            else:
+                found = self._module_options(unit.positions[0], width, mode)
+            self.options_memo[key] = found
+        return self.options_memo[key]
+
+    def _module_options(self, pos: int, width: int, mode: Mode) -> dict[int, Option]:
+        st = self.ctx.style
+        pin = self.pins[pos]
+        if width < st.min_span and pin.span != width:
+            return {}
+        p = self.profiles[pos]
+        spans: list[int | None] = [None]
+        if p.photo is not None:
+            spans = [min(pin.photo_span, width)] if pin.photo_span else list(photo_spans(width))
+        most = self._largest_photo(pos)
+        jumping = pos in mode.jumping
+        best: dict[int, Option] = {}
+        for compact in (False, True) if mode.compact else (False,):
+            for ps in spans:
+                md = self.module(pos, width, ps, compact)
+                shapes = md.shapes(
+                    pad=mode.pad, overset=mode.overset, jumping=jumping, photo_jumps=jumping and mode.photos_jump
+                )
+                for shape in shapes:
+                    dropped = md.photo_span and not shape.photo_rows and not (jumping and mode.photos_jump)
+                    # a photo with no room is lost copy too: it weighs twice the cells it takes at its smallest
+                    # (an editor cuts text before a picture)
+                    lost = 2 * (md.photo_range[0] + md.caption_rows) * md.photo_span if dropped else 0
+                    score = Score(
+                        overset=shape.overset_lines + lost,
+                        broken=len(shape.broken),
+                        blank=shape.blank_cells,
+                        compact=int(compact),
+                        photo=max(0, most - shape.photo_cells),
+                    )
+                    _keep(best, Option(shape.rows, score, (md, shape)))
+        return best
+
+    def _largest_photo(self, pos: int) -> int:
+        """Cells of the largest photo box (with caption) the profile could show."""
+        if self.profiles[pos].photo is None:
+            return 0
+        W = self.ctx.style.columns
+        md = self.module(pos, W, photo_spans(W)[0])
+        return (md.photo_range[1] + md.caption_rows) * md.photo_span
+
+    def _brief_options(self, unit: Unit, width: int, mode: Mode) -> dict[int, Option]:
+        st = self.ctx.style
+        if width > min(st.briefs.columns, st.columns):
+            return {}
+        group = self.group(unit, width)
+        photos = sum(1 for md in group.items if md.photo_span)
+        most = photos * group.photo_range[1]
+        best: dict[int, Option] = {}
+        for shape in group.shapes(pad=mode.pad, overset=mode.overset):
+            score = Score(
+                overset=shape.overset_lines,
+                broken=len(shape.broken),
+                blank=shape.blank_cells,
+                briefed=unit.optional,
+                photo=max(0, most - shape.photo_cells),
+            )
+            _keep(best, Option(shape.rows, score, (group, shape)))
+        return best
+
+    def least_cells(self, unit: Unit, mode: Mode) -> int:
+        """A lower bound on the cells the unit takes at any width, cheap to know (no
+        headline set): its body lines (unless text may be overset or continue
+        elsewhere), and a row each of headline and byline (two for a quote) over the
+        narrowest span. For a quick refusal of a page far too full."""
+        if unit.briefs:
+            return len(unit.positions) if mode.overset else sum(self.lines(p) for p in unit.positions)
+        pos = unit.positions[0]
+        p = self.profiles[pos]
+        st = self.ctx.style
+        span = self.pins[pos].span or max(1, st.min_span)
+        fixed = 2 + (2 if p.quote else 0)
+        if mode.overset or pos in mode.jumping:
+            return span * (fixed + 1)
+        return self.lines(pos) + span * fixed
+
+    def least_area(self, unit: Unit, mode: Mode) -> int:
+        """A tighter lower bound (the headlines set): every body line, and at the span
+        where it is least, the headline, byline, quote and smallest photo box with its
+        caption (briefs: each item's head, photo and signature, hairlines between)."""
+        if mode.overset:
+            return self.least_cells(unit, mode)
+        if unit.briefs:
+            group = self.group(unit, 1)
+            return sum(p.rows for p in group.pieces(group.photo_range[0]) if not p.rule) + len(unit.positions) - 1
+        pos = unit.positions[0]
+        if pos in mode.jumping:
+            return self.least_cells(unit, mode)
+        st = self.ctx.style
+        spans = [self.pins[pos].span] if self.pins[pos].span else range(max(1, st.min_span), st.columns + 1)
+        best = None
+        for span in spans:
+            for compact in (False, True) if mode.compact else (False,):
+                md = self.module(pos, span, None, compact)
+                photo = 0
+                if md.photo_span:
+                    narrow = self.module(pos, span, photo_spans(span)[-1], compact)
+                    photo = (narrow.photo_range[0] + narrow.caption_rows) * narrow.photo_span
+                cells = span * md.fixed_rows + photo
+                best = cells if best is None else min(best, cells)
+        return self.lines(pos) + (best or 0)
+
+
+def _keep(best: dict[int, Option], option: Option) -> None:
+    old = best.get(option.rows)
+    if old is None or option.cost < old.cost:
+        best[option.rows] = option
+
+
+def shape_of(option: Option) -> Shape:
+    return option.shape[1]

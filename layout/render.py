@@ -179,11 +179,9 @@ def check_photos(page: Page, *, allow_outside: bool = False) -> None:
     from PIL import Image
 
     folder = Path(page.file).resolve().parent
-    for p in page.profiles:
-        if p.photo is None or p.photo.file is None:
-            continue
-        f = p.photo.file
-        field = f"{p.path}.photo.file"
+    files = [(p.photo.file, f"{p.path}.photo.file") for p in page.profiles if p.photo and p.photo.file]
+    files += [(f.file, f"{f.path}.file") for f in page.fillers if f.file]
+    for f, field in files:
         if not allow_outside and not f.resolve().is_relative_to(folder):
             raise page.source.error(
                 field, f"the photo {f} is outside the page's folder {folder}; move it there (or pass --allow-outside)"
@@ -227,6 +225,9 @@ def check_resolution(
         if pr.photo and pr.photo.file:
             field = f"{pr.path}.photo.file"
             where[pr.photo.file] = (page.file, field, page.source.line(field))
+    for f in page.fillers:
+        if f.file:
+            where[f.file] = (page.file, f"{f.path}.file", page.source.line(f"{f.path}.file"))
     notes = []
     for item in frame.items:
         if not isinstance(item, ImageItem) or item.file is None:

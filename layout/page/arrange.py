@@ -50,6 +50,7 @@ class Score:
     overset: int = 0  # lines of text (and captions) with no room on the page
     broken: int = 0  # legibility rules broken, one per rule and module (module.RULES)
     blank: int = 0  # empty cells inside modules
+    head_space: int = 0  # cells of space added around headlines (to fit a module to its neighbours)
     open: int = 0  # cells of the open area a short page leaves (and any blank band at the foot)
     open_parts: int = 0  # open rectangles beyond the first (the white of a short page in two places)
     briefed: int = 0  # items set as briefs that could stand as modules
@@ -66,6 +67,7 @@ class Score:
         w = SOFT_WEIGHTS
         soft = (
             self.blank * w["blank"]
+            + self.head_space * w["head_space"]
             + self.open * w["open"]
             + self.open_parts * w["open_parts"]
             + self.briefed * w["briefed"]
@@ -79,6 +81,7 @@ class Score:
 HARD = 10**6  # a broken rule outweighs any soft total; an overset line any number of broken rules
 SOFT_WEIGHTS = {
     "blank": 8,  # a cell of white inside a module
+    "head_space": 3,  # a cell of space around a headline: reads better than white under the text
     "open": 2,  # a cell of the open area: space for an ad or a filler, better than white in a module
     "open_parts": 4000,  # a second open rectangle: taken only to keep every module legible
     "briefed": 40,  # an item that could stand alone set as a brief
@@ -143,6 +146,7 @@ class Problem:
     open_area: str = "foot"  # "foot": the bottom right, any width; "band": full width only
     profiles: int = 0  # profiles the units hold, for messages (0: one per unit)
     stacks: bool = True  # cut bands down and across at any depth; False: bands are rows of units (cheaper)
+    open_min_rows: int = 1  # an open area shallower than this is no space for anything: it weighs as blank
 
 
 @dataclass(frozen=True)
@@ -237,7 +241,7 @@ class _Search:
         if u == self.n:
             if self.p.open_area == "band" and w != self.W:
                 return {}
-            return {h: (Score(open=w * h).cost, _OPEN) for h in range(1, self.H + 1)}
+            return {h: (self._open_cost(w, h), _OPEN) for h in range(1, self.H + 1)}
         pin = self.p.pins[u]
         if (pin.span and w != pin.span) or (pin.column and x != pin.column - 1):
             return {}
@@ -252,6 +256,10 @@ class _Search:
             opts = self.p.options(u, w)
             self.leaves[key] = {h: (o.cost, ("L", o)) for h, o in opts.items() if h <= self.H}
         return self.leaves[key]
+
+    def _open_cost(self, w: int, h: int) -> int:
+        """The cost of an open rectangle (one too shallow to use weighs as white)."""
+        return (Score(open=w * h) if h >= self.p.open_min_rows else Score(blank=w * h)).cost
 
     def key(self, kind: str, a: int, b: int, w: int, x: int, top: int, foot: bool) -> tuple:
         """The memo key of a part: its kind ("B" a block, "R" the rest of a band) and its
@@ -415,7 +423,8 @@ class _Search:
                 if end == n + 1 and 0 < foot <= GAP_ROWS:
                     continue
                 parts = 1 if end == n + 1 and foot else 0  # open beside the last band and under it
-                total = c + Score(open=W * foot, open_parts=parts).cost
+                total = c + (self._open_cost(W, foot - GAP_ROWS) + Score(open=W * GAP_ROWS).cost if foot else 0)
+                total += Score(open_parts=parts).cost
                 if best is None or total < best[0]:
                     best = (total, end, key, foot)
         if best is None:
@@ -463,18 +472,19 @@ class _Search:
                 rules.append(Rule(True, 0, row - GAP_ROWS, self.W))
             self.build(band_key, h, 0, row, out, rules, opened)
             row += h + GAP_ROWS
-        open_cells = sum(o.cells for o in opened)
         white = 0
+        gap = 0  # the rule row over a foot band, counted with the open area
         if foot > GAP_ROWS:  # the rows under the last band: the open area, under a rule
-            open_cells += self.W * foot
             rules.append(Rule(True, 0, self.H - foot, self.W))
             opened.append(Area(0, self.H - foot + GAP_ROWS, self.W, foot - GAP_ROWS))
+            gap = self.W * GAP_ROWS
         elif foot:  # too thin to hold anything: white
-            open_cells += self.W * foot
-            white = self.W * foot
+            white = gap = self.W * foot
+        usable = sum(a.cells for a in opened if a.rows >= self.p.open_min_rows)
+        thin = sum(a.cells for a in opened if a.rows < self.p.open_min_rows)
         score = sum((pl.option.score for pl in out), Score())
         butting = sum(1 for r in rules if not r.across)
-        score += Score(open=open_cells, open_parts=max(0, len(opened) - 1), butting=butting)
+        score += Score(blank=thin, open=usable + gap, open_parts=max(0, len(opened) - 1), butting=butting)
         out.sort(key=lambda pl: pl.unit)
         opens = tuple(sorted(opened, key=lambda a: (-a.cells, a.row, a.column)))
         return Arrangement(tuple(out), tuple(rules), opens, score, white, self.work, self.cut_short)

@@ -20,10 +20,11 @@ from pathlib import Path
 from layout.frame import Box, Item, MarkItem, PageFrame, RuleItem
 from layout.model.content import Continuation, Page, Profile
 from layout.page import furniture
-from layout.page.arrange import Area, Arrangement, NoArrangement, Pins, Placement, Problem, Score, search
+from layout.page.arrange import Area, Arrangement, NoArrangement, Pins, Placement, Problem, Rule, Score, search
 from layout.page.blocks import Block, place
 from layout.page.briefs import BriefGroup
 from layout.page.context import Context
+from layout.page.fillers import set_fillers
 from layout.page.furniture import date_text, jump_text
 from layout.page.module import Module, Shape
 from layout.page.units import Copy, Mode, Unit
@@ -182,6 +183,7 @@ class _Sheet:
             open_area=self.ctx.style.open_area,
             profiles=len(copy.profiles),
             stacks=mode.stacks,
+            open_min_rows=self.ctx.style.legibility.min_leg,
         )
 
     def could_fit(self, mode: Mode, copy: Copy | None = None) -> bool:
@@ -377,8 +379,19 @@ def _set(
         unit_reports.append(_unit_report(sheet, unit, obj, shape, pl))
     items += _rules(sheet, plan)
     notes = _notes(sheet, placed_units, [pl.option.shape[0] for pl in plan.placements])
+    opens = plan.opens
+    filler_rules = 0
+    if opens and page.fillers:  # the page's own fillers go into the (largest) open area first
+        filled = set_fillers(ctx, page.fillers, texts, opens[0])
+        items += place(Block(0, filled.items), st.left, st.top + sheet.zone_top * L)
+        items += [_rule_item(sheet, r) for r in filled.rules]
+        opens = tuple(sorted((*filled.left, *opens[1:]), key=lambda a: (-a.cells, a.row, a.column)))
+        notes += filled.notes
+        filler_rules = sum(r.length for r in filled.rules if r.across)
+    elif page.fillers:
+        notes.append("the page is full: its fillers are not set")
     if mark_open:
-        items += [_open_mark(sheet, area) for area in plan.opens]
+        items += [_open_mark(sheet, area) for area in opens]
     items += furniture.staff(ctx, texts)
     frame = PageFrame(
         st.page_width,
@@ -387,8 +400,8 @@ def _set(
         tuple(boxes),
         title=f"{texts['paper']} {date_text(page)} 第{page.page}版 {texts['headline']}",
     )
-    gaps = sum(r.length for r in plan.rules if r.across)
-    usable = sheet.zone_rows * st.columns - gaps - sum(a.cells for a in plan.opens)
+    gaps = sum(r.length for r in plan.rules if r.across) + filler_rules
+    usable = sheet.zone_rows * st.columns - gaps - sum(a.cells for a in opens)
     blank = sum(u.blank_cells for u in unit_reports) + plan.white
     order = sheet.order
     modules = tuple(reports[order.index(i)] for i in sorted(order))
@@ -398,7 +411,7 @@ def _set(
         sheet.zone_rows,
         max(0.0, 1 - blank / max(1, usable)),
         st.columns,
-        plan.opens,
+        opens,
         excess,
         tuple(jumps),
         pins_overset,
@@ -526,21 +539,21 @@ def _notes(sheet: _Sheet, units: list[Unit], objs: list) -> list[str]:
 
 def _rules(sheet: _Sheet, plan: Arrangement) -> list[Item]:
     """The rules between the parts of the zone: across in a gap row, down in a gutter."""
+    return [_rule_item(sheet, r) for r in plan.rules]
+
+
+def _rule_item(sheet: _Sheet, r: Rule) -> RuleItem:
     st = sheet.ctx.style
     L = st.leading
     w = st.rules["module"]
     gap = L - st.body_size
-    out: list[Item] = []
-    for r in plan.rules:
-        top = st.top + (sheet.zone_top + r.row) * L
-        if r.across:
-            y = top + L / 2 - gap / 2
-            x0 = st.column_x(r.column)
-            out.append(RuleItem(x0, y, x0 + st.span_width(r.length), y, w))
-        else:
-            x = st.column_x(r.column) - st.gutter / 2
-            out.append(RuleItem(x, top, x, top + r.length * L - gap, w))
-    return out
+    top = st.top + (sheet.zone_top + r.row) * L
+    if r.across:
+        y = top + L / 2 - gap / 2
+        x0 = st.column_x(r.column)
+        return RuleItem(x0, y, x0 + st.span_width(r.length), y, w)
+    x = st.column_x(r.column) - st.gutter / 2
+    return RuleItem(x, top, x, top + r.length * L - gap, w)
 
 
 def _open_mark(sheet: _Sheet, area: Area) -> MarkItem:

@@ -99,11 +99,13 @@ class Module:
         photo_span: int | None = None,
         shared: dict | None = None,
         compact: bool = False,
+        head_pad: int = 0,
     ) -> None:
         self.shared = {} if shared is None else shared  # body lines, shared by a profile's variants
         # copyfit within the style's bounds: headline on one line if a size down to the
         # role's minimum allows, pull quote at the quote role's minimum size
         self.compact = compact
+        self.head_pad = head_pad  # rows of space added around the headline (it stays centred in them)
         self.ctx = ctx
         self.profile = profile
         self.texts = texts  # normalised text by YAML path
@@ -124,7 +126,11 @@ class Module:
 
     @property
     def head(self) -> Block:
-        return self._shared("head", self._head, self.span, self.compact)
+        if not self.head_pad:
+            return self._shared("head", self._head, self.span, self.compact)
+        base = self._shared("head", self._head, self.span, self.compact)
+        dy = self.head_pad * self.ctx.leading / 2
+        return Block(base.rows + self.head_pad, tuple(place(base, 0, dy)), base.lines, base.size)
 
     @property
     def byline(self) -> Block:

@@ -18,6 +18,7 @@ flowing through its columns, or as several: the search decides
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from itertools import product
 
 from layout.model.content import Profile
 from layout.page.arrange import Option, Pins, Score
@@ -26,6 +27,7 @@ from layout.page.context import Context
 from layout.page.module import Module, Shape, photo_spans
 
 PAD_ROWS = 3  # a unit may stand this many rows deeper than its text needs (white, counted and ruled on)
+HEAD_PAD_ROWS = 2  # rows of space a headline may take beyond its lines, to fit its module to its neighbours
 MAX_UNITS = 24  # a page of more units has its shortest neighbouring briefs joined first (bounds the search)
 
 
@@ -69,10 +71,13 @@ class Copy:
     groups: dict[tuple, BriefGroup] = field(default_factory=dict)
     options_memo: dict[tuple, dict[int, Option]] = field(default_factory=dict)
 
-    def module(self, pos: int, span: int, photo_span: int | None = None, compact: bool = False) -> Module:
-        key = (pos, span, photo_span, compact)
+    def module(
+        self, pos: int, span: int, photo_span: int | None = None, compact: bool = False, head_pad: int = 0
+    ) -> Module:
+        key = (pos, span, photo_span, compact, head_pad)
         if key not in self.modules:
-            self.modules[key] = Module(self.ctx, self.profiles[pos], self.texts, span, photo_span, self.shared, compact)
+            p = self.profiles[pos]
+            self.modules[key] = Module(self.ctx, p, self.texts, span, photo_span, self.shared, compact, head_pad)
         return self.modules[key]
 
     def group(self, unit: Unit, span: int) -> BriefGroup:
@@ -194,27 +199,35 @@ class Copy:
             spans = [min(pin.photo_span, width)] if pin.photo_span else list(photo_spans(width))
         most = self._largest_photo(pos)
         jumping = pos in mode.jumping
+        # a module without a photo (no elastic part) may take a row or two of space around its headline
+        pads = range(HEAD_PAD_ROWS + 1) if p.photo is None else (0,)
         best: dict[int, Option] = {}
-        for compact in (False, True) if mode.compact else (False,):
-            for ps in spans:
-                md = self.module(pos, width, ps, compact)
-                shapes = md.shapes(
-                    pad=mode.pad, overset=mode.overset, jumping=jumping, photo_jumps=jumping and mode.photos_jump
-                )
-                for shape in shapes:
-                    dropped = md.photo_span and not shape.photo_rows and not (jumping and mode.photos_jump)
-                    # a photo with no room is lost copy too: it weighs twice the cells it takes at its smallest
-                    # (an editor cuts text before a picture)
-                    lost = 2 * (md.photo_range[0] + md.caption_rows) * md.photo_span if dropped else 0
-                    score = Score(
-                        overset=shape.overset_lines + lost,
-                        broken=len(shape.broken),
-                        blank=shape.blank_cells,
-                        compact=int(compact),
-                        photo=max(0, most - shape.photo_cells),
-                    )
-                    _keep(best, Option(shape.rows, score, (md, shape)))
+        for compact, head_pad, ps in product((False, True) if mode.compact else (False,), pads, spans):
+            md = self.module(pos, width, ps, compact, head_pad)
+            for shape in md.shapes(
+                pad=mode.pad, overset=mode.overset, jumping=jumping, photo_jumps=jumping and mode.photos_jump
+            ):
+                _keep(best, Option(shape.rows, self._score(md, shape, mode, most), (md, shape)))
         return best
+
+    def _score(self, md: Module, shape: Shape, mode: Mode, most_photo: int) -> Score:
+        """A module shape's score: its overset (a photo with no room weighs twice the cells it
+        takes at its smallest: an editor cuts text before a picture), rules, white, space
+        around the headline, copyfit and the photo it gives up."""
+        jumps_photo = md.profile.index in self._jumping_indices(mode) and mode.photos_jump
+        dropped = md.photo_span and not shape.photo_rows and not jumps_photo
+        lost = 2 * (md.photo_range[0] + md.caption_rows) * md.photo_span if dropped else 0
+        return Score(
+            overset=shape.overset_lines + lost,
+            broken=len(shape.broken),
+            blank=shape.blank_cells,
+            head_space=md.head_pad * md.span,
+            compact=int(md.compact),
+            photo=max(0, most_photo - shape.photo_cells),
+        )
+
+    def _jumping_indices(self, mode: Mode) -> set[int]:
+        return {self.profiles[pos].index for pos in mode.jumping}
 
     def _largest_photo(self, pos: int) -> int:
         """Cells of the largest photo box (with caption) the profile could show."""

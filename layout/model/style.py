@@ -38,7 +38,7 @@ OPTIONAL_ROLES = (
     ("brief_title", "headline", 15.0),  # a briefs group's heading (小三), set once over its items
     ("brief_head", "name", 10.5),  # an item's small head inside a briefs group (五号)
 )
-OPEN_AREAS = ("foot", "band")
+OPEN_AREAS = ("foot", "corner")
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ class Style:
     leading_min: float = 0.0  # copyfit: the tightest leading allowed (0: the leading never changes)
     legibility: Legibility = Legibility()
     briefs: Briefs = Briefs()
-    open_area: str = "foot"  # a short page's open area: "foot" (bottom right, any width) or "band" (full width)
+    open_area: str = "foot"  # a short page's open area: "foot" (a band across) or "corner" (bottom right)
     spaces: tuple[Space, ...] = ()  # standard spaces, largest first
     warnings: tuple[str, ...] = ()  # e.g. unknown fields (ignored)
 

@@ -13,9 +13,10 @@ Units keep reading order: the first part of every cut (the top, or the left)
 holds the earlier units, so the first unit sits top left and a page reads
 上左, 上右, 下右. Rows of modules are one case; a tall module beside a stack of
 two or three shorter ones is another. What a short page leaves is one open
-rectangle at the bottom right, reaching the foot of the zone (or a full-width
-band: ``Problem.open_area``); only when no such page keeps every module
-legible may it be two (beside the last band, and the foot under it).
+rectangle where ``Problem.open_area`` says: a band across the foot of the zone
+("foot"), or the bottom right corner at any width ("corner"). Only when no such
+page keeps every module legible may it lie elsewhere (beside the last band),
+or be two (beside the last band, and the foot under it).
 
 The search is exact dynamic programming: for units i…j at a width, the best
 score at each height, memoised. Scores add up over the parts of a cut, so the
@@ -52,7 +53,7 @@ class Score:
     blank: int = 0  # empty cells inside modules
     head_space: int = 0  # cells of space added around headlines (to fit a module to its neighbours)
     open: int = 0  # cells of the open area a short page leaves (and any blank band at the foot)
-    open_parts: int = 0  # open rectangles beyond the first (the white of a short page in two places)
+    open_parts: int = 0  # open rectangles not where the style puts the open area (or beyond the first)
     briefed: int = 0  # items set as briefs that could stand as modules
     compact: int = 0  # modules copyfitted (headline on one line, quote at its minimum size)
     butting: int = 0  # side-by-side parts whose top headlines start on the same row
@@ -83,7 +84,7 @@ SOFT_WEIGHTS = {
     "blank": 8,  # a cell of white inside a module
     "head_space": 3,  # a cell of space around a headline: reads better than white under the text
     "open": 2,  # a cell of the open area: space for an ad or a filler, better than white in a module
-    "open_parts": 4000,  # a second open rectangle: taken only to keep every module legible
+    "open_parts": 4000,  # an open rectangle out of place: taken only to keep every module legible
     "briefed": 40,  # an item that could stand alone set as a brief
     "compact": 30,  # a copyfitted module
     "butting": 12,  # headlines side by side (tombstoning): prefer stacks and staggered heads
@@ -143,7 +144,7 @@ class Problem:
     merged: Callable[[int, int, int], Mapping[int, Option]] | None = field(default=None, compare=False)
     mergeable: tuple[bool, ...] = ()  # per unit: may it join its neighbours in a merged group?
     least_cells: tuple[int, ...] = ()  # per unit, a lower bound on the cells it takes (a quick refusal)
-    open_area: str = "foot"  # "foot": the bottom right, any width; "band": full width only
+    open_area: str = "foot"  # "foot": a band across the foot; "corner": the bottom right, any width
     profiles: int = 0  # profiles the units hold, for messages (0: one per unit)
     stacks: bool = True  # cut bands down and across at any depth; False: bands are rows of units (cheaper)
     open_min_rows: int = 1  # an open area shallower than this is no space for anything: it weighs as blank
@@ -239,8 +240,6 @@ class _Search:
         """Unit u alone at width w: its best option per height (``top``: 0 inside the
         zone, 1 at the zone's top, 2 at a later band's top; ``foot``: on the last band's foot)."""
         if u == self.n:
-            if self.p.open_area == "band" and w != self.W:
-                return {}
             return {h: (self._open_cost(w, h), _OPEN) for h in range(1, self.H + 1)}
         pin = self.p.pins[u]
         if (pin.span and w != pin.span) or (pin.column and x != pin.column - 1):
@@ -256,6 +255,13 @@ class _Search:
             opts = self.p.options(u, w)
             self.leaves[key] = {h: (o.cost, ("L", o)) for h, o in opts.items() if h <= self.H}
         return self.leaves[key]
+
+    def _misplaced(self, beside: bool, foot: bool) -> int:
+        """Open rectangles out of place: one beside the last band where the style asks for a
+        band across the foot, or two where one will do."""
+        if self.p.open_area == "foot":
+            return int(beside)
+        return int(beside and foot)
 
     def _open_cost(self, w: int, h: int) -> int:
         """The cost of an open rectangle (one too shallow to use weighs as white)."""
@@ -422,7 +428,7 @@ class _Search:
                 foot = H - key[0]
                 if end == n + 1 and 0 < foot <= GAP_ROWS:
                     continue
-                parts = 1 if end == n + 1 and foot else 0  # open beside the last band and under it
+                parts = self._misplaced(end == n + 1, foot > GAP_ROWS)
                 total = c + (self._open_cost(W, foot - GAP_ROWS) + Score(open=W * GAP_ROWS).cost if foot else 0)
                 total += Score(open_parts=parts).cost
                 if best is None or total < best[0]:
@@ -484,7 +490,9 @@ class _Search:
         thin = sum(a.cells for a in opened if a.rows < self.p.open_min_rows)
         score = sum((pl.option.score for pl in out), Score())
         butting = sum(1 for r in rules if not r.across)
-        score += Score(blank=thin, open=usable + gap, open_parts=max(0, len(opened) - 1), butting=butting)
+        beside = len(opened) - (1 if foot > GAP_ROWS else 0) > 0
+        parts = self._misplaced(beside, foot > GAP_ROWS)
+        score += Score(blank=thin, open=usable + gap, open_parts=parts, butting=butting)
         out.sort(key=lambda pl: pl.unit)
         opens = tuple(sorted(opened, key=lambda a: (-a.cells, a.row, a.column)))
         return Arrangement(tuple(out), tuple(rules), opens, score, white, self.work, self.cut_short)

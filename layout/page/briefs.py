@@ -292,6 +292,12 @@ class BriefGroup:
         return self._flow(depth, photo_rows)[0].stretched(depth)
 
     def shape(self, rows: int, photo_rows: int) -> Shape:
+        memo = self.__dict__.setdefault("_shape_memo", {})
+        if (rows, photo_rows) not in memo:
+            memo[(rows, photo_rows)] = self._shape(rows, photo_rows)
+        return memo[(rows, photo_rows)]
+
+    def _shape(self, rows: int, photo_rows: int) -> Shape:
         depth = rows - self.fixed_rows
         if depth < 1:
             raise ValueError(f"briefs {self.profiles[0].id}…: {rows} rows leave no room for the items")

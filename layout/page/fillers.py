@@ -125,7 +125,7 @@ def _arrange(ctx: Context, f: _Fillers, chosen: tuple[Filler, ...], area: Area):
         names=tuple(x.id for x in chosen),
         pins=tuple(Pins() for _ in chosen),
         options=lambda u, w: f.options(chosen[u], w, area),
-        open_area="band",  # what is left: the rectangle under the fillers
+        open_area="foot",  # what is left: the rectangle under the fillers
         open_min_rows=ctx.style.legibility.min_leg,
     )
     try:

@@ -33,6 +33,7 @@ __all__ = ["Makeup", "ModuleReport", "UnitReport", "date_text", "jump_text", "ma
 
 LEADING_STEP = 0.25  # points: copyfitting tightens the leading in these steps
 FIT = Mode(briefs=True, compact=True)  # every way to fit but the leading, jumps and overset
+WHITE_ROWS = 30  # rows of white a module may take when nothing else fits (a rule broken, reported)
 
 
 @dataclass(frozen=True)
@@ -217,73 +218,110 @@ def make_page(
     jump_to: int = 0,
     continuations: tuple[Continuation, ...] = (),
 ) -> Makeup:
-    """The page, set by this policy; each step runs only if the ones before it left
-    text overset (or, for step 2, a legibility rule broken):
+    """The page, set by the makeup policy (``_Policy``): the first of its steps that
+    sets every line wins. Body size never changes. ``jump_to`` (a 版次 later in the
+    edition): text may continue there. ``mark_overset`` marks overset text on the
+    page; ``mark_open`` draws the open area of a short page as a marked placeholder."""
+    policy = _Policy(ctx, page, texts, continuations)
+    found = (
+        policy.full_size()
+        or policy.copyfit()
+        or policy.tighter_leading()
+        or policy.with_white()
+        or (policy.jumps() if jump_to else None)
+        or policy.overset()
+    )
+    sheet, plan, mode, extra = found
+    made = _set(sheet, plan, mode, mark_overset=mark_overset, mark_open=mark_open, jump_to=jump_to, **extra)
+    return replace(made, searches=policy.searches)
 
-    1. every profile at its full size (short ones as briefs);
-    2. items that could stand alone set as briefs too;
-    3. copyfit: headlines on one line, pull quotes at their minimum size;
-    4. a tighter leading, in 0.25 pt steps down to ``grid.leading_min`` (the loosest that fits);
-    5. with ``jump_to`` (a 版次 later in the edition), the fewest of the longest profiles
-       continue there (下转), their photos staying if they can;
-    6. what still does not fit is overset and reported, at the tightest leading (the least to cut).
 
-    Body size never changes. ``mark_overset`` marks overset text on the page;
-    ``mark_open`` draws the open area of a short page as a marked placeholder (proofs)."""
-    st = ctx.style
-    sheet = _Sheet(ctx, page, texts, continuations)
-    searches = 0
-    tightest = _at(ctx, st.leading_min) if st.leading_min and st.leading_min < st.leading else ctx
-    _refuse_at_once(sheet if tightest is ctx else _Sheet(tightest, page, texts, continuations))
+Settled = tuple  # (sheet, arrangement, mode, extra keywords for _set)
 
-    def done(s: _Sheet, plan: Arrangement, mode: Mode, **extra) -> Makeup:
-        made = _set(s, plan, mode, mark_overset=mark_overset, mark_open=mark_open, jump_to=jump_to, **extra)
-        return replace(made, searches=searches + s.searches)
 
-    plan = sheet.search(Mode())
-    if plan is not None and not plan.score.broken:
-        return done(sheet, plan, Mode())
-    briefed = sheet.search(Mode(briefs=True))
-    if briefed is not None and (plan is None or briefed.score.cost < plan.score.cost):
-        return done(sheet, briefed, Mode(briefs=True))
-    if plan is not None:
-        return done(sheet, plan, Mode())
-    fitted = sheet.search(FIT)
-    if fitted is not None:
-        return done(sheet, fitted, FIT)
-    if sheet.could_fit(FIT):  # the copy is not too much: it may fit, with white in some module
-        loose = replace(FIT, pad=sheet.zone_rows, stacks=False)
-        padded = sheet.search(loose)
-        if padded is not None:
-            return done(sheet, padded, loose)
-    searches += sheet.searches
-    tight = sheet
-    if st.leading_min and st.leading_min < st.leading:
-        tight = _Sheet(_at(ctx, st.leading_min), page, texts, continuations)
-        found = tight.search(FIT)
-        if found is not None:  # it fits at the tightest: find the loosest leading that does
-            steps = int(round((st.leading - st.leading_min) / LEADING_STEP))
-            for k in range(1, steps):
-                looser = _Sheet(_at(ctx, st.leading - k * LEADING_STEP), page, texts, continuations)
-                tried = looser.search(FIT)
-                searches += looser.searches
-                if tried is not None:
-                    return done(looser, tried, FIT)
-            return done(tight, found, FIT)
-        searches += tight.searches
-        tight.searches = 0
-    if jump_to:
-        jumped = _jump_plan(tight)
-        if jumped is not None:
-            return done(tight, *jumped)
-    last = Mode(briefs=True, compact=True, overset=True, pad=tight.zone_rows, stacks=False)
-    plan = tight.search(last)
-    assert plan is not None
-    pins_overset = False
-    if any(p.any for p in tight.copy.pins):  # would the page fit without the editor's pins?
-        free = tight.search(FIT, tight.unpinned())
-        pins_overset = free is not None
-    return done(tight, plan, last, pins_overset=pins_overset, excess=_excess_cells(tight, last))
+class _Policy:
+    """How the makeup fits the copy, step by step; each step only runs when the ones
+    before it could not set every line:
+
+    1. ``full_size``: every profile at its full size (short ones as briefs); then items
+       that could stand alone set as briefs too, if that breaks fewer rules;
+    2. ``copyfit``: headlines on one line, pull quotes at their minimum size;
+    3. ``tighter_leading``: the grid tightened in 0.25 pt steps down to
+       ``grid.leading_min``: the loosest leading that fits;
+    4. ``with_white``: the copy fits, but only with white in some module (a rule broken);
+    5. ``jumps`` (an edition): the fewest of the longest profiles continue on the jump
+       page (下转), their photos staying if they can;
+    6. ``overset``: what still does not fit is overset and reported, at the tightest
+       leading (the least to cut)."""
+
+    def __init__(self, ctx: Context, page: Page, texts: dict[str, str], continuations) -> None:
+        self.ctx, self.page, self.texts, self.continuations = ctx, page, texts, continuations
+        st = ctx.style
+        self.sheets: dict[float, _Sheet] = {}
+        self.base = self.sheet(st.leading)
+        self.tightest = self.sheet(st.leading_min) if st.leading_min and st.leading_min < st.leading else self.base
+        _refuse_at_once(self.tightest)
+
+    def sheet(self, leading: float) -> _Sheet:
+        if leading not in self.sheets:
+            ctx = self.ctx if leading == self.ctx.style.leading else _at(self.ctx, leading)
+            self.sheets[leading] = _Sheet(ctx, self.page, self.texts, self.continuations)
+        return self.sheets[leading]
+
+    @property
+    def searches(self) -> int:
+        return sum(s.searches for s in self.sheets.values())
+
+    def full_size(self) -> Settled | None:
+        plan = self.base.search(Mode())
+        if plan is not None and not plan.score.broken:
+            return self.base, plan, Mode(), {}
+        mode = Mode(briefs=True)
+        if self.base.copy.units(mode) != self.base.copy.units(Mode()):
+            briefed = self.base.search(mode)
+            if briefed is not None and (plan is None or briefed.score.cost < plan.score.cost):
+                return self.base, briefed, mode, {}
+        return (self.base, plan, Mode(), {}) if plan is not None else None
+
+    def copyfit(self) -> Settled | None:
+        plan = self.base.search(FIT)
+        return (self.base, plan, FIT, {}) if plan is not None else None
+
+    def tighter_leading(self) -> Settled | None:
+        st = self.ctx.style
+        if self.tightest is self.base:
+            return None
+        found = self.tightest.search(FIT)
+        if found is None:
+            return None
+        steps = int(round((st.leading - st.leading_min) / LEADING_STEP))
+        for k in range(1, steps):  # it fits at the tightest: the loosest leading that does
+            looser = self.sheet(st.leading - k * LEADING_STEP)
+            tried = looser.search(FIT)
+            if tried is not None:
+                return looser, tried, FIT, {}
+        return self.tightest, found, FIT, {}
+
+    def with_white(self) -> Settled | None:
+        if not self.base.could_fit(FIT):
+            return None  # not white but too much copy
+        mode = replace(FIT, pad=min(self.base.zone_rows, WHITE_ROWS), stacks=False)
+        plan = self.base.search(mode)
+        return (self.base, plan, mode, {}) if plan is not None else None
+
+    def jumps(self) -> Settled | None:
+        jumped = _jump_plan(self.tightest)
+        return (self.tightest, *jumped, {}) if jumped is not None else None
+
+    def overset(self) -> Settled:
+        sheet = self.tightest
+        last = Mode(briefs=True, compact=True, overset=True, pad=sheet.zone_rows, stacks=False)
+        plan = sheet.search(last)
+        assert plan is not None  # in the overset mode no arrangement raises NoArrangement
+        pins_overset = False
+        if any(p.any for p in sheet.copy.pins):  # would the page fit without the editor's pins?
+            pins_overset = sheet.search(FIT, sheet.unpinned()) is not None
+        return sheet, plan, last, {"pins_overset": pins_overset, "excess": _excess_cells(sheet, last)}
 
 
 def _refuse_at_once(sheet: _Sheet) -> None:

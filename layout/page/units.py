@@ -179,7 +179,14 @@ class Copy:
     # -- options ------------------------------------------------------------------
     def options(self, unit: Unit, width: int, mode: Mode) -> dict[int, Option]:
         """The unit at ``width`` columns: its best option at each height."""
-        key = (unit.positions, unit.briefs, width, mode)
+        # what of the mode the options depend on: briefs (optional ones weigh more) and
+        # compact modules only change which units there are and how modules may be set
+        if unit.briefs:
+            key = (unit.positions, True, width, unit.optional, mode.pad, mode.overset)
+        else:
+            pos = unit.positions[0]
+            jumping = pos in mode.jumping
+            key = (unit.positions, False, width, mode.compact, mode.pad, mode.overset, jumping, mode.photos_jump)
         if key not in self.options_memo:
             if unit.briefs:
                 found = self._brief_options(unit, width, mode)

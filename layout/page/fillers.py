@@ -107,10 +107,14 @@ def set_fillers(ctx: Context, fillers: tuple[Filler, ...], texts: dict[str, str]
     f = _Fillers(ctx, fillers, texts)
     chosen: tuple[Filler, ...] = ()
     plan = None
-    for filler in fillers:
-        tried = _arrange(ctx, f, (*chosen, filler), area)
-        if tried is not None:
-            chosen, plan = (*chosen, filler), tried
+    for _ in range(2):  # a filler that cannot stand alone may fit beside a later one
+        for filler in fillers:
+            if filler in chosen:
+                continue
+            ordered = tuple(x for x in fillers if x in chosen or x is filler)
+            tried = _arrange(ctx, f, ordered, area)
+            if tried is not None:
+                chosen, plan = ordered, tried
     if plan is None:
         notes = tuple(f"filler '{x.id}' does not fit the open area legibly: not set" for x in fillers)
         return Filled((), (), (area,), (), notes)

@@ -118,7 +118,9 @@ class Copy:
                 j = self._run(i, lambda q, g=p.group: q.group == g)
                 out.append(self._briefs(range(i, j), p.group, f"{p.path}.group", "group", 0))
             elif p.brief is not False and not p.jump_from and self._shares_heading(i):
-                j = self._run(i, lambda q, h=p.headline: q.headline == h and not q.group and q.brief is not False)
+                j = i + 1
+                while j < n and self._shares_heading(j - 1):
+                    j += 1
                 out.append(self._briefs(range(i, j), p.headline, f"{p.path}.headline", "shared heading", 0))
             elif self.must_brief(i) or (mode.briefs and self.may_brief(i) and i not in mode.jumping):
                 out.append(self._brief_unit(range(i, i + 1)))
@@ -153,12 +155,22 @@ class Copy:
         return j
 
     def _shares_heading(self, i: int) -> bool:
-        """The first of two or more consecutive profiles with the same headline."""
+        """The first of two or more consecutive profiles with the same headline, short
+        enough to read as briefs (a letter may run long; a feature is no brief)."""
         p = self.profiles[i]
-        if p.group or not p.headline or p.jump_from:
+        if p.group or not p.headline or p.jump_from or not self._brief_sized(i):
             return False
         nxt = self.profiles[i + 1] if i + 1 < len(self.profiles) else None
-        return nxt is not None and not nxt.group and nxt.brief is not False and nxt.headline == p.headline
+        return (
+            nxt is not None
+            and not nxt.group
+            and nxt.brief is not False
+            and nxt.headline == p.headline
+            and self._brief_sized(i + 1)
+        )
+
+    def _brief_sized(self, pos: int) -> bool:
+        return self.lines(pos) <= 2 * self.ctx.style.briefs.max_lines
 
     def _briefs(self, positions: range, title: str, title_path: str, why: str, optional: int) -> Unit:
         first = self.pins[positions[0]]
@@ -206,15 +218,22 @@ class Copy:
             spans = [min(pin.photo_span, width)] if pin.photo_span else list(photo_spans(width))
         most = self._largest_photo(pos)
         jumping = pos in mode.jumping
-        # a module without a photo (no elastic part) may take a row or two of space around its headline
-        pads = range(HEAD_PAD_ROWS + 1) if p.photo is None else (0,)
+        # a module may take a row or two of space around its headline, to fit its neighbours:
+        # the same shape, as many rows deeper
         best: dict[int, Option] = {}
-        for compact, head_pad, ps in product((False, True) if mode.compact else (False,), pads, spans):
-            md = self.module(pos, width, ps, compact, head_pad)
+        for compact, ps in product((False, True) if mode.compact else (False,), spans):
+            md = self.module(pos, width, ps, compact)
             for shape in md.shapes(
                 pad=mode.pad, overset=mode.overset, jumping=jumping, photo_jumps=jumping and mode.photos_jump
             ):
-                _keep(best, Option(shape.rows, self._score(md, shape, mode, most), (md, shape)))
+                score = self._score(md, shape, mode, most)
+                _keep(best, Option(shape.rows, score, (md, shape)))
+                for head_pad in range(1, HEAD_PAD_ROWS + 1):
+                    padded = self.module(pos, width, ps, compact, head_pad)
+                    space = score + Score(head_space=head_pad * width)
+                    _keep(
+                        best, Option(shape.rows + head_pad, space, (padded, replace(shape, rows=shape.rows + head_pad)))
+                    )
         return best
 
     def _score(self, md: Module, shape: Shape, mode: Mode, most_photo: int) -> Score:

@@ -241,8 +241,12 @@ def test_random_pages_keep_the_rules_or_say_which(engine, tmp_path_factory, n, l
     for box in m.frame.boxes:
         assert box.y >= style.top + zone_top * style.leading - 0.01
     # the open area: one rectangle, or the second part said
-    assert len(m.open_areas) == 1 + m.score.open_parts or (not m.open_areas and not m.score.open_parts) or (
-        len(m.open_areas) == 1 and m.score.open_parts == 1  # one, beside the last band instead of at the foot
+    assert (
+        len(m.open_areas) == 1 + m.score.open_parts
+        or (not m.open_areas and not m.score.open_parts)
+        or (
+            len(m.open_areas) == 1 and m.score.open_parts == 1  # one, beside the last band instead of at the foot
+        )
     )
     ids = sorted(i for u in m.units for i in u.ids)
     assert ids == sorted(p.id for p in page.profiles)  # every profile set once

@@ -1,16 +1,19 @@
 """One profile as a rectangular module on the grid (stage 3).
 
-Input: a profile (texts already normalised), its column span and, at
-layout time, the module's height in grid rows. Output: the module's items
-(headline across its columns, byline, photo box and caption, body flowing
-through its columns, pull quote between rules) and what did not fit.
+Input: a profile (texts already normalised) and its column span. Output: for
+any height and photo size, its ``Shape`` (legs per column, blank cells,
+overset, the legibility rules it breaks: ``RULES``), measured without making
+items; and for a chosen shape, the module's items (headline across its columns,
+byline, photo box and caption, body flowing through its columns, pull quote
+between rules) and what did not fit.
 
 Geometry, top to bottom: headline, byline, then the body region; the photo
 box sits at the top of the body region over the rightmost ``photo_span``
 columns (all columns in narrow modules) with its caption below it; body
 text fills the columns left to right around it; the pull quote closes the
 module across its full width. The photo is the elastic element: it grows
-(within the style's height-to-width bounds) to fill the module.
+(within the style's height-to-width bounds) to fill the module, or fills its
+columns' depth beside the text; space around the headline is the other.
 """
 
 from __future__ import annotations

@@ -207,3 +207,16 @@ def test_random_units_tile_the_zone(sizes, columns, extra):
     parts = sum((p.option.score for p in plan.placements), Score())
     assert plan.score.broken == parts.broken and plan.score.blank == parts.blank
     assert search(problem(sizes, columns, rows, pad=2)) == plan  # deterministic
+
+
+def test_a_search_cut_short_by_its_bound_says_so_and_still_sets_the_page(monkeypatch):
+    import layout.page.arrange as arrange
+
+    sizes = [(16, 2), (12, 2), (20, 2), (16, 2), (12, 2), (20, 2)]
+    full = search(problem(sizes, 8, 40))
+    assert not full.cut_short
+    monkeypatch.setattr(arrange, "MAX_WORK", 50)
+    short = search(problem(sizes, 8, 40))
+    assert short.cut_short  # said, in the report
+    assert sorted(p.unit for p in short.placements) == list(range(len(sizes)))  # rows of units, finished
+    covered(short, 8, 40)

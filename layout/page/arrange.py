@@ -206,6 +206,7 @@ class _Search:
 
     def __init__(self, problem: Problem, lead_width: int | None = None) -> None:
         self.p = problem
+        self.bounded = problem.stacks  # rows of units (polynomial, no stacks) run to their end
         self.n = len(problem.pins)
         self.W, self.H = problem.columns, problem.rows
         self.lead_width = lead_width
@@ -321,7 +322,7 @@ class _Search:
 
     def _spend(self, steps: int) -> bool:
         self.work += steps
-        if self.work > MAX_WORK:
+        if self.bounded and self.work > MAX_WORK:
             self.cut_short = True
         return not self.cut_short
 

@@ -288,19 +288,24 @@ class _Policy:
         return (self.base, plan, FIT, {}) if plan is not None else None
 
     def tighter_leading(self) -> Settled | None:
+        """The loosest leading at which the copy fits with every rule kept (else the one
+        that breaks the fewest, the loosest of those)."""
         st = self.ctx.style
         if self.tightest is self.base:
             return None
         found = self.tightest.search(FIT)
         if found is None:
             return None
+        best: Settled = (self.tightest, found, FIT, {})
         steps = int(round((st.leading - st.leading_min) / LEADING_STEP))
         for k in range(1, steps):  # it fits at the tightest: the loosest leading that does
             looser = self.sheet(st.leading - k * LEADING_STEP)
             tried = looser.search(FIT)
-            if tried is not None:
+            if tried is not None and not tried.score.broken:
                 return looser, tried, FIT, {}
-        return self.tightest, found, FIT, {}
+            if tried is not None and tried.score.broken <= best[1].score.broken:
+                best = (looser, tried, FIT, {})
+        return best
 
     def with_white(self) -> Settled | None:
         if not self.base.could_fit(FIT):

@@ -60,7 +60,7 @@ class Score:
     photo: int = 0  # photo cells short of the largest photo each module could show
 
     def __add__(self, other: Score) -> Score:
-        return Score(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+        return Score(*(a + b for a, b in zip(astuple_fast(self), astuple_fast(other))))
 
     @property
     def cost(self) -> int:
@@ -79,6 +79,11 @@ class Score:
         return (self.overset * HARD + self.broken) * HARD + soft
 
 
+def astuple_fast(score: Score) -> tuple[int, ...]:
+    """A score's terms in field order (dataclasses.astuple deep-copies: too slow here)."""
+    return tuple(score.__dict__[name] for name in _SCORE_FIELDS)
+
+
 HARD = 10**6  # a broken rule outweighs any soft total; an overset line any number of broken rules
 SOFT_WEIGHTS = {
     "blank": 8,  # a cell of white inside a module
@@ -90,6 +95,9 @@ SOFT_WEIGHTS = {
     "butting": 12,  # headlines side by side (tombstoning): prefer stacks and staggered heads
     "photo": 1,  # a photo cell given up
 }
+
+
+_SCORE_FIELDS = tuple(f.name for f in fields(Score))
 
 
 @dataclass(frozen=True)

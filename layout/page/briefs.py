@@ -28,6 +28,8 @@ from layout.page.context import ASCENT, Context
 from layout.page.module import INDENT_EM, BodyLine, Module, Shape, shift_source
 
 OPENING_QUOTES = ("“", "「")
+GAP_STRETCH = 2  # rows the space between two briefs may grow by, to fill a column
+REFLOW_ROWS = 2  # a deeper module is flowed again this many rows below the natural depth (and at its own)
 BRIEF_HEAD_LINES = 3  # an item's head takes at most this many lines (then it is set smaller, to its role's minimum)
 
 
@@ -62,22 +64,36 @@ class Flowed:
     left: tuple[Piece, ...]
     legs: tuple[int, ...]  # rows used in each column
 
+    def gaps(self, columns: int) -> tuple[int, ...]:
+        """Hairlines between items in each column."""
+        out = [0] * columns
+        for c, _, piece in self.placed:
+            out[c] += piece.rule
+        return tuple(out)
+
     def stretched(self, depth: int) -> Flowed:
         """The same flow with each column's spare rows (down to ``depth``) taken up by the
-        space between its items: a hairline's row may grow to two, top of the column first."""
-        spare = [depth - leg for leg in self.legs]
-        placed: list[tuple[int, int, Piece]] = []
+        space between its items: a hairline's row may grow by up to GAP_STRETCH rows,
+        spread evenly, top of the column first."""
+        gaps = self.gaps(len(self.legs))
+        extra: dict[int, int] = {}  # placed index → rows added after it
         legs = list(self.legs)
+        for c in range(len(self.legs)):
+            rules = [k for k, (col, _, piece) in enumerate(self.placed) if col == c and piece.rule]
+            spare = min(depth - self.legs[c], GAP_STRETCH * gaps[c])
+            for k in range(spare):
+                extra[rules[k % len(rules)]] = extra.get(rules[k % len(rules)], 0) + 1
+            legs[c] += max(0, spare)
+        placed: list[tuple[int, int, Piece]] = []
         col, shift = -1, 0
-        for c, row, piece in self.placed:
+        for k, (c, row, piece) in enumerate(self.placed):
             if c != col:
                 col, shift = c, 0
+            grow = extra.get(k, 0)
+            if grow:
+                piece = replace(piece, entries=(replace(piece.entries[0], rows=piece.rows + grow),))
             placed.append((c, row + shift, piece))
-            if piece.rule and spare[c] > 0:
-                spare[c] -= 1
-                shift += 1
-                legs[c] += 1
-                placed[-1] = (c, row + shift - 1, replace(piece, entries=(replace(piece.entries[0], rows=2),)))
+            shift += grow
         return Flowed(tuple(placed), self.left, tuple(legs))
 
 
@@ -93,6 +109,14 @@ class GroupResult:
 
 def fits(rows: list[int], rules: list[bool], columns: int, depth: int) -> bool:
     """Do pieces of these rows (hairlines marked) fit ``columns`` columns ``depth`` deep? (``flow``, fast)"""
+    return flow_legs(rows, rules, columns, depth)[2] == len(rows)
+
+
+def flow_legs(rows: list[int], rules: list[bool], columns: int, depth: int) -> tuple[list[int], list[int], int]:
+    """What ``flow`` does, in numbers only: the rows used and the hairlines in each column,
+    and the index of the first piece left over (``len(rows)``: none)."""
+    legs = [0] * columns
+    gaps = [0] * columns
     col, row = 0, 0
     n = len(rows)
     for k in range(n):
@@ -100,13 +124,15 @@ def fits(rows: list[int], rules: list[bool], columns: int, depth: int) -> bool:
         if rules[k]:
             if row and row + r + (rows[k + 1] if k + 1 < n else 0) <= depth:
                 row += r
+                gaps[col] += 1
             continue
         if row + r > depth:
             col, row = col + 1, 0
             if col >= columns or r > depth:
-                return False
+                return legs, gaps, k
         row += r
-    return True
+        legs[col] = row
+    return legs, gaps, n
 
 
 def flow(pieces: tuple[Piece, ...], columns: int, depth: int) -> Flowed:
@@ -267,29 +293,51 @@ class BriefGroup:
             cache[photo_rows] = lo
         return cache[photo_rows]
 
-    def _flow(self, depth: int, photo_rows: int) -> tuple[Flowed, tuple[int, ...], int, int]:
-        """The items balanced at their natural depth (or cut short at a shallower one), with
-        the hairlines in each column, the photo rows and the body lines left over."""
+    def _numbers(self, photo_rows: int) -> tuple[list[int], list[bool], list[int], list[int]]:
+        """Per piece: its rows, whether it is a hairline, its photo rows and its body lines."""
+        cache = self.__dict__.setdefault("_numbers_memo", {})
+        if photo_rows not in cache:
+            pieces = self.pieces(photo_rows)
+            cache[photo_rows] = (
+                [p.rows for p in pieces],
+                [p.rule for p in pieces],
+                [sum(e.rows for e in p.entries if e.kind == "photo") for p in pieces],
+                [sum(len(e.lines) for e in p.entries) for p in pieces],
+            )
+        return cache[photo_rows]
+
+    def _fitted(self, depth: int, photo_rows: int) -> tuple[int, tuple[int, ...], int, int]:
+        """The flow that fills columns ``depth`` deep best once stretched: flowed at its
+        natural depth, a little deeper (REFLOW_ROWS) or at ``depth``, whichever leaves the
+        least white. Returns the depth it is flowed at, the stretched legs, the photo rows
+        set and the body lines (and pieces) left over. Shallower than the natural depth:
+        cut short, text left over."""
         natural = self.natural_depth(photo_rows)
-        cache = self.__dict__.setdefault("_flowed", {})
-        key = (photo_rows, min(depth, natural))
-        if key not in cache:
-            f = flow(self.pieces(photo_rows), self.span, min(depth, natural))
-            gaps = [0] * self.span
-            for c, _, piece in f.placed:
-                gaps[c] += piece.rule
-            photos = sum(e.rows for _, _, p in f.placed for e in p.entries if e.kind == "photo")
-            left = sum(len(e.lines) for p in f.left for e in p.entries) + len(f.left)
-            cache[key] = (f, tuple(gaps), photos, left)
-        return cache[key]
+        rows, rules, photos, lines = self._numbers(photo_rows)
+        depths = (
+            sorted({*range(natural, min(depth, natural + REFLOW_ROWS) + 1), depth}) if depth >= natural else [depth]
+        )
+        best = None
+        for d in depths:
+            legs, gaps, left = flow_legs(rows, rules, self.span, d)
+            if left < len(rows) and depth >= natural:
+                continue
+            stretched = tuple(leg + min(GAP_STRETCH * gap, depth - leg) for leg, gap in zip(legs, gaps))
+            white = self.span * depth - sum(stretched)
+            if best is None or white < best[0]:
+                lost = sum(lines[left:]) + (len(rows) - left)
+                best = (white, d, stretched, sum(photos[:left]), lost)
+        assert best is not None
+        return best[1:]
 
     def flowed(self, rows: int, photo_rows: int) -> Flowed:
-        """The items flowed for a module ``rows`` deep: balanced at their natural depth,
-        then stretched by the space between items (or cut short, text left over)."""
+        """The items flowed for a module ``rows`` deep: balanced, then stretched by the
+        space between items (or cut short, text left over)."""
         depth = rows - self.fixed_rows
         if depth < 1:
             raise ValueError(f"briefs {self.profiles[0].id}…: {rows} rows leave no room for the items")
-        return self._flow(depth, photo_rows)[0].stretched(depth)
+        flowed_at = self._fitted(depth, photo_rows)[0]
+        return flow(self.pieces(photo_rows), self.span, flowed_at).stretched(depth)
 
     def shape(self, rows: int, photo_rows: int) -> Shape:
         memo = self.__dict__.setdefault("_shape_memo", {})
@@ -301,8 +349,7 @@ class BriefGroup:
         depth = rows - self.fixed_rows
         if depth < 1:
             raise ValueError(f"briefs {self.profiles[0].id}…: {rows} rows leave no room for the items")
-        f, gaps, photos, left = self._flow(depth, photo_rows)
-        legs = tuple(leg + min(gap, depth - leg) for leg, gap in zip(f.legs, gaps))  # as stretched
+        _, legs, photos, left = self._fitted(depth, photo_rows)
         used = sum(legs)
         blank = self.span * depth - used
         broken = self._broken(legs, blank)
@@ -325,7 +372,7 @@ class BriefGroup:
         """Every shape worth trying: each photo height, from the natural depth down to ``pad``
         rows deeper than the space between items can take (with ``overset``, shallower too)."""
         lo, hi = self.photo_range
-        gaps = -(-(len(self.items) - 1) // self.span)
+        gaps = GAP_STRETCH * -(-(len(self.items) - 1) // self.span)
         for ph in range(lo, hi + 1) if hi else (0,):
             natural = self.natural_depth(ph)
             first = 1 if overset else natural

@@ -32,7 +32,8 @@ from layout.page.units import Copy, Mode, Unit
 __all__ = ["Makeup", "ModuleReport", "UnitReport", "date_text", "jump_text", "make_page"]
 
 LEADING_STEP = 0.25  # points: copyfitting tightens the leading in these steps
-FIT = Mode(briefs=True, compact=True)  # every way to fit but the leading, jumps and overset
+FIT = Mode(briefs=True, compact=True, head_space=True)  # every way to fit but the leading, jumps and overset
+SPACED = Mode(head_space=True)  # full size, with space around any headline to fit a module to its neighbours
 WHITE_ROWS = 30  # rows of white a module may take when nothing else fits (a rule broken, reported)
 
 
@@ -273,15 +274,19 @@ class _Policy:
         return sum(s.searches for s in self.sheets.values())
 
     def full_size(self) -> Settled | None:
-        plan = self.base.search(Mode())
-        if plan is not None and not plan.score.broken:
-            return self.base, plan, Mode(), {}
-        mode = Mode(briefs=True)
-        if self.base.copy.units(mode) != self.base.copy.units(Mode()):
-            briefed = self.base.search(mode)
-            if briefed is not None and (plan is None or briefed.score.cost < plan.score.cost):
-                return self.base, briefed, mode, {}
-        return (self.base, plan, Mode(), {}) if plan is not None else None
+        """Every profile at its full size: first with space around headlines only where a
+        module has no photo (quick, and enough for most pages), then anywhere, then with
+        items that could stand alone as briefs; the best that sets every line."""
+        best: Settled | None = None
+        for mode in (Mode(), SPACED, replace(SPACED, briefs=True)):
+            if mode.briefs and self.base.copy.units(mode) == self.base.copy.units(Mode()):
+                continue  # no item that could stand alone is short enough to be a brief
+            plan = self.base.search(mode)
+            if plan is not None and (best is None or plan.score.cost < best[1].score.cost):
+                best = (self.base, plan, mode, {})
+            if best is not None and not best[1].score.broken and (mode.head_space or not best[1].opens):
+                return best  # clean (and, on a short page, tried with space around headlines)
+        return best
 
     def copyfit(self) -> Settled | None:
         plan = self.base.search(FIT)

@@ -40,6 +40,7 @@ class Mode:
     overset: bool = False  # let text go unset, counted (the last resort, reported)
     pad: int = PAD_ROWS  # rows a unit may stand deeper than its copy needs (white, counted)
     stacks: bool = True  # stacks of units in a band; False: bands are rows (for the dense last resorts)
+    head_space: bool = False  # modules with photos may take space around their headline too (no-photo ones always)
     jumping: frozenset[int] = frozenset()  # profiles (by position) whose rest continues on another page
     photos_jump: bool = False  # ... and whose photo may go with it
 
@@ -198,7 +199,17 @@ class Copy:
         else:
             pos = unit.positions[0]
             jumping = pos in mode.jumping
-            key = (unit.positions, False, width, mode.compact, mode.pad, mode.overset, jumping, mode.photos_jump)
+            key = (
+                unit.positions,
+                False,
+                width,
+                mode.compact,
+                mode.pad,
+                mode.overset,
+                jumping,
+                mode.photos_jump,
+                mode.head_space,
+            )
         if key not in self.options_memo:
             if unit.briefs:
                 found = self._brief_options(unit, width, mode)
@@ -228,7 +239,7 @@ class Copy:
             ):
                 score = self._score(md, shape, mode, most)
                 _keep(best, Option(shape.rows, score, (md, shape)))
-                for head_pad in range(1, HEAD_PAD_ROWS + 1):
+                for head_pad in range(1, HEAD_PAD_ROWS + 1) if mode.head_space or p.photo is None else ():
                     padded = self.module(pos, width, ps, compact, head_pad)
                     space = score + Score(head_space=head_pad * width)
                     _keep(

@@ -124,3 +124,13 @@ def seed_rendered():
     from layout.render import render
 
     return render(SEED)
+
+
+@pytest.fixture(scope="session")
+def engine():
+    """The built-in broadsheet style and its faces, loaded once (for makeup without drawing)."""
+    from layout.model.style import load_style, style_path
+    from layout.render import load_faces
+
+    style = load_style(style_path("broadsheet", ROOT))
+    return style, load_faces(style)

@@ -26,7 +26,7 @@ from layout.page.arrange import NoArrangement  # noqa: E402
 from layout.page.check import check_frame  # noqa: E402
 from layout.page.context import Context  # noqa: E402
 from layout.page.makeup import make_page as set_page  # noqa: E402
-from layout.render import Output, Rendered, load_faces, normalized_texts, render, rules_for  # noqa: E402
+from layout.render import Output, Rendered, normalized_texts, render, rules_for  # noqa: E402
 
 STORY = (
     "甘元静是龙山区校外教育指导中心党支部书记、主任兼龙山区教育局创城办主任。作为龙山区教育领域创城工作的引领者，"
@@ -198,12 +198,6 @@ def test_legibility_numbers_are_the_styles(tmp_path):
     bad.write_text(text.replace("max_leg: 60", "max_leg: 5"), encoding="utf-8")
     with pytest.raises(InputError, match=r"modules.max_leg: max_leg \(5\) is below min_leg \(10\)"):
         load_style(bad)
-
-
-@pytest.fixture(scope="module")
-def engine():
-    style = load_style(style_path("broadsheet", ROOT))
-    return style, load_faces(style)
 
 
 @settings(max_examples=10, deadline=None)

@@ -22,12 +22,12 @@ from pagegen import make_page  # noqa: E402
 from layout.errors import InputError  # noqa: E402
 from layout.frame import TextItem  # noqa: E402
 from layout.model.content import load_page  # noqa: E402
-from layout.model.style import load_style, style_path  # noqa: E402
+from layout.model.style import load_style  # noqa: E402
 from layout.page.arrange import NoArrangement  # noqa: E402
 from layout.page.check import check_frame  # noqa: E402
 from layout.page.context import Context  # noqa: E402
 from layout.page.makeup import make_page as set_page  # noqa: E402
-from layout.render import load_faces, normalized_texts, render, rules_for  # noqa: E402
+from layout.render import normalized_texts, render, rules_for  # noqa: E402
 
 
 def write(tmp_path: Path, data: dict) -> Path:
@@ -157,12 +157,6 @@ def assert_every_body_character_once(rendered_pages, overset: dict[str, int] | N
                     at = end
                 missing += len(text) - at
             assert missing == (overset or {}).get(p.id, 0), p.id
-
-
-@pytest.fixture(scope="module")
-def engine():
-    style = load_style(style_path("broadsheet", ROOT))
-    return style, load_faces(style)
 
 
 @settings(max_examples=12, deadline=None)
@@ -342,7 +336,6 @@ def _consecutive_body_lines(frame):
 
 
 def test_leading_min_is_checked(tmp_path):
-    from layout.model.style import load_style
 
     text = (ROOT / "layout" / "styles" / "broadsheet.yaml").read_text(encoding="utf-8")
     bad = tmp_path / "bad.yaml"

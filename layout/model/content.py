@@ -280,9 +280,7 @@ def _quote(r: _Reader, value: Any, path: str) -> Quote | None:
 def _profile(r: _Reader, value: Any, index: int, base: Path) -> Profile:
     path = f"profiles[{index}]"
     m = r.mapping(value, path, PROFILE_FIELDS)
-    pid = r.text(m, "id", path)
-    if not ID_RE.match(pid):
-        raise r.doc.error(join(path, "id"), f"id '{pid}' must be letters, digits, '-' or '_' (at most 64)")
+    pid = _id(r, m, path)
     if "body" not in m:
         raise r.doc.error(join(path, "body"), "required field is missing")
     body = r.paragraphs(m["body"], join(path, "body"))
@@ -314,9 +312,7 @@ def _profile(r: _Reader, value: Any, index: int, base: Path) -> Profile:
 def _filler(r: _Reader, value: Any, index: int, base: Path) -> Filler:
     path = f"fillers[{index}]"
     m = r.mapping(value, path, FILLER_FIELDS)
-    fid = r.text(m, "id", path)
-    if not ID_RE.match(fid):
-        raise r.doc.error(join(path, "id"), f"id '{fid}' must be letters, digits, '-' or '_' (at most 64)")
+    fid = _id(r, m, path)
     body = r.paragraphs(m["body"], join(path, "body")) if m.get("body") is not None else ()
     file_text = r.text(m, "file", path, required=False)
     if not body and not file_text:
@@ -340,13 +336,14 @@ def _fillers(r: _Reader, m: dict[str, Any], base: Path) -> tuple[Filler, ...]:
         return ()
     if not isinstance(value, list):
         raise r.doc.error("fillers", f"expected a list of fillers, got {_kind(value)}")
-    fillers = tuple(_filler(r, item, i, base) for i, item in enumerate(value))
-    seen: dict[str, int] = {}
-    for f in fillers:
-        if f.id in seen:
-            raise r.doc.error(f"{f.path}.id", f"id '{f.id}' is used twice (also fillers[{seen[f.id]}])")
-        seen[f.id] = f.index
-    return fillers
+    return _unique_ids(r, tuple(_filler(r, item, i, base) for i, item in enumerate(value)), "fillers")
+
+
+def _id(r: _Reader, m: dict[str, Any], path: str) -> str:
+    value = r.text(m, "id", path)
+    if not ID_RE.match(value):
+        raise r.doc.error(join(path, "id"), f"id '{value}' must be letters, digits, '-' or '_' (at most 64)")
+    return value
 
 
 def _pin(r: _Reader, m: dict[str, Any], key: str, path: str) -> int | None:
@@ -380,13 +377,17 @@ def _profiles(r: _Reader, m: dict[str, Any], base: Path) -> tuple[Profile, ...]:
     value = m.get("profiles")
     if not isinstance(value, list) or not value:
         raise r.doc.error("profiles" if "profiles" in m else "", "expected a non-empty list of profiles")
-    profiles = tuple(_profile(r, item, i, base) for i, item in enumerate(value))
+    return _unique_ids(r, tuple(_profile(r, item, i, base) for i, item in enumerate(value)), "profiles")
+
+
+def _unique_ids(r: _Reader, items, field: str):
+    """The items (profiles or fillers) if no two share an id; else an error at the second."""
     seen: dict[str, int] = {}
-    for p in profiles:
-        if p.id in seen:
-            raise r.doc.error(f"{p.path}.id", f"id '{p.id}' is used twice (also profiles[{seen[p.id]}])")
-        seen[p.id] = p.index
-    return profiles
+    for item in items:
+        if item.id in seen:
+            raise r.doc.error(f"{item.path}.id", f"id '{item.id}' is used twice (also {field}[{seen[item.id]}])")
+        seen[item.id] = item.index
+    return items
 
 
 def load_page(path: Path, doc: Located | None = None) -> Page:

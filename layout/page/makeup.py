@@ -110,11 +110,6 @@ class Makeup:
         return self.open_areas[0] if self.open_areas else None
 
     @property
-    def empty_cells(self) -> int:
-        """Empty cells of the zone: blank in modules and the open area."""
-        return sum(u.blank_cells for u in self.units) + sum(a.cells for a in self.open_areas)
-
-    @property
     def largest_hole(self) -> tuple[str, int]:
         """The largest single empty area: ("(open area)" or a module's first id, cells)."""
         holes = [(u.ids[0], u.blank_cells) for u in self.units]

@@ -72,10 +72,6 @@ class Shape:
     photo_cells: int  # cells the photo box and its caption take
     broken: tuple[str, ...] = ()  # names of RULES broken
 
-    @property
-    def hole_cells(self) -> int:  # the report's name for blank cells
-        return self.blank_cells
-
 
 @dataclass(frozen=True)
 class ModuleResult:
@@ -266,11 +262,6 @@ class Module:
     def fixed_rows(self) -> int:
         """Rows that do not depend on the module height: headline, byline, quote."""
         return self.head.rows + self.byline.rows + (self.quote.rows if self.quote else 0)
-
-    @cached_property
-    def min_rows(self) -> int:
-        """The least height: headline, byline and quote whole, and one line of body."""
-        return self.fixed_rows + 1
 
     @cached_property
     def photo_range(self) -> tuple[int, int]:

@@ -341,6 +341,3 @@ def _keep(best: dict[int, Option], option: Option) -> None:
     if old is None or option.cost < old.cost:
         best[option.rows] = option
 
-
-def shape_of(option: Option) -> Shape:
-    return option.shape[1]

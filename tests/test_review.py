@@ -309,6 +309,7 @@ def test_watch_renders_again_after_a_save(tmp_path):
         while out.read_bytes() == first and time.time() < deadline:
             time.sleep(0.1)
         assert out.read_bytes() != first
+        time.sleep(1.0)  # the new PDF is written before its line "… after the save" is printed
     finally:
         proc.terminate()
         _, err = proc.communicate(timeout=30)

@@ -374,6 +374,17 @@ def _excess_cells(sheet: _Sheet, mode: Mode) -> int:
 
 
 # -- setting the arrangement ---------------------------------------------------------
+@dataclass
+class _Set:
+    """What setting the units gives: items, module boxes, reports, continued text."""
+
+    items: list[Item]
+    boxes: list[Box]
+    reports: dict[int, ModuleReport]  # by position in the search order
+    units: list[UnitReport]
+    jumps: list[Continuation]
+
+
 def _set(
     sheet: _Sheet,
     plan: Arrangement,
@@ -385,48 +396,88 @@ def _set(
     pins_overset: bool = False,
     excess: int = 0,
 ) -> Makeup:
+    """The page set from an arrangement: furniture, units, rules, fillers and open areas."""
     ctx, page = sheet.ctx, sheet.page
     st = ctx.style
-    L = st.leading
     units = sheet.copy.units(mode)
-    texts = sheet.texts
     if jump_to and mode.jumping:
         for pos in mode.jumping:
-            texts[f"{sheet.copy.profiles[pos].path}.jump"] = jump_text("下转", jump_to)
-    items = list(sheet.items)
-    boxes: list[Box] = []
-    reports: dict[int, ModuleReport] = {}
-    unit_reports: list[UnitReport] = []
-    jumps: list[Continuation] = []
-    earlier = {c.profile.path: c for c in sheet.continuations}  # a continued profile may continue again
+            sheet.texts[f"{sheet.copy.profiles[pos].path}.jump"] = jump_text("下转", jump_to)
     placed_units = [sheet.copy.merged(units, pl.unit, pl.end) if pl.end else units[pl.unit] for pl in plan.placements]
+    done = _set_units(sheet, plan, mode, placed_units, mark_overset=mark_overset, jump_to=jump_to)
+    items = list(sheet.items) + done.items + _rules(sheet, plan)
+    notes = _notes(sheet, placed_units, [pl.option.shape[0] for pl in plan.placements])
+    opened, opens, filler_rules = _set_open_areas(sheet, plan.opens, notes, mark_open=mark_open)
+    items += opened + furniture.staff(ctx, sheet.texts)
+    title = f"{sheet.texts['paper']} {date_text(page)} 第{page.page}版 {sheet.texts['headline']}"
+    frame = PageFrame(st.page_width, st.page_height, tuple(items), tuple(done.boxes), title=title)
+    gaps = sum(r.length for r in plan.rules if r.across) + filler_rules
+    usable = sheet.zone_rows * st.columns - gaps - sum(a.cells for a in opens)
+    blank = sum(u.blank_cells for u in done.units) + plan.white
+    by_profile = {sheet.order[pos]: report for pos, report in done.reports.items()}
+    return Makeup(
+        frame,
+        tuple(by_profile[i] for i in sorted(by_profile)),
+        sheet.zone_rows,
+        max(0.0, 1 - blank / max(1, usable)),
+        st.columns,
+        opens,
+        excess,
+        tuple(done.jumps),
+        pins_overset,
+        st.leading,
+        tuple(done.units),
+        plan.score,
+        tuple(notes),
+        0,
+        plan.cut_short,
+        sheet.zone_top,
+    )
+
+
+def _set_units(
+    sheet: _Sheet, plan: Arrangement, mode: Mode, placed_units: list[Unit], *, mark_overset: bool, jump_to: int
+) -> _Set:
+    """Every unit laid out in its rectangle, with its reports (and what jumps)."""
+    st = sheet.ctx.style
+    L = st.leading
+    done = _Set([], [], {}, [], [])
+    earlier = {c.profile.path: c for c in sheet.continuations}  # a continued profile may continue again
     for pl, unit in zip(plan.placements, placed_units):
         x = st.column_x(pl.column)
         y = st.top + (sheet.zone_top + pl.row) * L
         obj, shape = pl.option.shape
         if isinstance(obj, BriefGroup):
-            placed, reported = _set_briefs(sheet, unit, obj, shape, pl, x, y, mark_overset)
-            items += placed[0]
-            boxes += placed[1]
+            (items, boxes), reported = _set_briefs(sheet, unit, obj, shape, pl, x, y, mark_overset)
+            done.items += items
+            done.boxes += boxes
         else:
             pos = unit.positions[0]
-            jumps_here = jump_to if pos in mode.jumping else 0
-            result = obj.layout(shape, mark_overset=mark_overset, jump_to=jumps_here)
+            result = obj.layout(shape, mark_overset=mark_overset, jump_to=jump_to if pos in mode.jumping else 0)
             file, line = sheet.origins[obj.profile.index]
             if result.resume:
-                jumps.append(_continuation(page, obj, result, texts, file, line, earlier))
-            items += place(Block(result.rows, result.items), x, y)
-            boxes.append(Box(obj.profile.id, x, y, obj.width, pl.rows * L - (L - st.body_size)))
+                done.jumps.append(_continuation(sheet.page, obj, result, sheet.texts, file, line, earlier))
+            done.items += place(Block(result.rows, result.items), x, y)
+            done.boxes.append(Box(obj.profile.id, x, y, obj.width, pl.rows * L - (L - st.body_size)))
             reported = {pos: _module_report(sheet, obj, shape, result, pl, jump_to if result.resume else 0)}
-        reports.update(reported)
-        unit_reports.append(_unit_report(sheet, unit, obj, shape, pl))
-    items += _rules(sheet, plan)
-    notes = _notes(sheet, placed_units, [pl.option.shape[0] for pl in plan.placements])
-    opens = plan.opens
+        done.reports.update(reported)
+        done.units.append(_unit_report(sheet, unit, obj, shape, pl))
+    return done
+
+
+def _set_open_areas(
+    sheet: _Sheet, opens: tuple[Area, ...], notes: list[str], *, mark_open: bool
+) -> tuple[list[Item], tuple[Area, ...], int]:
+    """The page's fillers set into its (largest) open area first, and the open areas left,
+    marked on proofs. Returns the items, the open areas left and the cells of the rules
+    the fillers took; notes what was set."""
+    ctx, page = sheet.ctx, sheet.page
+    st = ctx.style
+    items: list[Item] = []
     filler_rules = 0
-    if opens and page.fillers:  # the page's own fillers go into the (largest) open area first
-        filled = set_fillers(ctx, page.fillers, texts, opens[0])
-        items += place(Block(0, filled.items), st.left, st.top + sheet.zone_top * L)
+    if opens and page.fillers:
+        filled = set_fillers(ctx, page.fillers, sheet.texts, opens[0])
+        items += place(Block(0, filled.items), st.left, st.top + sheet.zone_top * st.leading)
         items += [_rule_item(sheet, r) for r in filled.rules]
         opens = tuple(sorted((*filled.left, *opens[1:]), key=lambda a: (-a.cells, a.row, a.column)))
         notes += filled.notes
@@ -435,37 +486,7 @@ def _set(
         notes.append("the page is full: its fillers are not set")
     if mark_open:
         items += [_open_mark(sheet, area) for area in opens]
-    items += furniture.staff(ctx, texts)
-    frame = PageFrame(
-        st.page_width,
-        st.page_height,
-        tuple(items),
-        tuple(boxes),
-        title=f"{texts['paper']} {date_text(page)} 第{page.page}版 {texts['headline']}",
-    )
-    gaps = sum(r.length for r in plan.rules if r.across) + filler_rules
-    usable = sheet.zone_rows * st.columns - gaps - sum(a.cells for a in opens)
-    blank = sum(u.blank_cells for u in unit_reports) + plan.white
-    order = sheet.order
-    modules = tuple(reports[order.index(i)] for i in sorted(order))
-    return Makeup(
-        frame,
-        modules,
-        sheet.zone_rows,
-        max(0.0, 1 - blank / max(1, usable)),
-        st.columns,
-        opens,
-        excess,
-        tuple(jumps),
-        pins_overset,
-        st.leading,
-        tuple(unit_reports),
-        plan.score,
-        tuple(notes),
-        0,
-        plan.cut_short,
-        sheet.zone_top,
-    )
+    return items, opens, filler_rules
 
 
 def _module_report(sheet: _Sheet, md: Module, shape: Shape, result, pl: Placement, jump_to: int) -> ModuleReport:

@@ -340,4 +340,3 @@ def _keep(best: dict[int, Option], option: Option) -> None:
     old = best.get(option.rows)
     if old is None or option.cost < old.cost:
         best[option.rows] = option
-

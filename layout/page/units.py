@@ -71,6 +71,7 @@ class Copy:
     modules: dict[tuple, Module] = field(default_factory=dict)
     groups: dict[tuple, BriefGroup] = field(default_factory=dict)
     options_memo: dict[tuple, dict[int, Option]] = field(default_factory=dict)
+    units_memo: dict[tuple, tuple[Unit, ...]] = field(default_factory=dict)
 
     def module(
         self, pos: int, span: int, photo_span: int | None = None, compact: bool = False, head_pad: int = 0
@@ -109,14 +110,22 @@ class Copy:
         return self.lines(pos) <= self.ctx.style.briefs.max_lines
 
     def units(self, mode: Mode) -> tuple[Unit, ...]:
-        """The page's units in reading order."""
+        """The page's units in reading order (they depend on which items may be briefs)."""
+        key = (mode.briefs, mode.jumping)
+        if key not in self.units_memo:
+            self.units_memo[key] = self._units(mode)
+        return self.units_memo[key]
+
+    def _units(self, mode: Mode) -> tuple[Unit, ...]:
         n = len(self.profiles)
         out: list[Unit] = []
         i = 0
         while i < n:
             p = self.profiles[i]
             if p.group:
-                j = self._run(i, lambda q, g=p.group: q.group == g)
+                j = i + 1
+                while j < n and self.profiles[j].group == p.group:
+                    j += 1
                 out.append(self._briefs(range(i, j), p.group, f"{p.path}.group", "group", 0))
             elif p.brief is not False and not p.jump_from and self._shares_heading(i):
                 j = i + 1
@@ -148,12 +157,6 @@ class Copy:
             units[k : k + 2] = [self.merged(tuple(units), k, k + 2)]
             size[k : k + 2] = [size[k] + size[k + 1]]
         return tuple(units)
-
-    def _run(self, i: int, same) -> int:
-        j = i + 1
-        while j < len(self.profiles) and same(self.profiles[j]):
-            j += 1
-        return j
 
     def _shares_heading(self, i: int) -> bool:
         """The first of two or more consecutive profiles with the same headline, short

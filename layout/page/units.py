@@ -27,6 +27,7 @@ from layout.page.context import Context
 from layout.page.module import Module, Shape, photo_spans
 
 PAD_ROWS = 3  # a unit may stand this many rows deeper than its text needs (white, counted and ruled on)
+MODULE_PAD_ROWS = 30  # when text is overset a module needs no deeper white than this (a brief may, beside it)
 HEAD_PAD_ROWS = 2  # rows of space a headline may take beyond its lines, to fit its module to its neighbours
 MAX_UNITS = 24  # a page of more units has its shortest neighbouring briefs joined first (bounds the search)
 
@@ -238,7 +239,10 @@ class Copy:
         for compact, ps in product((False, True) if mode.compact else (False,), spans):
             md = self.module(pos, width, ps, compact)
             for shape in md.shapes(
-                pad=mode.pad, overset=mode.overset, jumping=jumping, photo_jumps=jumping and mode.photos_jump
+                pad=min(mode.pad, MODULE_PAD_ROWS) if mode.overset else mode.pad,
+                overset=mode.overset,
+                jumping=jumping,
+                photo_jumps=jumping and mode.photos_jump,
             ):
                 score = self._score(md, shape, mode, most)
                 _keep(best, Option(shape.rows, score, (md, shape)))

@@ -210,7 +210,12 @@ _OPEN = ("O",)  # how the open area was made: a leaf of its own
 
 
 class _Search:
-    """Best arrangement of one ``Problem`` (``lead_width``: the lead unit's width, fixed)."""
+    """Best arrangement of one ``Problem`` (``lead_width``: the lead unit's width, fixed).
+
+    On the hot path a part is a dict: height → (cost, how), ``how`` a short tuple (kept
+    plain for speed): ("L", option) a unit, ("O",) the open area, ("A", upper key, upper
+    height, lower key, lower height) a cut across, ("D", left key, right key) a cut down.
+    ``arrangement`` turns the best of them into named values."""
 
     def __init__(self, problem: Problem, lead_width: int | None = None) -> None:
         self.p = problem

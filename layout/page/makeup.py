@@ -227,12 +227,28 @@ def make_page(
         or (policy.jumps() if jump_to else None)
         or policy.overset()
     )
-    sheet, plan, mode, extra = found
-    made = _set(sheet, plan, mode, mark_overset=mark_overset, mark_open=mark_open, jump_to=jump_to, **extra)
+    made = _set(
+        found.sheet,
+        found.plan,
+        found.mode,
+        mark_overset=mark_overset,
+        mark_open=mark_open,
+        jump_to=jump_to,
+        pins_overset=found.pins_overset,
+        excess=found.excess,
+    )
     return replace(made, searches=policy.searches)
 
 
-Settled = tuple  # (sheet, arrangement, mode, extra keywords for _set)
+@dataclass(frozen=True)
+class Settled:
+    """What a step of the policy found: the page at a leading, its arrangement, the mode."""
+
+    sheet: _Sheet
+    plan: Arrangement
+    mode: Mode
+    pins_overset: bool = False  # (overset) the page would fit without the editor's pins
+    excess: int = 0  # (overset) cells the copy lacks even packed perfectly
 
 
 class _Policy:
@@ -277,15 +293,15 @@ class _Policy:
             if mode.briefs and self.base.copy.units(mode) == self.base.copy.units(Mode()):
                 continue  # no item that could stand alone is short enough to be a brief
             plan = self.base.search(mode)
-            if plan is not None and (best is None or plan.score.cost < best[1].score.cost):
-                best = (self.base, plan, mode, {})
-            if best is not None and not best[1].score.broken and (mode.head_space or not best[1].opens):
+            if plan is not None and (best is None or plan.score.cost < best.plan.score.cost):
+                best = Settled(self.base, plan, mode)
+            if best is not None and not best.plan.score.broken and (mode.head_space or not best.plan.opens):
                 return best  # clean (and, on a short page, tried with space around headlines)
         return best
 
     def copyfit(self) -> Settled | None:
         plan = self.base.search(FIT)
-        return (self.base, plan, FIT, {}) if plan is not None else None
+        return Settled(self.base, plan, FIT) if plan is not None else None
 
     def tighter_leading(self) -> Settled | None:
         """The loosest leading at which the copy fits with every rule kept (else the one
@@ -296,15 +312,15 @@ class _Policy:
         found = self.tightest.search(FIT)
         if found is None:
             return None
-        best: Settled = (self.tightest, found, FIT, {})
+        best = Settled(self.tightest, found, FIT)
         steps = int(round((st.leading - st.leading_min) / LEADING_STEP))
         for k in range(1, steps):  # it fits at the tightest: the loosest leading that does
             looser = self.sheet(st.leading - k * LEADING_STEP)
             tried = looser.search(FIT)
             if tried is not None and not tried.score.broken:
-                return looser, tried, FIT, {}
-            if tried is not None and tried.score.broken <= best[1].score.broken:
-                best = (looser, tried, FIT, {})
+                return Settled(looser, tried, FIT)
+            if tried is not None and tried.score.broken <= best.plan.score.broken:
+                best = Settled(looser, tried, FIT)
         return best
 
     def with_white(self) -> Settled | None:
@@ -312,11 +328,11 @@ class _Policy:
             return None  # not white but too much copy
         mode = replace(FIT, pad=min(self.base.zone_rows, WHITE_ROWS), stacks=False)
         plan = self.base.search(mode)
-        return (self.base, plan, mode, {}) if plan is not None else None
+        return Settled(self.base, plan, mode) if plan is not None else None
 
     def jumps(self) -> Settled | None:
         jumped = _jump_plan(self.tightest)
-        return (self.tightest, *jumped, {}) if jumped is not None else None
+        return Settled(self.tightest, *jumped) if jumped is not None else None
 
     def overset(self) -> Settled:
         sheet = self.tightest
@@ -326,7 +342,7 @@ class _Policy:
         pins_overset = False
         if any(p.any for p in sheet.copy.pins):  # would the page fit without the editor's pins?
             pins_overset = sheet.search(FIT, sheet.unpinned()) is not None
-        return sheet, plan, last, {"pins_overset": pins_overset, "excess": _excess_cells(sheet, last)}
+        return Settled(sheet, plan, last, pins_overset, _excess_cells(sheet, last))
 
 
 def _refuse_at_once(sheet: _Sheet) -> None:

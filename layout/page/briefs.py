@@ -21,7 +21,7 @@ import math
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from layout.frame import ImageItem, Item, MarkItem, RuleItem
+from layout.frame import ImageItem, Item, MarkItem, RuleItem, TextItem
 from layout.model.content import Profile
 from layout.page.blocks import Block, headline_block, line_items, place, text_block
 from layout.page.context import ASCENT, Context
@@ -102,7 +102,8 @@ class GroupResult:
     items: tuple[Item, ...]
     rows: int
     used_rows: int
-    overset_chars: dict[int, int]  # by profile index
+    overset_chars: dict[int, int]  # by profile index: every character with no room
+    overset_body: dict[int, int]  # ... of them, in its body text
     balance: int
     anchors: dict[str, tuple[float, float, float, float]]  # profile id → (x, y, width, height) of its first piece
 
@@ -397,16 +398,21 @@ class BriefGroup:
             if pid not in anchors and not piece.rule:
                 anchors[pid] = (col * col_step, top + row * L, st.column_width, piece.rows * L - (L - st.body_size))
         overset: dict[int, int] = {}
-        for piece in f.left:
+        body: dict[int, int] = {}
+        for piece in f.left:  # every character with no room is counted: text, heads, captions, signatures
             for e in piece.entries:
-                chars = sum(bl.line.end - bl.line.start for bl in e.lines) if e.kind == "lines" else 0
+                if e.kind == "lines":
+                    chars = sum(bl.line.end - bl.line.start for bl in e.lines)
+                    body[e.item] = body.get(e.item, 0) + chars
+                else:
+                    chars = sum(len(i.text) for i in (e.block.items if e.block else ()) if isinstance(i, TextItem))
                 overset[e.item] = overset.get(e.item, 0) + chars
         if f.left and mark_overset:
             total = sum(overset.values())
             items.append(MarkItem(0, (shape.rows - 1) * L, self.width, L, f"超版 {total} 字"))
         ends = [leg for leg in f.legs if leg]
         balance = max(ends) - min(ends) if ends else 0
-        return GroupResult(tuple(items), shape.rows, self.fixed_rows + max(f.legs), overset, balance, anchors)
+        return GroupResult(tuple(items), shape.rows, self.fixed_rows + max(f.legs), overset, body, balance, anchors)
 
     def _piece_items(self, piece: Piece, x: float, y: float) -> list[Item]:
         ctx, st = self.ctx, self.ctx.style

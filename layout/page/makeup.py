@@ -62,6 +62,7 @@ class ModuleReport:
     legs: tuple[int, ...] = ()  # body lines (briefs: rows) in each column of its module
     broken: tuple[str, ...] = ()  # legibility rules its module breaks (module.RULES)
     brief: str = ""  # set as a brief: the module's heading, or "(briefs)" for a group without one
+    overset_body: int = 0  # of the characters overset, those of the body text
 
 
 @dataclass(frozen=True)
@@ -528,6 +529,8 @@ def _module_report(sheet: _Sheet, md: Module, shape: Shape, result, pl: Placemen
         md.profile.jump_from,
         shape.legs,
         shape.broken,
+        "",
+        result.overset_body,
     )
 
 
@@ -560,6 +563,7 @@ def _set_briefs(sheet: _Sheet, unit: Unit, group: BriefGroup, shape: Shape, pl: 
             legs=shape.legs,
             broken=shape.broken,
             brief=heading,
+            overset_body=result.overset_body.get(p.index, 0),
         )
     return (items, boxes), reports
 

@@ -84,6 +84,7 @@ class ModuleResult:
     balance: int = 0  # rows between the highest and the lowest column end of the body
     resume: tuple[int, int] | None = None  # jumped: (paragraph, character) where the text continues
     jumped_chars: int = 0  # characters continued on another page
+    overset_body: int = 0  # of the characters overset, those of the body text
 
 
 class Module:
@@ -451,7 +452,8 @@ class Module:
         if jump_slot is not None:  # continued elsewhere, photo and caption too if they found no room
             first = self.body[len(self.body) - left]
             resume, jumped, overset = (first.para, first.offset + first.line.start), overset, 0
-        elif self.photo_span and not n_photo:
+        body_overset = overset
+        if jump_slot is None and self.photo_span and not n_photo:
             overset += len(self.texts.get(f"{self.profile.path}.photo.caption", ""))
         if overset and mark_overset:
             dropped = "，图片未排入" if self.photo_span and not n_photo else ""
@@ -462,7 +464,9 @@ class Module:
             ends[p.column] = max(ends.get(p.column, -1), p.row)
         balance = max(ends.values()) - min(ends.values()) if ends else 0
         used_rows = min(rows, self.fixed_rows + h_used)
-        return ModuleResult(tuple(items), rows, used_rows, overset, n_photo, dropped, balance, resume, jumped)
+        return ModuleResult(
+            tuple(items), rows, used_rows, overset, n_photo, dropped, balance, resume, jumped, body_overset
+        )
 
 
 def _right_aligned(ctx: Context, lines, role: str, source: str, first_row: int, right: float) -> list[Item]:

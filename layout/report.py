@@ -83,7 +83,12 @@ def short_page(r: Rendered) -> str:
     if area is None:
         if m.fill >= SHORT_PAGE_FILL:
             return ""
-        return f"the modules fill {m.fill:.1%} of their zone (under {SHORT_PAGE_FILL:.0%}): see the rules broken"
+        white = sum(u.blank_cells for u in m.units) + m.white_cells
+        return (
+            f"short page (缺稿): the modules fill {m.fill:.1%} of their zone (under {SHORT_PAGE_FILL:.0%}); "
+            f"{white} column-lines are white ({m.white_cells} of them in rows too few for an ad or a filler): "
+            f"add about {white * st.chars} characters of copy, or a photo"
+        )
     parts = []
     for a in open_areas(r):
         where = "across the foot" if a["columns"] == st.columns else "at the bottom right"

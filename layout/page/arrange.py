@@ -87,7 +87,7 @@ def astuple_fast(score: Score) -> tuple[int, ...]:
 HARD = 10**6  # a broken rule outweighs any soft total; an overset line any number of broken rules
 SOFT_WEIGHTS = {
     "blank": 8,  # a cell of white inside a module
-    "head_space": 3,  # a cell of space around a headline: reads better than white under the text
+    "head_space": 2,  # a cell of space around a headline: reads better than white under the text
     "open": 2,  # a cell of the open area: space for an ad or a filler, better than white in a module
     "open_parts": 4000,  # an open rectangle out of place: taken only to keep every module legible
     "briefed": 40,  # an item that could stand alone set as a brief
@@ -201,7 +201,7 @@ class Arrangement:
     rules: tuple[Rule, ...]
     opens: tuple[Area, ...]  # the open area of a short page (largest first; two only to keep modules legible)
     score: Score
-    white: int = 0  # cells at the foot too few to be an open area (one row), left white
+    white: int = 0  # cells of open rectangles too shallow to be an open area (under open_min_rows), left white
     work: int = 0  # combination steps the search took
     cut_short: bool = False  # the work bound stopped the search: the best found, maybe not the best
 
@@ -508,8 +508,9 @@ class _Search:
         parts = self._misplaced(beside, foot > GAP_ROWS)
         score += Score(blank=thin, open=usable + gap, open_parts=parts, butting=butting)
         out.sort(key=lambda pl: pl.unit)
-        opens = tuple(sorted(opened, key=lambda a: (-a.cells, a.row, a.column)))
-        return Arrangement(tuple(out), tuple(rules), opens, score, white, self.work, self.cut_short)
+        # an open rectangle too shallow to hold anything is no open area: it is white
+        opens = tuple(sorted((a for a in opened if a.rows >= self.p.open_min_rows), key=lambda a: (-a.cells, a.row)))
+        return Arrangement(tuple(out), tuple(rules), opens, score, white + thin, self.work, self.cut_short)
 
 
 def search(problem: Problem) -> Arrangement:

@@ -104,6 +104,7 @@ class Makeup:
     searches: int = 0  # searches the policy ran
     cut_short: bool = False  # a search met its work bound: the best found, maybe not the best there is
     zone_top: int = 0  # the zone's first grid row in the type area
+    white_cells: int = 0  # white outside modules: rectangles too shallow to be an open area
 
     @property
     def open_area(self) -> Area | None:
@@ -449,6 +450,7 @@ def _set(
         0,
         plan.cut_short,
         sheet.zone_top,
+        plan.white,
     )
 
 

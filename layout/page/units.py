@@ -28,7 +28,7 @@ from layout.page.module import Module, Shape, photo_spans
 
 PAD_ROWS = 3  # a unit may stand this many rows deeper than its text needs (white, counted and ruled on)
 MODULE_PAD_ROWS = 30  # when text is overset a module needs no deeper white than this (a brief may, beside it)
-HEAD_PAD_ROWS = 2  # rows of space a headline may take beyond its lines, to fit its module to its neighbours
+HEAD_PAD_ROWS = 3  # rows of space a headline may take beyond its lines, to fit its module to its neighbours
 MAX_UNITS = 24  # a page of more units has its shortest neighbouring briefs joined first (bounds the search)
 
 

@@ -119,10 +119,14 @@ def legibility_warnings(r: Rendered) -> list[str]:
     out = []
     for u in r.makeup.broken:
         rules = "; ".join(f"{rule}: {RULES[rule]} ({numbers[rule]})" for rule in u.broken)
+        why = (
+            f"the editor's pins ({u.pins}) hold it there: relax them, or cut or add copy"
+            if u.pins
+            else "no arrangement of this copy avoids it: cut or add copy, or change the photo"
+        )
         out.append(
             f"{u.file}:{u.line}: {_unit_name(u)} ({u.span} columns × {u.rows} lines, legs "
-            f"{'/'.join(map(str, u.legs))}) breaks {rules}; no arrangement of this copy avoids it: "
-            "cut or add copy, or change the photo"
+            f"{'/'.join(map(str, u.legs))}) breaks {rules}; {why}"
         )
     return out
 

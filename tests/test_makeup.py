@@ -93,10 +93,10 @@ def test_items_that_share_a_heading_are_one_briefs_module_with_the_heading_once(
         for k in range(1, 10)
     ]
     r = render(page_file(tmp_path, reports + letters))
-    (board,) = [u for u in r.makeup.units if u.briefs]
-    assert board.ids == tuple(f"l{k}" for k in range(1, 10))
-    assert board.title == "留言板" and board.why == "shared heading"
-    assert board.span <= r.style.briefs.columns
+    board = [u for u in r.makeup.units if u.briefs]  # one module, or a few with the heading on the first
+    assert tuple(i for u in board for i in u.ids) == tuple(f"l{k}" for k in range(1, 10))
+    assert [u.title for u in board] == ["留言板"] + [""] * (len(board) - 1)
+    assert all(u.why == "shared heading" and u.span <= r.style.briefs.columns for u in board)
     heads = [i for i in r.makeup.frame.items if isinstance(i, TextItem) and i.text == "留言板"]
     assert len(heads) == 1  # the heading once, not nine times
     assert any("share the heading '留言板'" in n for n in r.makeup.notes)
@@ -244,3 +244,53 @@ def test_random_pages_keep_the_rules_or_say_which(engine, tmp_path_factory, n, l
     )
     ids = sorted(i for u in m.units for i in u.ids)
     assert ids == sorted(p.id for p in page.profiles)  # every profile set once
+
+
+def test_a_long_group_continues_in_another_module_rather_than_overset(tmp_path):
+    letter = "我是一位热心读者，每天早上都会看到环卫工人在街头忙碌，他们用辛勤的汗水换来了城市的整洁。" * 3
+    items = [{"id": f"l{k}", "group": "留言板", "name": f"读者{k}", "body": [letter]} for k in range(20)]
+    r = render(page_file(tmp_path, items))
+    m = r.makeup
+    assert not m.overset and not m.broken
+    board = [u for u in m.units if u.briefs]
+    assert len(board) >= 2  # too much for one module of three columns
+    assert [u.title for u in board] == ["留言板"] + [""] * (len(board) - 1)
+    heads = [i for i in m.frame.items if isinstance(i, TextItem) and i.text == "留言板"]
+    assert len(heads) == 1
+    assert any("in " in n and "modules (the heading on the first)" in n for n in m.notes)
+
+
+def test_a_groups_heading_is_set_from_the_normalised_text(tmp_path):
+    items = [
+        {"id": f"b{k}", "group": "读者来信(一),留言", "name": "读者", "body": ["一句话的短消息。"]} for k in range(3)
+    ]
+    r = render(page_file(tmp_path, items))
+    title = "".join(i.text for i in r.makeup.frame.items if isinstance(i, TextItem) and i.source == "profiles[0].group")
+    assert title == "读者来信（一），留言"
+
+
+@pytest.mark.parametrize("pin", [{"row": 2}, {"column": 5}])
+def test_a_pin_on_the_first_profile_moves_it_behind_others(tmp_path, pin):
+    data = yaml.safe_load((ROOT / "content" / "seed.yaml").read_text(encoding="utf-8"))
+    data["profiles"][0].update(pin)
+    path = tmp_path / "page.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    m = render(path).makeup
+    first = next(mod for mod in m.modules if mod.id == data["profiles"][0]["id"])
+    if "column" in pin:
+        assert first.column == pin["column"] - 1
+    else:
+        assert first.row > 0  # not in the first band
+    assert not m.overset
+
+
+def test_a_dropped_photo_counts_its_caption_and_credit(engine):
+    from layout.model.content import Photo, Profile
+    from layout.page.module import Module
+
+    style, faces = engine
+    p = Profile(0, "a", "标题", "名字", "", ("正文。",), Photo(None, "图片说明", "摄影 某某"), None)
+    texts = {"profiles[0].headline": "标题", "profiles[0].name": "名字", "profiles[0].body[0]": "正文。"}
+    texts |= {"profiles[0].photo.caption": "图片说明", "profiles[0].photo.credit": "摄影 某某"}
+    md = Module(Context(style, faces, rules_for("zh-Hans")), p, texts, 2)
+    assert md.caption_chars == len("图片说明") + len("摄影 某某")

@@ -55,8 +55,9 @@ class Score:
     open: int = 0  # cells of the open area a short page leaves (and any blank band at the foot)
     open_parts: int = 0  # open rectangles not where the style puts the open area (or beyond the first)
     briefed: int = 0  # items set as briefs that could stand as modules
+    split: int = 0  # modules a heading's items continue in, beyond the one under the heading
     compact: int = 0  # modules copyfitted (headline on one line, quote at its minimum size)
-    butting: int = 0  # side-by-side parts whose top headlines start on the same row
+    butting: int = 0  # cuts down the page: parts side by side, their top headlines on one row
     photo: int = 0  # photo cells short of the largest photo each module could show
 
     def __add__(self, other: Score) -> Score:
@@ -72,6 +73,7 @@ class Score:
             + self.open * w["open"]
             + self.open_parts * w["open_parts"]
             + self.briefed * w["briefed"]
+            + self.split * w["split"]
             + self.compact * w["compact"]
             + self.butting * w["butting"]
             + self.photo * w["photo"]
@@ -91,6 +93,7 @@ SOFT_WEIGHTS = {
     "open": 2,  # a cell of the open area: space for an ad or a filler, better than white in a module
     "open_parts": 4000,  # an open rectangle out of place: taken only to keep every module legible
     "briefed": 40,  # an item that could stand alone set as a brief
+    "split": 80,  # a heading's items in two modules rather than one
     "compact": 30,  # a copyfitted module
     "butting": 12,  # headlines side by side (tombstoning): prefer stacks and staggered heads
     "photo": 1,  # a photo cell given up
@@ -150,7 +153,8 @@ class Problem:
     options: Callable[[int, int], Mapping[int, Option]] = field(compare=False)  # (unit, width) → by height
     # units that may be set together as one group (briefs): (first, end, width) → options by height
     merged: Callable[[int, int, int], Mapping[int, Option]] | None = field(default=None, compare=False)
-    mergeable: tuple[bool, ...] = ()  # per unit: may it join its neighbours in a merged group?
+    # per unit, what it may be set together with (None: nothing): neighbours of one key may merge
+    mergeable: tuple[str | None, ...] = ()
     least_cells: tuple[int, ...] = ()  # per unit, a lower bound on the cells it takes (a quick refusal)
     open_area: str = "foot"  # "foot": a band across the foot; "corner": the bottom right, any width
     profiles: int = 0  # profiles the units hold, for messages (0: one per unit)
@@ -243,8 +247,10 @@ class _Search:
         self.least = prefix_sums = [0]
         for c in least + [0]:
             prefix_sums.append(prefix_sums[-1] + c)
-        joins = list(problem.mergeable) if problem.merged else []
-        self.joins = prefix([not (u < len(joins) and joins[u]) for u in range(self.n + 1)])
+        keys = [*(problem.mergeable if problem.merged else ()), *[None] * (self.n + 1)][: self.n + 1]
+        self.merge_keys = keys
+        # breaks[u]: units u-1 and u may not be set together (a unit that merges with nothing breaks too)
+        self.breaks = prefix([u == 0 or keys[u] is None or keys[u] != keys[u - 1] for u in range(self.n + 1)])
 
     def _has(self, counts: list[int], a: int, b: int) -> bool:
         return counts[b] > counts[a]
@@ -329,7 +335,9 @@ class _Search:
 
     def _joinable(self, a: int, b: int, w: int, top: int) -> bool:
         """May units a…b-1 be set together as one merged group at this width?"""
-        if self.p.merged is None or b > self.n or b - a < 2 or self._has(self.joins, a, b):
+        if self.p.merged is None or b > self.n or b - a < 2 or self.merge_keys[a] is None:
+            return False
+        if self._has(self.breaks, a + 1, b):  # a break at a+1 … b-1: not one run
             return False
         return not (self.lead_width is not None and top == 1 and w > self.lead_width)
 
@@ -372,10 +380,9 @@ class _Search:
         butting = Score(butting=1).cost
         H = self.H
         for k in range(a + 1, b):
+            # (the rest of a band may hold many units; its first block, five or one run of briefs)
             if k - a > MAX_BLOCK_UNITS and not self._joinable(a, k, 1, top):
                 break
-            if rest == "B" and b - k > MAX_BLOCK_UNITS:
-                continue
             for w1 in range(1, w):
                 if self._least(a, k) > w1 * H or self._least(k, b) > (w - w1) * H:
                     continue
@@ -525,6 +532,8 @@ def search(problem: Problem) -> Arrangement:
             "or use a larger format"
         )
     leads = [u for u, p in enumerate(problem.pins) if p.lead]
+    if leads and leads != [0]:
+        raise NoArrangement(f"only the first unit may lead the page ({', '.join(problem.names[u] for u in leads)})")
     widths: list[int | None] = [None]
     if leads:
         widths = [w for w in range(problem.columns, 0, -1) if problem.options(0, w)]

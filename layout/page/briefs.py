@@ -17,7 +17,6 @@ signature with the last line; a hairline never starts or ends a column.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -25,11 +24,11 @@ from layout.frame import ImageItem, Item, MarkItem, RuleItem, TextItem
 from layout.model.content import Profile
 from layout.page.blocks import Block, headline_block, line_items, place, text_block
 from layout.page.context import ASCENT, Context
-from layout.page.module import INDENT_EM, BodyLine, Module, Shape, shift_source
+from layout.page.module import INDENT_EM, NEAR_PAD, BodyLine, Module, Shape, quoted, shift_source
 
-OPENING_QUOTES = ("“", "「")
+OVERSET_ITEMS = 6  # a group of at most this many items may be cut short (text overset) at any depth
 GAP_STRETCH = 2  # rows the space between two briefs may grow by, to fill a column
-REFLOW_ROWS = 2  # a deeper module is flowed again this many rows below the natural depth (and at its own)
+REFLOW_ROWS = 3  # a deeper module is flowed again down to this many rows below the natural depth
 BRIEF_HEAD_LINES = 3  # an item's head takes at most this many lines (then it is set smaller, to its role's minimum)
 
 
@@ -104,6 +103,7 @@ class GroupResult:
     used_rows: int
     overset_chars: dict[int, int]  # by profile index: every character with no room
     overset_body: dict[int, int]  # ... of them, in its body text
+    photos_dropped: frozenset[int]  # profile indexes whose photo found no room
     balance: int
     anchors: dict[str, tuple[float, float, float, float]]  # profile id → (x, y, width, height) of its first piece
 
@@ -192,15 +192,8 @@ class BriefGroup:
 
     @cached_property
     def photo_range(self) -> tuple[int, int]:
-        """Photo box heights (rows) for the items' one-column photos."""
-        with_photo = [md for md in self.items if md.photo_span]
-        if not with_photo:
-            return 0, 0
-        st = self.ctx.style
-        lo, hi = st.photo_height_narrow
-        w = st.column_width
-        L = self.ctx.leading
-        return max(2, math.ceil(w * lo / L)), max(2, math.floor(w * hi / L))
+        """Photo box heights (rows) for the items' one-column photos (0, 0: none has one)."""
+        return next((md.photo_range for md in self.items if md.photo_span), (0, 0))
 
     def _head(self, md: Module) -> Block:
         """The item's small head, centred over its column in balanced lines."""
@@ -219,12 +212,11 @@ class BriefGroup:
         body = "".join(self.texts[f"{md.profile.path}.body[{j}]"] for j in range(len(md.profile.body)))
         if text.strip("“”「」‘’") in body:
             return None  # noted by the makeup: the quote repeats the text
-        left, right = ("「", "」") if self.ctx.rules.lang == "zh-Hant" else ("“", "”")
-        shown = text if text.startswith(OPENING_QUOTES) else f"{left}{text}{right}"
+        shown, marks = quoted(self.ctx, text)
         width = self.ctx.style.column_width
         indent = INDENT_EM * self.ctx.role("caption").size  # a paragraph of its own
         block = text_block(self.ctx, shown, "caption", width, path, indent=indent)
-        items = block.items if shown is text else tuple(shift_source(i, -1, len(text)) for i in block.items)
+        items = tuple(shift_source(i, -1, len(text)) for i in block.items) if marks else block.items
         rows = block.rows
         by_path = f"{md.profile.path}.quote.by"
         by_text = self.texts.get(by_path, "")
@@ -240,7 +232,9 @@ class BriefGroup:
 
     def _item_pieces(self, md: Module, photo_rows: int) -> tuple[Piece, ...]:
         """One item as pieces that stay together (shared by every group it may join)."""
-        shows_head = bool(md.profile.headline) and md.profile.headline != self.title
+        headline = self.texts.get(f"{md.profile.path}.headline", "")
+        run_heading = self.texts.get(self.title_path, "") if self.title_path else ""  # (also in a continued part)
+        shows_head = bool(headline) and headline not in (self.title, run_heading)
         key = ("brief pieces", md.profile.index, photo_rows, shows_head)
         if key not in self.shared:
             k = md.profile.index
@@ -309,18 +303,20 @@ class BriefGroup:
 
     def _fitted(self, depth: int, photo_rows: int) -> tuple[int, tuple[int, ...], int, int]:
         """The flow that fills columns ``depth`` deep best once stretched: flowed at its
-        natural depth, a little deeper (REFLOW_ROWS) or at ``depth``, whichever leaves the
-        least white. Returns the depth it is flowed at, the stretched legs, the photo rows
-        set and the body lines (and pieces) left over. Shallower than the natural depth:
-        cut short, text left over."""
+        natural depth or a little deeper (REFLOW_ROWS), whichever leaves the least white.
+        Returns the depth it is flowed at, the stretched legs, the photo rows set and the
+        body lines (and pieces) left over. Shallower than the natural depth: cut short,
+        text left over."""
         natural = self.natural_depth(photo_rows)
         rows, rules, photos, lines = self._numbers(photo_rows)
-        depths = (
-            sorted({*range(natural, min(depth, natural + REFLOW_ROWS) + 1), depth}) if depth >= natural else [depth]
-        )
+        # a few flows at and below the natural depth serve any deeper module (stretched; the rest is white)
+        depths = range(natural, min(depth, natural + REFLOW_ROWS) + 1) if depth >= natural else (depth,)
+        memo = self.__dict__.setdefault("_legs_memo", {})
         best = None
         for d in depths:
-            legs, gaps, left = flow_legs(rows, rules, self.span, d)
+            if (photo_rows, d) not in memo:
+                memo[(photo_rows, d)] = flow_legs(rows, rules, self.span, d)
+            legs, gaps, left = memo[(photo_rows, d)]
             if left < len(rows) and depth >= natural:
                 continue
             stretched = tuple(leg + min(GAP_STRETCH * gap, depth - leg) for leg, gap in zip(legs, gaps))
@@ -370,15 +366,27 @@ class BriefGroup:
         return tuple(broken)
 
     def shapes(self, *, pad: int = 0, overset: bool = False):
-        """Every shape worth trying: each photo height, from the natural depth down to ``pad``
-        rows deeper than the space between items can take (with ``overset``, shallower too)."""
+        """Every shape worth trying, as for a module: each photo height from its natural depth
+        to as deep as the space between items can take and NEAR_PAD rows more; deeper still
+        (to ``pad``), the largest photo; with ``overset``, shallower with the smallest."""
         lo, hi = self.photo_range
+        photos = list(range(lo, hi + 1)) if hi else [0]
         gaps = GAP_STRETCH * -(-(len(self.items) - 1) // self.span)
-        for ph in range(lo, hi + 1) if hi else (0,):
+        near = min(pad, NEAR_PAD)
+        for ph in photos:
             natural = self.natural_depth(ph)
-            first = 1 if overset else natural
-            for depth in range(first, natural + gaps + pad + 1):
+            for depth in range(natural, natural + gaps + near + 1):
                 yield self.shape(self.fixed_rows + depth, ph)
+        deepest = self.natural_depth(photos[-1]) + gaps + near
+        if pad > near:  # deeper still: the same columns, and white under them
+            base = self.shape(self.fixed_rows + deepest, photos[-1])
+            for extra in range(1, pad - near + 1):
+                blank = base.blank_cells + self.span * extra
+                broken = self._broken(base.legs, blank)
+                yield replace(base, rows=base.rows + extra, blank_cells=blank, broken=broken)
+        if overset and len(self.items) <= OVERSET_ITEMS:  # (a longer run is overset as shorter groups)
+            for depth in range(1, self.natural_depth(photos[0])):
+                yield self.shape(self.fixed_rows + depth, photos[0])
 
     # -- items --------------------------------------------------------------
     def layout(self, shape: Shape, *, mark_overset: bool = False) -> GroupResult:
@@ -399,20 +407,24 @@ class BriefGroup:
                 anchors[pid] = (col * col_step, top + row * L, st.column_width, piece.rows * L - (L - st.body_size))
         overset: dict[int, int] = {}
         body: dict[int, int] = {}
+        dropped = frozenset(e.item for piece in f.left for e in piece.entries if e.kind == "photo")
         for piece in f.left:  # every character with no room is counted: text, heads, captions, signatures
             for e in piece.entries:
                 if e.kind == "lines":
                     chars = sum(bl.line.end - bl.line.start for bl in e.lines)
                     body[e.item] = body.get(e.item, 0) + chars
                 else:
-                    chars = sum(len(i.text) for i in (e.block.items if e.block else ()) if isinstance(i, TextItem))
+                    # the field's characters, not the marks and dashes the layout adds around them
+                    block = e.block.items if e.block else ()
+                    chars = sum(i.end - i.start for i in block if isinstance(i, TextItem))
                 overset[e.item] = overset.get(e.item, 0) + chars
         if f.left and mark_overset:
             total = sum(overset.values())
             items.append(MarkItem(0, (shape.rows - 1) * L, self.width, L, f"超版 {total} 字"))
         ends = [leg for leg in f.legs if leg]
         balance = max(ends) - min(ends) if ends else 0
-        return GroupResult(tuple(items), shape.rows, self.fixed_rows + max(f.legs), overset, body, balance, anchors)
+        used = self.fixed_rows + max(f.legs)
+        return GroupResult(tuple(items), shape.rows, used, overset, body, dropped, balance, anchors)
 
     def _piece_items(self, piece: Piece, x: float, y: float) -> list[Item]:
         ctx, st = self.ctx, self.ctx.style

@@ -6,7 +6,7 @@ title, or an image such as a 报花), their normalised texts, and the open area
 (``arrange.search``): a band across the top of the area, each filler a unit
 that may take any width that keeps its text legible (an image keeps its own
 width, centred in its part); the open area left is the rectangle under the
-band. The last fillers are left out (noted) when not all fit legibly.
+band (and beside the fillers, when they do not span it). The last fillers are left out (noted) when not all fit legibly.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ class Filled:
     left: tuple[Area, ...]  # the open area left (zone grid units)
     used: tuple[str, ...]  # filler ids set
     notes: tuple[str, ...]
+    white: int = 0  # cells of white among the fillers (beside a centred image, under a short text)
 
 
 class _Fillers:
@@ -136,8 +137,8 @@ def _arrange(ctx: Context, f: _Fillers, chosen: tuple[Filler, ...], area: Area):
         plan = search(problem)
     except NoArrangement:
         return None
-    if plan.score.broken or plan.score.overset or plan.score.open_parts:
-        return None
+    if plan.score.broken or plan.score.overset:
+        return None  # a filler is set legibly, or not at all (what is left may lie beside it and under)
     return plan
 
 
@@ -155,7 +156,8 @@ def _filled(ctx: Context, f: _Fillers, chosen, plan, area: Area, left_out) -> Fi
     notes += [f"filler '{x.id}' does not fit the open area left: not set" for x in left_out]
     rules = tuple(Rule(r.across, r.column + area.column, r.row + area.row, r.length) for r in plan.rules)
     left = tuple(Area(a.column + area.column, a.row + area.row, a.columns, a.rows) for a in plan.opens)
-    return Filled(tuple(items), rules, left, tuple(x.id for x in chosen), tuple(notes))
+    white = plan.score.blank + plan.white
+    return Filled(tuple(items), rules, left, tuple(x.id for x in chosen), tuple(notes), white)
 
 
 def _lines_for(f: Filler, width: float, leading: float) -> int:

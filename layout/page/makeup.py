@@ -84,6 +84,7 @@ class UnitReport:
     head_fill: float  # the headline's longest line ÷ the module's width (briefs: 1)
     file: str = ""
     line: int = 0
+    pins: str = ""  # the editor's pins on it, described ("" none)
 
 
 @dataclass(frozen=True)
@@ -156,8 +157,7 @@ class _Sheet:
         self.items.append(RuleItem(st.left, y, st.left + st.type_width, y, st.rules["heavy"]))
         self.zone_top = row + 1
         self.zone_rows = st.lines - self.zone_top
-        # content order, but lead and top-row profiles first and last-row ones last
-        self.order = sorted((p.index for p in profiles), key=lambda i: (_rank(profiles[i]), i))
+        self.order = _search_order(profiles, st.columns, max(1, st.min_span))
         ordered = [profiles[i] for i in self.order]
         pins = [_pins(p, first=k == 0) for k, p in enumerate(ordered)]
         self.copy = Copy(ctx, ordered, self.texts, pins)
@@ -177,7 +177,7 @@ class _Sheet:
             pins=tuple(u.pins for u in units),
             options=lambda u, w: copy.options(units[u], w, mode),
             merged=lambda a, b, w: copy.options(copy.merged(units, a, b), w, mode),
-            mergeable=tuple(u.mergeable for u in units),
+            mergeable=tuple(u.key for u in units),
             least_cells=tuple(copy.least_area(u, mode) for u in units),
             open_area=self.ctx.style.open_area,
             profiles=len(copy.profiles),
@@ -321,7 +321,7 @@ class _Policy:
             tried = looser.search(FIT)
             if tried is not None and not tried.score.broken:
                 return Settled(looser, tried, FIT)
-            if tried is not None and tried.score.broken <= best.plan.score.broken:
+            if tried is not None and tried.score.broken < best.plan.score.broken:
                 best = Settled(looser, tried, FIT)
         return best
 
@@ -425,32 +425,32 @@ def _set(
     done = _set_units(sheet, plan, mode, placed_units, mark_overset=mark_overset, jump_to=jump_to)
     items = list(sheet.items) + done.items + _rules(sheet, plan)
     notes = _notes(sheet, placed_units, [pl.option.shape[0] for pl in plan.placements])
-    opened, opens, filler_rules = _set_open_areas(sheet, plan.opens, notes, mark_open=mark_open)
-    items += opened + furniture.staff(ctx, sheet.texts)
+    opened = _set_open_areas(sheet, plan.opens, notes, mark_open=mark_open)
+    opens = opened.opens
+    items += opened.items + furniture.staff(ctx, sheet.texts)
     title = f"{sheet.texts['paper']} {date_text(page)} 第{page.page}版 {sheet.texts['headline']}"
     frame = PageFrame(st.page_width, st.page_height, tuple(items), tuple(done.boxes), title=title)
-    gaps = sum(r.length for r in plan.rules if r.across) + filler_rules
+    gaps = sum(r.length for r in plan.rules if r.across) + opened.rule_cells
     usable = sheet.zone_rows * st.columns - gaps - sum(a.cells for a in opens)
-    blank = sum(u.blank_cells for u in done.units) + plan.white
+    blank = sum(u.blank_cells for u in done.units) + plan.white + opened.white
     by_profile = {sheet.order[pos]: report for pos, report in done.reports.items()}
     return Makeup(
-        frame,
-        tuple(by_profile[i] for i in sorted(by_profile)),
-        sheet.zone_rows,
-        max(0.0, 1 - blank / max(1, usable)),
-        st.columns,
-        opens,
-        excess,
-        tuple(done.jumps),
-        pins_overset,
-        st.leading,
-        tuple(done.units),
-        plan.score,
-        tuple(notes),
-        0,
-        plan.cut_short,
-        sheet.zone_top,
-        plan.white,
+        frame=frame,
+        modules=tuple(by_profile[i] for i in sorted(by_profile)),
+        zone_rows=sheet.zone_rows,
+        fill=max(0.0, 1 - blank / max(1, usable)),
+        columns=st.columns,
+        open_areas=opens,
+        excess_cells=excess,
+        jumps=tuple(done.jumps),
+        pins_overset=pins_overset,
+        leading=st.leading,
+        units=tuple(done.units),
+        score=plan.score,
+        notes=tuple(notes),
+        cut_short=plan.cut_short,
+        zone_top=sheet.zone_top,
+        white_cells=plan.white,
     )
 
 
@@ -484,55 +484,62 @@ def _set_units(
     return done
 
 
-def _set_open_areas(
-    sheet: _Sheet, opens: tuple[Area, ...], notes: list[str], *, mark_open: bool
-) -> tuple[list[Item], tuple[Area, ...], int]:
+@dataclass(frozen=True)
+class _Opened:
+    """A page's open areas after its fillers: the items drawn there and what is left."""
+
+    items: list[Item]
+    opens: tuple[Area, ...]  # the open areas left, largest first
+    rule_cells: int = 0  # cells of the rule rows between fillers
+    white: int = 0  # white among the fillers
+
+
+def _set_open_areas(sheet: _Sheet, opens: tuple[Area, ...], notes: list[str], *, mark_open: bool) -> _Opened:
     """The page's fillers set into its (largest) open area first, and the open areas left,
-    marked on proofs. Returns the items, the open areas left and the cells of the rules
-    the fillers took; notes what was set."""
+    marked on proofs; notes what was set."""
     ctx, page = sheet.ctx, sheet.page
     st = ctx.style
     items: list[Item] = []
-    filler_rules = 0
+    rule_cells = white = 0
     if opens and page.fillers:
         filled = set_fillers(ctx, page.fillers, sheet.texts, opens[0])
         items += place(Block(0, filled.items), st.left, st.top + sheet.zone_top * st.leading)
         items += [_rule_item(sheet, r) for r in filled.rules]
         opens = tuple(sorted((*filled.left, *opens[1:]), key=lambda a: (-a.cells, a.row, a.column)))
         notes += filled.notes
-        filler_rules = sum(r.length for r in filled.rules if r.across)
+        rule_cells = sum(r.length for r in filled.rules if r.across)
+        white = filled.white
     elif page.fillers:
         notes.append("the page is full: its fillers are not set")
     if mark_open:
         items += [_open_mark(sheet, area) for area in opens]
-    return items, opens, filler_rules
+    return _Opened(items, opens, rule_cells, white)
 
 
 def _module_report(sheet: _Sheet, md: Module, shape: Shape, result, pl: Placement, jump_to: int) -> ModuleReport:
     file, line = sheet.origins[md.profile.index]
     return ModuleReport(
-        md.profile.id,
-        pl.column,
-        pl.span,
-        pl.row,
-        pl.rows,
-        result.used_rows,
-        result.photo_rows,
-        md.photo_span,
-        shape.blank_cells,
-        result.overset_chars,
-        result.photo_dropped,
-        result.balance,
-        _copyfit(md),
-        file,
-        line,
-        jump_to,
-        result.jumped_chars,
-        md.profile.jump_from,
-        shape.legs,
-        shape.broken,
-        "",
-        result.overset_body,
+        id=md.profile.id,
+        column=pl.column,
+        span=pl.span,
+        row=pl.row,
+        rows=pl.rows,
+        used_rows=result.used_rows,
+        photo_rows=result.photo_rows,
+        photo_span=md.photo_span,
+        hole_cells=shape.blank_cells,
+        overset_chars=result.overset_chars,
+        photo_dropped=result.photo_dropped,
+        balance=result.balance,
+        copyfit=_copyfit(md),
+        file=file,
+        line=line,
+        jump_to=jump_to,
+        jumped_chars=result.jumped_chars,
+        jump_from=md.profile.jump_from,
+        legs=shape.legs,
+        broken=shape.broken,
+        overset_body=result.overset_body,
     )
 
 
@@ -547,21 +554,20 @@ def _set_briefs(sheet: _Sheet, unit: Unit, group: BriefGroup, shape: Shape, pl: 
         p = sheet.copy.profiles[pos]
         file, line = sheet.origins[p.index]
         reports[pos] = ModuleReport(
-            p.id,
-            pl.column,
-            pl.span,
-            pl.row,
-            pl.rows,
-            result.used_rows,
-            shape.photo_rows if p.photo else 0,
-            1 if p.photo else 0,
-            shape.blank_cells if k == 0 else 0,
-            result.overset_chars.get(p.index, 0),
-            False,
-            result.balance,
-            "",
-            file,
-            line,
+            id=p.id,
+            column=pl.column,
+            span=pl.span,
+            row=pl.row,
+            rows=pl.rows,
+            used_rows=result.used_rows,
+            photo_rows=shape.photo_rows if p.photo else 0,
+            photo_span=1 if p.photo else 0,
+            hole_cells=shape.blank_cells if k == 0 else 0,
+            overset_chars=result.overset_chars.get(p.index, 0),
+            photo_dropped=p.index in result.photos_dropped,
+            balance=result.balance,
+            file=file,
+            line=line,
             legs=shape.legs,
             broken=shape.broken,
             brief=heading,
@@ -580,40 +586,50 @@ def _unit_report(sheet: _Sheet, unit: Unit, obj, shape: Shape, pl: Placement) ->
         photo = f"{obj.photo_span}×{shape.photo_rows}" if shape.photo_rows else ""
         fill = round(obj.head_width / obj.width, 3) if obj.width else 1.0
     return UnitReport(
-        tuple(sheet.copy.profiles[p].id for p in unit.positions),
-        unit.briefs,
-        unit.title,
-        unit.why,
-        pl.column,
-        pl.span,
-        pl.row,
-        pl.rows,
-        shape.legs,
-        shape.blank_cells,
-        shape.broken,
-        photo,
-        fill,
-        file,
-        line,
+        ids=tuple(sheet.copy.profiles[p].id for p in unit.positions),
+        briefs=unit.briefs,
+        title=unit.title,
+        why=unit.why,
+        column=pl.column,
+        span=pl.span,
+        row=pl.row,
+        rows=pl.rows,
+        legs=shape.legs,
+        blank_cells=shape.blank_cells,
+        broken=shape.broken,
+        photo=photo,
+        head_fill=fill,
+        file=file,
+        line=line,
+        pins=unit.pins.describe(),
     )
 
 
 def _notes(sheet: _Sheet, units: list[Unit], objs: list) -> list[str]:
     """What the makeup decided about briefs, said plainly."""
     out = []
+    parts: dict[str, list[Unit]] = {}  # the modules of each heading's run of items
     for u in units:
+        if u.briefs and u.why in ("shared heading", "group") and u.key is not None:
+            parts.setdefault(u.key, []).append(u)
+            continue
         if not u.briefs:
             continue
-        ids = [sheet.copy.profiles[p].id for p in u.positions]
-        named = f"'{ids[0]}'" if len(ids) == 1 else f"{len(ids)} items ({ids[0]} … {ids[-1]})"
-        if u.why == "shared heading":
-            out.append(f"{named} share the heading '{u.title}': set together as briefs under it, once")
-        elif u.why == "group":
-            out.append(f"{named} set as briefs under '{u.title}'")
+        named = _named([sheet.copy.profiles[p].id for p in u.positions])
+        if u.why in ("shared heading", "group"):  # an item the editor pinned, on its own
+            out.append(f"{named} set as a brief{' under ' + repr(u.title) if u.title else ''} where pinned")
         elif u.why == "short":
             out.append(f"{named} too short for a legible module: set as briefs")
         elif u.why == "copyfit":
             out.append(f"{named} set as briefs to fit the page")
+    for run in parts.values():
+        ids = [sheet.copy.profiles[p].id for u in run for p in u.positions]
+        title = sheet.texts[run[0].title_path]
+        where = "" if len(run) == 1 else f", in {len(run)} modules (the heading on the first)"
+        if run[0].why == "shared heading":
+            out.append(f"{_named(ids)} share the heading '{title}': set together as briefs under it, once{where}")
+        else:
+            out.append(f"{_named(ids)} set as briefs under '{title}'{where}")
     for obj in objs:
         if isinstance(obj, BriefGroup):
             out += [
@@ -621,6 +637,10 @@ def _notes(sheet: _Sheet, units: list[Unit], objs: list) -> list[str]:
                 for pid in obj.dropped_quotes()
             ]
     return out
+
+
+def _named(ids: list[str]) -> str:
+    return f"'{ids[0]}'" if len(ids) == 1 else f"{len(ids)} items ({ids[0]} … {ids[-1]})"
 
 
 def _rules(sheet: _Sheet, plan: Arrangement) -> list[Item]:
@@ -690,6 +710,30 @@ def _continuation(
         with_photo=bool(md.photo_span and not result.photo_rows),
         lines=field_lines,
     )
+
+
+def _search_order(profiles: list[Profile], columns: int, min_span: int) -> list[int]:
+    """Content order, but lead and top-row profiles first and last-row ones last, those
+    pinned to later rows in the order of their rows; a profile pinned to a later row, or
+    to a column right of the first, moves behind as many profiles as could stand before it
+    (a band of modules of two spans each above it, modules of the narrowest span left of
+    it: the first of the order is always top left)."""
+    order = sorted((p.index for p in profiles), key=lambda i: (_rank(profiles[i]), i))
+    pinned = [k for k, i in enumerate(order) if (profiles[i].row or 0) > 1]  # later rows: in row order
+    for k, i in zip(pinned, sorted((order[k] for k in pinned), key=lambda i: (profiles[i].row, i))):
+        order[k] = i
+    for index in list(order):
+        p = profiles[index]
+        per_band = max(1, columns // (2 * min_span))
+        ahead = max(
+            (p.row - 1) * per_band if p.row and p.row > 1 else 0,
+            max(1, (p.column - 1) // min_span) if p.column and p.column > 1 else 0,
+        )
+        pos = order.index(index)
+        if pos < ahead and not p.lead:
+            order.remove(index)
+            order.insert(min(ahead, len(order)), index)
+    return order
 
 
 def _rank(p: Profile) -> int:

@@ -207,6 +207,12 @@ class Module:
         return rows if rows else 1
 
     @cached_property
+    def caption_chars(self) -> int:
+        """Characters of caption and credit (what is overset if the photo finds no room)."""
+        path = self.profile.path
+        return len(self.texts.get(f"{path}.photo.caption", "")) + len(self.texts.get(f"{path}.photo.credit", ""))
+
+    @cached_property
     def caption_lines(self) -> int:
         """Lines of caption and credit (what is overset if the photo finds no room)."""
         return self.caption.rows if self.caption else 0
@@ -236,9 +242,7 @@ class Module:
         L = ctx.leading
         path = f"{self.profile.path}.quote.text"
         text = self.texts[path]
-        marks = not text.startswith(OPENING_QUOTES)
-        left, right = ("「", "」") if ctx.rules.lang == "zh-Hant" else ("“", "”")
-        shown = f"{left}{text}{right}" if marks else text  # a pull quote wears quotation marks
+        shown, marks = quoted(ctx, text)
         # a readable measure: at most quote_span columns, centred between the module's rules
         measure = min(self.width, ctx.style.span_width(ctx.style.quote_span))
         inset = (self.width - measure) / 2
@@ -380,7 +384,7 @@ class Module:
             for depth in range(natural, natural + near + 1):
                 yield self.shape(self.fixed_rows + depth, ph, **kw)
         deepest = self.natural_depth(largest)
-        for depth in range(deepest + near + 1, deepest + pad + 1):
+        for depth in range(deepest + near + 1, deepest + pad + 1):  # the same columns, white under them
             yield self.shape(self.fixed_rows + depth, largest, **kw)
         if overset or jumping:
             block = smallest + self.caption_rows if smallest else 0
@@ -454,7 +458,7 @@ class Module:
             resume, jumped, overset = (first.para, first.offset + first.line.start), overset, 0
         body_overset = overset
         if jump_slot is None and self.photo_span and not n_photo:
-            overset += len(self.texts.get(f"{self.profile.path}.photo.caption", ""))
+            overset += self.caption_chars
         if overset and mark_overset:
             dropped = "，图片未排入" if self.photo_span and not n_photo else ""
             items.append(MarkItem(0, (rows - 1) * L, self.width, L, f"超版 {overset} 字{dropped}"))
@@ -486,6 +490,14 @@ def _right_aligned(ctx: Context, lines, role: str, source: str, first_row: int, 
         )
         for i, ln in enumerate(lines)
     ]
+
+
+def quoted(ctx: Context, text: str) -> tuple[str, bool]:
+    """A pull quote as shown, in quotation marks (the language's); and whether they were added."""
+    if text.startswith(OPENING_QUOTES):
+        return text, False
+    left, right = ("「", "」") if ctx.rules.lang == "zh-Hant" else ("“", "”")
+    return f"{left}{text}{right}", True
 
 
 def shift_source(item: Item, delta: int, length: int) -> Item:

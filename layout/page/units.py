@@ -57,7 +57,11 @@ class Unit:
     why: str = ""  # briefs: "group", "shared heading", "brief: true", "short", "copyfit"
     optional: int = 0  # items in it that could stand as modules (set as briefs only to fit)
     pins: Pins = Pins()
-    mergeable: bool = False  # a brief without a heading of its own group: may join the briefs beside it
+    key: str | None = None  # briefs that may be set together with their neighbours of the same key
+
+    @property
+    def mergeable(self) -> bool:
+        return self.key is not None
 
 
 @dataclass
@@ -127,12 +131,12 @@ class Copy:
                 j = i + 1
                 while j < n and self.profiles[j].group == p.group:
                     j += 1
-                out.append(self._briefs(range(i, j), p.group, f"{p.path}.group", "group", 0))
+                out += self._heading_run(range(i, j), f"{p.path}.group", "group")
             elif p.brief is not False and not p.jump_from and self._shares_heading(i):
                 j = i + 1
                 while j < n and self._shares_heading(j - 1):
                     j += 1
-                out.append(self._briefs(range(i, j), p.headline, f"{p.path}.headline", "shared heading", 0))
+                out += self._heading_run(range(i, j), f"{p.path}.headline", "shared heading")
             elif self.must_brief(i) or (mode.briefs and self.may_brief(i) and i not in mode.jumping):
                 out.append(self._brief_unit(range(i, i + 1)))
                 j = i + 1
@@ -150,7 +154,7 @@ class Copy:
             pairs = [
                 (size[k] + size[k + 1], k)
                 for k in range(len(units) - 1)
-                if units[k].mergeable and units[k + 1].mergeable
+                if units[k].mergeable and units[k].key == units[k + 1].key
             ]
             if not pairs:
                 break
@@ -182,15 +186,32 @@ class Copy:
         pins = Pins(lead=first.lead, row=first.row, column=first.column)
         return Unit(tuple(positions), True, title, title_path, why, optional, pins)
 
+    def _heading_run(self, positions: range, title_path: str, why: str) -> list[Unit]:
+        """Items under one heading (an editor's group, or a shared headline): a unit each,
+        the heading on the first, all of one key, so the search sets them together as
+        one module, or as several (the heading on the first) when one would be too deep;
+        an item the editor pinned stands alone."""
+        title = self.texts[title_path]
+        key = f"{why}:{positions[0]}"
+        out = []
+        for pos in positions:
+            unit = self._briefs(range(pos, pos + 1), title if pos == positions[0] else "", title_path, why, 0)
+            out.append(replace(unit, key=None if unit.pins.any else key))
+        return out
+
     def _brief_unit(self, positions: range) -> Unit:
         optional = sum(1 for p in positions if not self.must_brief(p))
         why = "brief: true" if all(self.profiles[p].brief for p in positions) else "copyfit" if optional else "short"
         unit = self._briefs(positions, "", "", why, optional)
-        return replace(unit, mergeable=not unit.pins.any)
+        return replace(unit, key=None if unit.pins.any else "briefs")
 
     def merged(self, units: tuple[Unit, ...], a: int, b: int) -> Unit:
-        """Briefs units a…b-1 set together as one group."""
-        positions = range(units[a].positions[0], units[b - 1].positions[-1] + 1)
+        """Briefs units a…b-1 (of one key) set together as one group: under the heading when
+        the run starts with it."""
+        first = units[a]
+        positions = range(first.positions[0], units[b - 1].positions[-1] + 1)
+        if first.key is not None and first.key != "briefs":
+            return replace(first, positions=tuple(positions))
         return self._brief_unit(positions)
 
     # -- options ------------------------------------------------------------------
@@ -295,6 +316,7 @@ class Copy:
                 broken=len(shape.broken),
                 blank=shape.blank_cells,
                 briefed=unit.optional,
+                split=int(unit.key is not None and unit.key != "briefs" and not unit.title),
                 photo=max(0, most - shape.photo_cells),
             )
             _keep(best, Option(shape.rows, score, (group, shape)))

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from functools import cache
 
-from layout.model.style import STYLES_DIR, Style, load_style
+from layout.model.style import Style, load_style
 from layout.page.makeup import UnitReport, fitting_space
 from layout.page.module import RULES
 from layout.render import Rendered
+from layout.resources import styles_dir
 
 SHORT_PAGE_FILL = 0.98  # below this share of the zone outside the open area a page is reported short
 
@@ -70,7 +71,7 @@ def smaller_format(r: Rendered) -> str:
 
 @cache
 def _builtin_styles() -> tuple[Style, ...]:
-    return tuple(load_style(p) for p in sorted(STYLES_DIR.glob("*.yaml")))
+    return tuple(load_style(p) for p in sorted(styles_dir().glob("*.yaml")))
 
 
 def short_page(r: Rendered) -> str:

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from layout.errors import InputError
-from layout.model.style import STYLES_DIR, load_style, style_path
+from layout.model.style import load_style, style_path
+from layout.resources import styles_dir
 from layout.units import HAO_PT, MM, mm, size_pt
 
 
@@ -16,9 +17,9 @@ def load(name: str):
 
 
 def test_builtin_style_paths():
-    assert style_path("broadsheet", Path("/nowhere")) == STYLES_DIR / "broadsheet.yaml"
-    assert style_path("", Path("/nowhere")) == STYLES_DIR / "broadsheet.yaml"
-    assert style_path("tabloid", Path("/nowhere")) == STYLES_DIR / "tabloid.yaml"
+    assert style_path("broadsheet", Path("/nowhere")) == styles_dir() / "broadsheet.yaml"
+    assert style_path("", Path("/nowhere")) == styles_dir() / "broadsheet.yaml"
+    assert style_path("tabloid", Path("/nowhere")) == styles_dir() / "tabloid.yaml"
     assert style_path("my.yaml", Path("/pages")) == Path("/pages/my.yaml")
 
 
@@ -105,7 +106,7 @@ def test_bad_size_message_lists_names():
 
 
 def test_bad_style_size_names_line_and_field(tmp_path):
-    text = (STYLES_DIR / "broadsheet.yaml").read_text(encoding="utf-8")
+    text = (styles_dir() / "broadsheet.yaml").read_text(encoding="utf-8")
     assert "  size: 小五" in text
     lines = text.splitlines(keepends=True)
     n = next(i for i, ln in enumerate(lines, 1) if ln.startswith("  size: 小五"))

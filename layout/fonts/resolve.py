@@ -21,8 +21,8 @@ from pathlib import Path
 
 from layout.errors import InputError
 from layout.fonts.metrics import FontFace, load_face
+from layout.resources import fonts_dir
 
-FONTS_DIR = Path(__file__).resolve().parents[2] / "fonts"
 METRICS_SUFFIX = ".metrics.json"
 
 
@@ -43,7 +43,7 @@ def _split_spec(spec: str) -> tuple[str, int]:
 
 def _locate(name: str, base: Path) -> Path:
     path = Path(name).expanduser()
-    candidates = [path] if path.is_absolute() else [base / path, FONTS_DIR / path]
+    candidates = [path] if path.is_absolute() else [base / path, fonts_dir() / path]
     for c in candidates:
         if c.is_file():
             return c

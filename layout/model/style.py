@@ -14,9 +14,9 @@ from typing import Any
 from layout.errors import InputError
 from layout.model.source import Located, load_yaml
 from layout.model.validate import checked
+from layout.resources import styles_dir
 from layout.units import mm, size_pt
 
-STYLES_DIR = Path(__file__).resolve().parent.parent / "styles"
 DEFAULT_STYLE = "broadsheet"
 ROLES = (
     "body",
@@ -264,13 +264,13 @@ def _open_area(doc: Located, mods: dict[str, Any]) -> str:
 def style_path(spec: str, base: Path) -> Path:
     """A built-in style name or a path (relative to ``base``)."""
     spec = spec or DEFAULT_STYLE
-    builtin = STYLES_DIR / f"{spec}.yaml"
+    builtin = styles_dir() / f"{spec}.yaml"
     if "/" not in spec and "." not in spec and builtin.is_file():
         return builtin
     path = Path(spec).expanduser()
     path = path if path.is_absolute() else base / path
     if "/" not in spec and "." not in spec and not path.exists():
-        names = ", ".join(sorted(p.stem for p in STYLES_DIR.glob("*.yaml")))
+        names = ", ".join(sorted(p.stem for p in styles_dir().glob("*.yaml")))
         raise InputError(f"no style '{spec}': the built-in styles are {names}; or give a style file (name.yaml)")
     return path
 

@@ -22,13 +22,15 @@ from typing import Any, TypeVar
 
 from layout.errors import InputError
 from layout.model.source import Located, join
+from layout.resources import content_file, styles_dir
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-SCHEMAS = {
-    "page": ROOT / "content" / "page.schema.json",
-    "edition": ROOT / "content" / "edition.schema.json",
-    "style": Path(__file__).resolve().parent.parent / "styles" / "style.schema.json",
-}
+
+def _schema_file(name: str) -> Path:
+    """The schema of a kind of file: the page and edition schemas ship with the
+    content, the style schema with the built-in styles (layout/resources.py)."""
+    return styles_dir() / "style.schema.json" if name == "style" else content_file(f"{name}.schema.json")
+
+
 T = TypeVar("T")
 MAX_LISTED = 25  # problems listed in one message; the rest are counted
 
@@ -55,7 +57,7 @@ class Problem:
 
 @cache
 def _schema(name: str) -> dict:
-    return json.loads(SCHEMAS[name].read_text(encoding="utf-8"))
+    return json.loads(_schema_file(name).read_text(encoding="utf-8"))
 
 
 def _plain(value: Any) -> Any:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-ICC_DIR = Path(__file__).resolve().parent.parent / "icc"
-BUNDLED_ICC = ICC_DIR / "banmian-newsprint.icc"
+from layout.resources import icc_file
+
+BUNDLED_ICC = icc_file("banmian-newsprint.icc")
 STANDARDS = ("x1a", "x4")
 
 

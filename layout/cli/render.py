@@ -1,0 +1,287 @@
+"""``banmian [PAGE]``: render a page or an edition (command layer).
+
+Input: the command's arguments. Output: the PDF (and, as asked, the page report,
+pictures, a draft's source map) written atomically, and an ``Outcome``. A page
+and an edition end the same way: messages, then ``Outcome`` (outcome.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from layout.cli.files import default_output, sidecar, write_atomic, write_pngs, write_report
+from layout.cli.messages import page_problems, press_problems, summary
+from layout.cli.outcome import EXIT_INPUT, EXIT_INTERNAL, EXIT_WARN, Outcome
+from layout.errors import InputError
+from layout.resources import default_page
+
+if TYPE_CHECKING:
+    from layout.model.source import Located
+    from layout.render import Output, Rendered
+
+OVERSET_REFUSED = "nothing written: cut the copy, or pass --allow-overset for a marked proof"
+
+
+def tac_limit(text: str) -> float:
+    """A total ink limit in %: a number from 100 to 400."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of percent, got {text!r}") from None
+    if not math.isfinite(value) or not 100 <= value <= 400:
+        raise argparse.ArgumentTypeError(f"a total ink limit is from 100 to 400 %, got {text}")
+    return value
+
+
+def _press_arguments(p: argparse.ArgumentParser) -> None:
+    press = p.add_argument_group("print-shop output")
+    press.add_argument(
+        "--press",
+        nargs="?",
+        const="x1a",
+        choices=["x1a", "x4"],
+        help="write the press file: PDF/X-1a:2001 (default) or PDF/X-4, output intent IFRA26 (ISO 12647-3 "
+        "newsprint), no marks; checked by the preflight after rendering",
+    )
+    press.add_argument(
+        "--icc",
+        help="ICC profile to embed as the output intent: a CMYK output profile such as WAN-IFRA's "
+        "ISOnewspaper26v4.icc, or 'bundled' (Banmian's newsprint profile from CGATS TR 002); PDF/X-4 needs one",
+    )
+    press.add_argument("--output-condition", help="OutputConditionIdentifier for --icc (default: IFRA26)")
+    press.add_argument("--tac", type=tac_limit, default=240.0, help="the plant's total ink limit in %% (default 240)")
+    press.add_argument(
+        "--photos",
+        choices=["gray", "cmyk"],
+        default="gray",
+        help="photos in black ink only (gray, the default) or, for a colour page, separated to CMYK "
+        "with the --icc profile (cmyk)",
+    )
+    press.add_argument(
+        "--proof",
+        action="store_true",
+        help="write a proof: the page with crop marks outside the trim and a slug "
+        "(file, content hash, time, 版次, 校次)",
+    )
+    press.add_argument(
+        "--draft",
+        action="store_true",
+        help="write a review draft: a proof with bookmarks per profile, named destinations, 版次 page labels "
+        "and a source map (OUT.map.json, also attached) for reading reviewers' comments back",
+    )
+    press.add_argument("--round", default="", help="校次 for the proof slug, e.g. 一校, 二校, 清样")
+    press.add_argument(
+        "--watermark", nargs="?", const="校样", default="", help="a light watermark under a proof (default text 校样)"
+    )
+
+
+def _run_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--report", type=Path, help="also write the page report as JSON to this file")
+    p.add_argument(
+        "--allow-outside", action="store_true", help="allow photos outside the page's folder (by default refused)"
+    )
+    p.add_argument(
+        "--system-fonts",
+        action="store_true",
+        help="set a character none of the style's fonts has from an installed font (fontconfig), as the "
+        "style's 'fallback: system' does; by default only bundled and style fonts are used",
+    )
+    p.add_argument("--png", action="store_true", help="also write page pictures next to the PDF (OUT-1.png …)")
+    p.add_argument(
+        "--watch",
+        action="store_true",
+        help="render again whenever the page, its style or a photo changes, printing the page report; Ctrl-C stops",
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also print the page report: one line per module (columns, rows, photo, empty cells, overset)",
+    )
+
+
+def parser(prog: str) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog=prog,
+        description="Render a Chinese newspaper page from YAML content to PDF. Other commands: "
+        f"'{prog} preflight PDF', '{prog} comments PDF', '{prog} diff OLD NEW' (each with --help).",
+        epilog="Exit status: 0 written, 1 written with warnings, 2 bad input or overset "
+        "(nothing written), 3 internal error.",
+    )
+    p.add_argument(
+        "page",
+        nargs="?",
+        type=Path,
+        help="page YAML file (default: the seed page bundled with Banmian), or an edition YAML listing "
+        "pages: then one PDF of all pages and one per page named by 版次 (OUT-03.pdf), rendered in parallel",
+    )
+    p.add_argument("-o", "--output", type=Path, help="PDF to write (default: out/<page name>.pdf); written atomically")
+    p.add_argument(
+        "--style",
+        help="style: a built-in name (broadsheet, tabloid) or a style YAML path; "
+        "overrides the page's own 'style' field",
+    )
+    p.add_argument(
+        "--allow-overset",
+        action="store_true",
+        help="write a proof even if text does not fit: overset is marked on the page and reported, exit status 1",
+    )
+    _press_arguments(p)
+    _run_arguments(p)
+    return p
+
+
+def parse_args(argv: list[str], prog: str = "banmian") -> argparse.Namespace:
+    p = parser(prog)
+    args = p.parse_args(argv)
+    if args.press and (args.proof or args.watermark or args.allow_overset or args.draft):
+        p.error("--press writes the file for the plate: it cannot carry proof marks, a watermark or overset marks")
+    if (args.round or args.watermark) and not (args.proof or args.draft):
+        p.error("--round and --watermark go with --proof or --draft")
+    if (args.icc or args.output_condition) and not args.press:
+        p.error("--icc and --output-condition go with --press")
+    if args.photos == "cmyk" and not args.icc:
+        p.error("--photos cmyk separates photos with the plant's profile: give --press --icc FILE (or bundled)")
+    if args.page is None:
+        args.page = default_page()
+    return args
+
+
+def output_for(args: argparse.Namespace) -> Output:
+    """The kind of PDF the arguments ask for (plain, press, proof or draft)."""
+    from layout.post.intent import BUNDLED_ICC, Limits, output_intent
+    from layout.render import Output
+
+    intent = None
+    if args.press:
+        icc = None if args.icc is None else (BUNDLED_ICC if args.icc == "bundled" else Path(args.icc))
+        try:
+            intent = output_intent(icc, args.output_condition)
+        except (OSError, ValueError) as exc:
+            raise InputError(f"--icc: {exc}") from None
+        if args.press == "x4" and intent.profile is None:
+            raise InputError("--press x4 embeds the output profile: give --icc FILE (or --icc bundled)")
+    return Output(
+        press=args.press or "",
+        intent=intent,
+        limits=Limits(tac=args.tac),
+        proof=args.proof,
+        proof_round=args.round,
+        watermark=args.watermark,
+        photos=args.photos,
+        draft=args.draft,
+        allow_outside=args.allow_outside,
+        system_fonts=args.system_fonts,
+    )
+
+
+def run_once(args: argparse.Namespace) -> Outcome:
+    """One render of the page or edition the arguments name."""
+    from layout.edition import is_edition
+    from layout.model.source import load_yaml
+
+    doc = load_yaml(args.page)  # parsed once, for the edition check and the page
+    return render_edition(args, doc) if is_edition(doc) else render_page(args, doc)
+
+
+def _refusal(pages: list[Rendered], args: argparse.Namespace) -> tuple[int, bool, bool]:
+    """Messages for the rendered pages; (refused status, overset, warned)."""
+    problems = [page_problems(r, quiet=args.quiet) for r in pages]
+    press = [press_problems(r, args.quiet) for r in pages]
+    refused = max((s for s in press if s in (EXIT_INPUT, EXIT_INTERNAL)), default=0)
+    overset = any(p.overset for p in problems)
+    warned = any(p.warning for p in problems) or EXIT_WARN in press
+    return refused, overset, warned
+
+
+def _report_and_table(args: argparse.Namespace, pages: list[Rendered]) -> None:
+    if args.report:  # the report is written even when the page is not
+        write_report(args.report, pages)
+    if args.verbose:
+        from layout.report import table
+
+        print("\n\n".join(table(r) for r in pages))
+
+
+def render_page(args: argparse.Namespace, doc: Located) -> Outcome:
+    """A single page: the PDF, and a draft's source map beside it."""
+    from layout.render import render
+
+    rendered = render(args.page, style=args.style, mark_overset=args.allow_overset, doc=doc, output=output_for(args))
+    refused, overset, warned = _refusal([rendered], args)
+    if refused:
+        return Outcome(refused=refused)
+    _report_and_table(args, [rendered])
+    if overset and not args.allow_overset:
+        print(OVERSET_REFUSED, file=sys.stderr)
+        return Outcome(overset=True, refused=EXIT_INPUT)
+    out = args.output or default_output(args.page)
+    write_atomic(out, rendered.pdf)
+    written = [out]
+    if rendered.review_map is not None:
+        from layout.review.draft import map_bytes
+
+        write_atomic(sidecar(out), map_bytes([rendered.review_map], Path(rendered.page.file).name))
+        written.append(sidecar(out))
+    if args.png:
+        write_pngs(out, args.quiet)
+    if not args.quiet:
+        print(summary(rendered, out))
+    return Outcome(tuple(written), overset=overset, warned=warned)
+
+
+def render_edition(args: argparse.Namespace, doc: Located) -> Outcome:
+    """Every page of an edition: one PDF of all pages and one per page, named by 版次."""
+    from layout.edition import load_edition, merge_pdfs
+    from layout.edition import render_edition as render_pages
+
+    edition = load_edition(args.page, doc)
+    for w in edition.warnings:
+        print(w, file=sys.stderr)
+
+    def progress(done: int, total: int, page: Path) -> None:
+        if not args.quiet:
+            print(f"[{done}/{total}] {page.name}", file=sys.stderr)
+
+    pages = render_pages(
+        edition, style=args.style, mark_overset=args.allow_overset, progress=progress, output=output_for(args)
+    )
+    refused, overset, warned = _refusal(pages, args)
+    if refused:
+        return Outcome(refused=refused)
+    _report_and_table(args, pages)
+    if overset and not args.allow_overset:
+        print(OVERSET_REFUSED.replace("a marked proof", "marked proofs"), file=sys.stderr)
+        return Outcome(overset=True, refused=EXIT_INPUT)
+    out = args.output or default_output(args.page)
+    singles = [(out.with_name(f"{out.stem}-{r.page.page:02d}.pdf"), r.pdf) for r in pages]
+    files = [*singles, (out, merge_pdfs([r.pdf for r in pages], edition.title))]
+    if args.draft:
+        files = _draft_files(args, pages, singles, out, files[-1][1])
+    for path, data in files:
+        write_atomic(path, data)
+    if args.png:
+        write_pngs(out, args.quiet)
+    if not args.quiet:
+        print(f"wrote {out}: {len(pages)} pages; and one file per page: " + ", ".join(p.name for p, _ in singles))
+    written = (out, *(p for p, _ in files if p != out))
+    return Outcome(written, overset=overset, warned=warned or bool(edition.warnings))
+
+
+def _draft_files(
+    args: argparse.Namespace, pages: list[Rendered], singles: list[tuple[Path, bytes]], out: Path, combined: bytes
+) -> list[tuple[Path, bytes]]:
+    """An edition's draft: the whole edition navigable, and every file with its source map."""
+    from layout.post.draft import make_draft
+    from layout.review.draft import map_bytes
+
+    whole = map_bytes([r.review_map for r in pages], args.page.name)
+    files = [*singles, (out, make_draft(combined, [r.draft_page for r in pages], whole))]
+    files += [(sidecar(p), map_bytes([r.review_map], Path(r.page.file).name)) for (p, _), r in zip(singles, pages)]
+    files.append((sidecar(out), whole))
+    return files

@@ -1,0 +1,79 @@
+"""``banmian PAGE --watch``: render again on every save (command layer).
+
+Input: the render command's arguments. Output: a render now and after every change
+to a file the page depends on (the page or edition and its pages, the style, the
+photos), each with the page report and how long after the save the new PDF was
+there; Ctrl-C stops (exit 0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from layout.cli.outcome import EXIT_OK
+from layout.cli.render import run_once
+from layout.errors import BanmianError
+
+
+def watched_files(args: argparse.Namespace) -> list[Path]:
+    """What a render depends on: the page (or edition and its pages), the style, the photos."""
+    from layout.edition import is_edition, load_edition
+    from layout.model.content import load_page
+    from layout.model.source import load_yaml
+    from layout.model.style import style_path
+
+    files = [args.page]
+    try:
+        doc = load_yaml(args.page)
+        pages = list(load_edition(args.page, doc).pages) if is_edition(doc) else [args.page]
+        files += pages
+        for f in pages:
+            page = load_page(f)
+            files.append(style_path(args.style or page.style, Path(page.file).resolve().parent))
+            files += [pr.photo.file for pr in page.profiles if pr.photo and pr.photo.file]
+    except BanmianError:
+        pass  # a broken file is still watched: the render that follows prints what is wrong with it
+    return sorted({f for f in files if f is not None})
+
+
+def _stamp(files: list[Path]) -> dict[Path, float]:
+    return {f: f.stat().st_mtime if f.exists() else 0.0 for f in files}
+
+
+def _render(args: argparse.Namespace) -> int:
+    try:
+        return run_once(args).exit_code
+    except BanmianError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+def watch(args: argparse.Namespace, poll: float = 0.1) -> int:
+    """Render, then again whenever a file it depends on changes, until interrupted."""
+    args.verbose = True
+    files = watched_files(args)
+    seen = _stamp(files)
+    print(f"watching {len(files)} file(s); Ctrl-C to stop", file=sys.stderr)
+    _render(args)
+    try:
+        while True:
+            time.sleep(poll)
+            now = _stamp(files)
+            if now == seen:
+                continue
+            changed = [t for f, t in now.items() if t != seen.get(f) and t > 0]
+            saved = max(changed) if changed else time.time()  # a deleted file: timed from now
+            seen = now
+            status = _render(args)
+            late = time.time() - saved
+            print(
+                f"[{time.strftime('%H:%M:%S')}] exit {status}; the new PDF {late:.2f} s after the save", file=sys.stderr
+            )
+            files = watched_files(args)  # the page may name new photos; a save during the render still counts
+            seen = {f: seen[f] if f in seen else _stamp([f])[f] for f in files}
+    except KeyboardInterrupt:
+        print("stopped watching", file=sys.stderr)
+        return EXIT_OK

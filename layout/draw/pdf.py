@@ -270,6 +270,7 @@ def draw_pdf(
     subject: str = "",
     proof: Proof | None = None,
     photo_profile: bytes | None = None,
+    keywords: str = "",
 ) -> bytes:
     """Draw one page and return the PDF bytes. All text and rules are K (0/0/0/100) and
     overprint; with ``proof``, the page sits in a larger sheet (TrimBox at the page)
@@ -299,6 +300,8 @@ def draw_pdf(
     c.setAuthor(author)
     c.setSubject(subject)
     c.setCreator("Banmian")
+    if keywords:  # the installed fonts used and what each set (fonts/page.py, fallback_record)
+        c.setKeywords(keywords)
     c.setTrimBox((m, m, m + W, m + H))
     c.setBleedBox((m, m, m + W, m + H))
     label_font = names[label_key]

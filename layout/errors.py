@@ -7,6 +7,8 @@ never a traceback.
 
 from __future__ import annotations
 
+from typing import Any
+
 EXIT_OK = 0  # page written, nothing to report
 EXIT_WARN = 1  # page written with warnings (overset allowed in a proof, short page)
 EXIT_INPUT = 2  # bad input: nothing written
@@ -43,6 +45,18 @@ class BanmianError(Exception):
         parts = [p for p in (where, self.field) if p]
         prefix = ": ".join(parts)
         return f"{prefix}: {self.message}" if prefix else self.message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle with everything that locates the error (editions carry errors out of
+        worker processes): message, file, line, field, column, and an exit code set on
+        this error rather than its class. Notes and other attributes ride in the state."""
+        where = {"file": self.file, "line": self.line, "field": self.field, "column": self.column}
+        state = {k: v for k, v in self.__dict__.items() if k not in where and k != "message"}
+        return _rebuild, (type(self), self.message, where), state
+
+
+def _rebuild(cls: type[BanmianError], message: str, where: dict[str, Any]) -> BanmianError:
+    return cls(message, **where)
 
 
 class InputError(BanmianError):

@@ -101,10 +101,12 @@ def test_installed_package_renders_from_another_folder(venv, tmp_path):
     assert check.returncode in (0, 1), check.stdout + check.stderr
 
 
-def test_installed_command_renders_the_bundled_default_page(venv, tmp_path):
+def test_installed_command_renders_the_bundled_default_page(venv, tmp_path, seed_pdf):
     proc = _run([venv / "banmian"], tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "wrote out/seed.pdf: 8 profiles" in proc.stdout
     fonts = _run(["pdffonts", tmp_path / "out" / "seed.pdf"], tmp_path).stdout
     assert "BanmianSerifSC-Regular" in fonts
     assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:])  # every font embedded
+    # the same bytes as the checkout's own render: nothing depends on where Banmian is installed
+    assert (tmp_path / "out" / "seed.pdf").read_bytes() == seed_pdf.read_bytes()

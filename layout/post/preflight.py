@@ -361,7 +361,8 @@ class _Interpreter:
         """The most ink any pixel of a CMYK or gray image puts down."""
         try:
             img = pikepdf.PdfImage(xo).as_pil_image()
-        except Exception:  # an image Pillow cannot decode: left to Ghostscript-level checks
+        except (pikepdf.PikepdfError, NotImplementedError, OSError, ValueError, SyntaxError):
+            # an image pikepdf or Pillow cannot decode (another program's file): said, left to a check by hand
             self.page.add("image-decode", WARNING, "an image that could not be decoded for ink", "check it by hand")
             return
         if space == "DeviceGray" and img.mode == "L":

@@ -15,20 +15,28 @@ order); text that does not fit its page continues on its jump page with jump
 lines (下转第N版 / 上接第N版), those pages set again in edition order; the
 pages merged into one PDF with pikepdf. The command writes that and one PDF
 per page named by 版次.
+
+Errors: the first page in edition order that fails stops the run with its own
+error, as if rendered alone: a ``BanmianError`` crosses back from its worker
+with file, line, field and column (it pickles whole), and a bug stays a bug
+(exit 3), with the worker's traceback and the page it was rendering.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from layout.errors import BanmianError, InputError
+from layout.errors import BanmianError
 from layout.model.source import Located, load_yaml
 from layout.model.validate import checked
 from layout.render import Output, Rendered, render
+
+Progress = Callable[[int, int, Path], None]  # pages done, pages in all, the page just done
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,12 @@ def _entry(doc: Located, entry: object, path: str) -> tuple[str, int | None]:
     return name, target
 
 
+class PageCrash(RuntimeError):
+    """A bug in a worker whose exception could not cross back to the parent as it was
+    (it does not pickle): still a bug (exit 3), named by the original type and message,
+    with the worker's traceback as its cause."""
+
+
 def _render_one(
     page: Path,
     style: str | None,
@@ -100,42 +114,57 @@ def _render_one(
     output: Output,
     jump_to: int = 0,
     continuations: tuple = (),
-) -> tuple[str, object]:
-    """Worker: a rendered page, or the error as text (exceptions may not pickle)."""
+) -> Rendered:
+    """One page of the edition. Its errors propagate unchanged; a bug (anything not a
+    ``BanmianError``) gets a note naming the page, for the log."""
     try:
-        return "ok", render(
+        return render(
             page, style=style, mark_overset=mark_overset, jump_to=jump_to, continuations=continuations, output=output
         )
-    except BanmianError as exc:
-        return "error", (str(exc), exc.exit_code)
+    except BanmianError:
+        raise
+    except Exception as exc:  # re-raised as it is: a bug stays a bug
+        exc.add_note(f"while rendering the page {page}")
+        raise
 
 
-def _unwrap(result: tuple[str, object]) -> Rendered:
-    status, value = result
-    if status == "error":
-        message, code = value  # type: ignore[misc]
-        err = InputError(message)
-        err.exit_code = code
-        raise err
-    return value  # type: ignore[return-value]
+def _render_in_worker(*args: object) -> Rendered:
+    """Pool worker: the page, or its error carried to the parent unchanged in kind. A
+    ``BanmianError`` crosses with its file, line, field and column; a bug that would not
+    survive pickling (it would break the whole pool) crosses as a ``PageCrash``."""
+    try:
+        return _render_one(*args)  # type: ignore[arg-type]
+    except Exception as exc:  # carried, never turned into an input error
+        if _crosses(exc):
+            raise
+        raise PageCrash(f"{type(exc).__name__}: {exc}") from exc
 
 
-def _numbers(edition: Edition) -> list[int]:
-    """Each page's 版次, read ahead of rendering (0 when unreadable: rendering says why)."""
-    out = []
+def _crosses(exc: BaseException) -> bool:
+    """Whether ``exc`` survives pickling as the same kind of error."""
+    try:
+        return type(pickle.loads(pickle.dumps(exc))) is type(exc)
+    except Exception:  # any failure to pickle or to rebuild: it cannot cross as it is
+        return False
+
+
+def _numbers(edition: Edition) -> list[int | None]:
+    """Each page's 版次, read ahead of rendering. A page that does not parse stops the run
+    here with its own error (file, line); a 版次 missing or not a number gives None, and
+    the page's render reports why."""
+    out: list[int | None] = []
     for f in edition.pages:
-        try:
-            value = load_yaml(f).value
-            number = value.get("page") if isinstance(value, dict) else None
-        except BanmianError:
-            number = None
-        out.append(number if isinstance(number, int) and not isinstance(number, bool) else 0)
+        value = load_yaml(f).value
+        number = value.get("page") if isinstance(value, dict) else None
+        out.append(number if isinstance(number, int) and not isinstance(number, bool) else None)
     return out
 
 
-def jump_targets(edition: Edition, numbers: list[int]) -> list[int]:
+def jump_targets(edition: Edition, numbers: list[int | None]) -> list[int]:
     """Per page, the index of the page its overflow continues on (-1: none). Jumps go
-    forward, so one pass in edition order sets every page after all its continuations."""
+    forward, so one pass in edition order sets every page after all its continuations.
+    A 版次 not found while a later page's is unknown (None) is left for that page's
+    render to stop the run."""
     out = []
     for i, target in enumerate(edition.jump_to or (None,) * len(edition.pages)):
         if not edition.jumps or target == 0:
@@ -144,11 +173,11 @@ def jump_targets(edition: Edition, numbers: list[int]) -> list[int]:
             out.append(i + 1 if i + 1 < len(edition.pages) else -1)
         else:
             later = [j for j in range(i + 1, len(numbers)) if numbers[j] == target]
-            if not later:
+            if not later and None not in numbers[i + 1 :]:
                 raise edition.source.error(
                     f"pages[{i}].jump_to", f"no later page of the edition has 版次 {target} (jumps go forward)"
                 )
-            out.append(later[0])
+            out.append(later[0] if later else -1)
     return out
 
 
@@ -158,39 +187,27 @@ def render_edition(
     style: str | None = None,
     mark_overset: bool = False,
     jobs: int | None = None,
-    progress: Callable[[int, int, Path], None] | None = None,
+    progress: Progress | None = None,
     output: Output | None = None,
 ) -> list[Rendered]:
     """Render every page, ``jobs`` at a time (default: one per core); edition order kept.
-    Pages that receive continued text are then set again, in edition order."""
+    Pages that receive continued text are then set again, in edition order. The first
+    page in edition order that fails stops the run with its own error."""
     n = len(edition.pages)
     numbers = _numbers(edition)
     targets = jump_targets(edition, numbers)
-    jump_to = [numbers[t] if t >= 0 else 0 for t in targets]
+    jump_to = [(numbers[t] or 0) if t >= 0 else 0 for t in targets]
     jobs = max(1, min(jobs or os.cpu_count() or 1, n))
-    results: list[tuple[str, object]] = [("error", ("not rendered", 3))] * n
     output = output or Output()
     args = [(page, style, mark_overset, output, jump_to[i]) for i, page in enumerate(edition.pages)]
-    if jobs == 1:
-        for i in range(n):
-            results[i] = _render_one(*args[i])
-            if progress:
-                progress(i + 1, n, edition.pages[i])
-    else:
-        from concurrent.futures import ProcessPoolExecutor, as_completed  # only editions need processes
-
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(_render_one, *args[i]): i for i in range(n)}
-            for done, future in enumerate(as_completed(futures), 1):
-                i = futures[future]
-                results[i] = future.result()
-                if progress:
-                    progress(done, n, edition.pages[i])
-    rendered = [_unwrap(r) for r in results]
+    report = progress or (lambda done, total, page: None)
+    rendered = _render_serial(args, report) if jobs == 1 else _render_pool(args, jobs, report)
+    if jump_targets(edition, [r.page.page for r in rendered]) != targets:
+        raise RuntimeError("a page's 版次 read before rendering differs from the rendered page's")  # a bug
     incoming: list[list] = [[] for _ in range(n)]
     for i in range(n):
         if incoming[i]:  # continued text arrived: set this page again with it
-            rendered[i] = _unwrap(_render_one(*args[i], tuple(incoming[i])))
+            rendered[i] = _render_one(*args[i], tuple(incoming[i]))
         if rendered[i].makeup.jumps:
             incoming[targets[i]] += rendered[i].makeup.jumps
     seen: dict[int, str] = {}
@@ -199,6 +216,37 @@ def render_edition(
             raise edition.source.error("pages", f"版次 {r.page.page} is used by {seen[r.page.page]} and {r.page.file}")
         seen[r.page.page] = r.page.file
     return rendered
+
+
+def _render_serial(args: list[tuple], progress: Progress) -> list[Rendered]:
+    """Pages one after another in this process; the first error stops the run."""
+    out = []
+    for i, a in enumerate(args, 1):
+        out.append(_render_one(*a))
+        progress(i, len(args), a[0])
+    return out
+
+
+def _render_pool(args: list[tuple], jobs: int, progress: Progress) -> list[Rendered]:
+    """Pages ``jobs`` at a time in worker processes, progress as they finish. When a page
+    fails, pages after it are not started, and the first failed page in edition order
+    raises its own error (whatever order the workers finished in)."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed  # only editions need processes
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(_render_in_worker, *a) for a in args]
+        index = {f: i for i, f in enumerate(futures)}
+        done = 0
+        for future in as_completed(futures):
+            if future.cancelled():
+                continue
+            i = index[future]
+            if future.exception() is not None:
+                for later in futures[i + 1 :]:
+                    later.cancel()
+            done += 1
+            progress(done, len(args), args[i][0])
+        return [f.result() for f in futures]
 
 
 def merge_pdfs(pdfs: list[bytes], title: str) -> bytes:

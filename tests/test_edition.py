@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import re
 import shutil
 import subprocess
 import sys
+import traceback
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from pagegen import make_page  # noqa: E402
+
+import layout.edition as edition_module  # noqa: E402
+from layout.edition import load_edition, render_edition  # noqa: E402
+from layout.errors import BanmianError, InputError  # noqa: E402
 
 
 def edition(tmp_path: Path, second_page: int = 5, body_chars: tuple[int, int] = (450, 700)) -> Path:
@@ -68,3 +78,167 @@ def test_edition_missing_page_file(tmp_path, make_pdf):
     proc = make_pdf(path, "-o", tmp_path / "e.pdf")
     assert proc.returncode == 2
     assert "pages[0]: page file not found" in proc.stderr
+
+
+# Errors through editions: a page's error keeps its file, line and field through the
+# process pool, and a bug in a worker stays a bug (exit 3), never bad input (exit 2).
+
+BAD_DATE_LINE = 12  # `date:` in content/seed.yaml
+
+
+def seed_copy(folder: Path, number: int, date: str = "2021-07-15") -> Path:
+    """The seed page as page ``number`` of an edition, its line numbers unchanged."""
+    text = (ROOT / "content" / "seed.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    assert lines[BAD_DATE_LINE - 1].startswith("date: 2021-07-15") and lines[12].startswith("page: 3 ")
+    lines[BAD_DATE_LINE - 1] = lines[BAD_DATE_LINE - 1].replace("2021-07-15", date)
+    lines[12] = lines[12].replace("page: 3 ", f"page: {number} ")
+    path = folder / f"p{number}.yaml"
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+def three_pages(folder: Path, bad_date: str = "2021-07-15") -> Path:
+    """An edition of three pages (enough for the process pool); the second one's date is ``bad_date``."""
+    seed_copy(folder, 3)
+    seed_copy(folder, 5, bad_date)
+    seed_copy(folder, 7)
+    path = folder / "edition.yaml"
+    path.write_text("edition: 示例日报\npages: [p3.yaml, p5.yaml, p7.yaml]\n", encoding="utf-8")
+    return path
+
+
+def test_a_bad_page_in_an_edition_is_reported_as_for_the_page_alone(tmp_path, make_pdf):
+    alone = make_pdf(seed_copy(tmp_path, 5, "2021-07-32"), "-o", tmp_path / "alone.pdf")
+    assert alone.returncode == 2
+    error = f"error: {tmp_path / 'p5.yaml'}:{BAD_DATE_LINE}: date: not a valid date: 2021-07-32"
+    assert alone.stderr.startswith(error), alone.stderr
+    out = tmp_path / "out" / "edition.pdf"
+    proc = make_pdf(three_pages(tmp_path, "2021-07-32"), "-o", out)
+    assert proc.returncode == 2, proc.stderr
+    assert alone.stderr.strip() in proc.stderr.splitlines()
+    assert not out.parent.exists()
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_a_bad_page_keeps_its_file_line_and_field(tmp_path, jobs):
+    edition = load_edition(three_pages(tmp_path, "2021-07-32"))
+    with pytest.raises(InputError) as caught:
+        render_edition(edition, jobs=jobs)
+    err = caught.value
+    assert (err.file, err.line, err.field, err.exit_code) == (str(tmp_path / "p5.yaml"), BAD_DATE_LINE, "date", 2)
+    assert err.message.startswith("not a valid date: 2021-07-32")
+
+
+def broken_stage(monkeypatch: pytest.MonkeyPatch, error: Callable[[], Exception]) -> None:
+    """Page p5 meets a bug while rendering; the others render as usual."""
+    real = edition_module.render
+
+    def render(page: Path, **kwargs: object) -> object:
+        if Path(page).name == "p5.yaml":
+            raise error()
+        return real(page, **kwargs)
+
+    monkeypatch.setattr(edition_module, "render", render)
+
+
+class Unpicklable(Exception):
+    """A bug whose exception cannot cross a process boundary as it is."""
+
+    def __init__(self, what: str, where: int) -> None:
+        super().__init__(f"{what} at {where}")
+
+
+def fork_pool() -> None:
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("workers see the monkeypatched stage only when forked")
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_a_bug_in_a_page_stays_a_bug(tmp_path, monkeypatch, jobs):
+    if jobs > 1:
+        fork_pool()
+    broken_stage(monkeypatch, lambda: ZeroDivisionError("division by zero"))
+    with pytest.raises(ZeroDivisionError) as caught:
+        render_edition(load_edition(three_pages(tmp_path)), jobs=jobs)
+    assert not isinstance(caught.value, BanmianError)
+    text = "".join(traceback.format_exception(caught.value))
+    assert "p5.yaml" in text  # the page it happened on
+    assert "raise error()" in text  # the worker's own traceback, for the log
+
+
+def test_a_bug_that_does_not_pickle_stays_a_bug(tmp_path, monkeypatch):
+    fork_pool()
+    broken_stage(monkeypatch, lambda: Unpicklable("a bug", 7))
+    with pytest.raises(RuntimeError) as caught:
+        render_edition(load_edition(three_pages(tmp_path)), jobs=3)
+    assert not isinstance(caught.value, BanmianError)
+    assert "Unpicklable: a bug at 7" in str(caught.value)
+    text = "".join(traceback.format_exception(caught.value))
+    assert "p5.yaml" in text and "raise error()" in text
+
+
+def test_a_bug_in_a_worker_exits_3_through_the_command(tmp_path):
+    """The command as a user runs it, with one stage broken in every worker (they fork from it)."""
+    fork_pool()
+    script = tmp_path / "broken.py"
+    script.write_text(
+        f"""
+import runpy, sys
+sys.path.insert(0, {str(ROOT)!r})
+import layout.edition as edition
+
+real = edition.render
+
+def broken_stage(page, **kwargs):
+    if page.name == "p5.yaml":
+        raise ZeroDivisionError("division by zero")
+    return real(page, **kwargs)
+
+edition.render = broken_stage
+sys.argv = [{str(ROOT / "make_pdf.py")!r}, *sys.argv[1:]]
+runpy.run_path(sys.argv[0], run_name="__main__")
+""",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out" / "edition.pdf"
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    args = [sys.executable, str(script), str(three_pages(tmp_path)), "-o", str(out)]
+    proc = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 3, proc.stderr
+    assert "internal error: ZeroDivisionError: division by zero" in proc.stderr
+    assert not out.parent.exists()
+    logs = re.findall(r"details in (\S+?)\)", proc.stderr)
+    assert logs, proc.stderr
+    log = Path(logs[0]).read_text(encoding="utf-8")
+    assert 'raise ZeroDivisionError("division by zero")' in log and "p5.yaml" in log
+
+
+@pytest.mark.parametrize(
+    ("line", "broken"),
+    [("page: 5 ", "page: five "), ("date: 2021-07-15", "date: [2021-07-15")],
+    ids=["page-number-unreadable", "yaml-syntax"],
+)
+def test_a_jump_to_a_broken_page_reports_that_page(tmp_path, make_pdf, line, broken):
+    """The 版次 of every page is read before rendering; a page that cannot say its 版次
+    is reported as for the page alone, not as a jump to a 版次 no page has."""
+    three_pages(tmp_path)
+    page = tmp_path / "p5.yaml"
+    page.write_text(page.read_text(encoding="utf-8").replace(line, broken, 1), encoding="utf-8")
+    alone = make_pdf(page, "-o", tmp_path / "alone.pdf")
+    assert alone.returncode == 2 and alone.stderr.startswith(f"error: {page}:"), alone.stderr
+    path = tmp_path / "edition.yaml"
+    path.write_text("edition: 示例日报\npages: [{file: p3.yaml, jump_to: 5}, p5.yaml, p7.yaml]\n", encoding="utf-8")
+    proc = make_pdf(path, "-o", tmp_path / "out" / "edition.pdf")
+    assert proc.returncode == 2, proc.stderr
+    assert alone.stderr.strip() in proc.stderr.splitlines()
+    assert "no later page" not in proc.stderr
+
+
+def test_of_two_bad_pages_the_first_in_edition_order_is_reported(tmp_path):
+    three_pages(tmp_path, "2021-07-32")
+    seed_copy(tmp_path, 7, "2021-02-30")
+    for _ in range(3):  # whichever worker finishes first
+        with pytest.raises(InputError) as caught:
+            render_edition(load_edition(tmp_path / "edition.yaml"), jobs=3)
+        assert caught.value.file == str(tmp_path / "p5.yaml")

@@ -23,16 +23,21 @@ Fix-ups applied for Chinese composition (see ../shared reference §5):
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import struct
+import unicodedata
+import zlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from fontTools.fontBuilder import FontBuilder
+from fontTools.pens.boundsPen import ControlBoundsPen
 from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.recordingPen import DecomposingRecordingPen
 from fontTools.pens.transformPen import TransformPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
-from fontTools.ttLib import TTFont
+from fontTools.ttLib import TTFont, TTLibError
 
 METRICS_SUFFIX = ".metrics.json"
 METRICS_VERSION = 1
@@ -84,6 +89,37 @@ class PreparedFont:
     codepoints: int
 
 
+# What fontTools raises while *reading* a damaged file: its parsers unpack with struct,
+# check with assert and look up by index and name. Caught only around reading a font.
+FONT_READ_ERRORS: tuple[type[BaseException], ...] = (
+    TTLibError,
+    struct.error,
+    zlib.error,
+    EOFError,
+    OSError,
+    AssertionError,
+    IndexError,
+    KeyError,
+    ValueError,
+    TypeError,
+    OverflowError,
+)
+
+
+class FontReadError(Exception):
+    """A font file fontTools cannot read: damaged, or not a font (bad input, not our bug)."""
+
+
+@contextmanager
+def reading(what: str = "") -> Iterator[None]:
+    """Errors raised while reading a font file, as ``FontReadError``."""
+    try:
+        yield
+    except FONT_READ_ERRORS as exc:
+        detail = str(exc) or type(exc).__name__
+        raise FontReadError(f"{what}{detail}") from exc
+
+
 def _open_face(src: Path, face_index: int) -> TTFont:
     if src.suffix.lower() in (".ttc", ".otc"):
         return TTFont(str(src), fontNumber=face_index, lazy=True)
@@ -104,7 +140,8 @@ def _full_em_glyph(font: TTFont, cmap: dict[int, str], cp: int) -> str | None:
 def _draw(glyphset, name: str, is_cff: bool, dx: float = 0.0):
     """Draw one glyph as a quadratic TrueType glyph, optionally shifted by dx."""
     rec = DecomposingRecordingPen(glyphset)
-    glyphset[name].draw(rec)
+    with reading(f"glyph {name}: "):  # the outline as the file has it
+        glyphset[name].draw(rec)
     tt_pen = TTGlyphPen(None)
     target = TransformPen(tt_pen, (1, 0, 0, 1, dx, 0)) if dx else tt_pen
     pen = Cu2QuPen(target, max_err=1.0, reverse_direction=is_cff)
@@ -275,6 +312,48 @@ def write_metrics(path: Path, font: TTFont, cmap: dict[int, str], advances: dict
     tmp.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True), encoding="utf-8")
     tmp.replace(path)
     return path
+
+
+# Marks whose outlines the preparation reads (punctuation fonts, widened quotes, the dash).
+READ_MARKS = "“‘「『（［｛〔〖【《〈”’」』）］｝〕〗】》〉、，。．：；！？·・‧—―"
+
+
+def read_font(src: Path, face_index: int = 0) -> None:
+    """Read a user's font the way the preparation will: every table, the cmap, and the
+    outlines of .notdef and the marks; ``FontReadError`` if the file is damaged. Our own
+    processing of a font that reads cleanly is not guarded (its errors are our bugs)."""
+    with reading():
+        font = _open_face(src, face_index)
+        font.ensureDecompiled(recurse=False)
+        cmap = font.getBestCmap() or {}
+        glyphset = font.getGlyphSet()
+        names = {font.getGlyphOrder()[0]} | {cmap[ord(c)] for c in READ_MARKS if ord(c) in cmap}
+        for name in sorted(names):
+            glyphset[name].draw(ControlBoundsPen(glyphset))
+
+
+NO_INK = ("Cc", "Cf", "Zs", "Zl", "Zp")  # controls, format characters, spaces: drawn as nothing
+
+
+def inked(src: Path, face_index: int, chars: Iterable[str]) -> set[str]:
+    """The characters of ``chars`` the face really draws: mapped by its cmap to a glyph
+    other than .notdef, with an outline (format and space characters need none). A font
+    whose cmap maps a character to an empty glyph or to .notdef claims what it lacks."""
+    with reading():
+        font = _open_face(src, face_index)
+        cmap = font.getBestCmap() or {}
+        notdef = font.getGlyphOrder()[0]
+        glyphset = font.getGlyphSet()
+        out = set()
+        for ch in chars:
+            name = cmap.get(ord(ch))
+            if name is None or name == notdef:
+                continue
+            pen = ControlBoundsPen(glyphset)
+            glyphset[name].draw(pen)
+            if pen.bounds is not None or unicodedata.category(ch) in NO_INK:
+                out.add(ch)
+    return out
 
 
 def is_embeddable_as_is(src: Path) -> bool:

@@ -34,7 +34,8 @@ def cache_dir() -> Path:
     return Path(base) / "banmian"
 
 
-def _split_spec(spec: str) -> tuple[str, int]:
+def split_spec(spec: str) -> tuple[str, int]:
+    """A font spec as its file name and face index (``file.ttc#2`` → ("file.ttc", 2))."""
     m = re.match(r"^(.*)#(\d+)$", spec)
     if m:
         return m.group(1), int(m.group(2))
@@ -60,41 +61,55 @@ def _digest(path: Path) -> str:
 
 
 def _prepare_cached(key: str, src: Path, index: int) -> FontFace:
-    from layout.fonts import prepare  # fontTools only when a font must be prepared
-
     digest = _digest(src)
     folder = cache_dir() / "fonts"
+    as_is = folder / f"{digest}{METRICS_SUFFIX}"  # a TrueType face used as it is: its metrics
+    out = folder / f"{digest}-{index}.ttf"  # a converted face
+    out_metrics = out.with_name(out.name + METRICS_SUFFIX)
+    if as_is.is_file():
+        return load_face(key, src, as_is)
+    if out.is_file() and out_metrics.is_file():
+        return load_face(key, out, out_metrics)
+    from layout.fonts import prepare  # fontTools only when a font must be prepared
+
+    # FontReadError is raised only where the user's file is read (read_font, and each glyph
+    # outline a conversion reads): an error in our own processing stays an internal error.
     try:
-        if prepare.is_embeddable_as_is(src):
-            metrics = folder / f"{digest}{METRICS_SUFFIX}"
-            if not metrics.is_file():
-                folder.mkdir(parents=True, exist_ok=True)
-                prepare.metrics_for_existing(src, metrics)
-                _punctuation_fonts(prepare, src, folder / digest, metrics, "BM" + digest)
-            return load_face(key, src, metrics)
-        out = folder / f"{digest}-{index}.ttf"
-        metrics = prepare.metrics_path_for(out)
-        if not (out.is_file() and metrics.is_file()):
-            print(
-                f"banmian: preparing font {src.name} (face {index}) for embedding, once; this can take a minute",
-                file=sys.stderr,
-            )
-            ps = "BM" + digest[:8] + "-" + re.sub(r"[^A-Za-z0-9-]", "", src.stem)[:40]
-            prepare.prepare_font(
-                src,
-                out,
-                family=f"Banmian prepared {src.stem}",
-                style="Regular",
-                ps_name=ps,
-                face_index=index,
-                note=f"Converted by Banmian from {src.name} face {index}",
-            )
-            _punctuation_fonts(prepare, out, folder / f"{digest}-{index}", metrics, ps)
-        return load_face(key, out, metrics)
-    except InputError:
-        raise
-    except Exception as exc:  # fontTools raises many types for broken fonts
+        prepare.read_font(src, index)
+        embeddable = prepare.is_embeddable_as_is(src)
+        if embeddable:
+            _prepare_as_is(prepare, src, folder, as_is, digest)
+            return load_face(key, src, as_is)
+        _convert(prepare, src, index, out, digest)
+    except prepare.FontReadError as exc:
         raise InputError(f"cannot use this font: {exc}", file=str(src)) from None
+    return load_face(key, out, out_metrics)
+
+
+def _prepare_as_is(prepare, src: Path, folder: Path, metrics: Path, digest: str) -> None:
+    """A TrueType face used as it is: its metrics and punctuation fonts, in the cache."""
+    folder.mkdir(parents=True, exist_ok=True)
+    prepare.metrics_for_existing(src, metrics)
+    _punctuation_fonts(prepare, src, folder / digest, metrics, "BM" + digest)
+
+
+def _convert(prepare, src: Path, index: int, out: Path, digest: str) -> None:
+    """A CFF face or a collection face converted to TrueType outlines, in the cache."""
+    print(
+        f"banmian: preparing font {src.name} (face {index}) for embedding, once; this can take a minute",
+        file=sys.stderr,
+    )
+    ps = "BM" + digest[:8] + "-" + re.sub(r"[^A-Za-z0-9-]", "", src.stem)[:40]
+    prepare.prepare_font(
+        src,
+        out,
+        family=f"Banmian prepared {src.stem}",
+        style="Regular",
+        ps_name=ps,
+        face_index=index,
+        note=f"Converted by Banmian from {src.name} face {index}",
+    )
+    _punctuation_fonts(prepare, out, out.with_name(f"{digest}-{index}"), prepare.metrics_path_for(out), ps)
 
 
 def _punctuation_fonts(prepare, font: Path, stem: Path, metrics: Path, ps: str) -> None:
@@ -106,7 +121,7 @@ def _punctuation_fonts(prepare, font: Path, stem: Path, metrics: Path, ps: str) 
 
 def resolve_font(key: str, spec: str, base: Path) -> FontFace:
     """The face for one style font entry."""
-    name, index = _split_spec(spec)
+    name, index = split_spec(spec)
     path = _locate(name, base)
     sidecar = path.with_name(path.name + METRICS_SUFFIX)
     if index == 0 and sidecar.is_file():

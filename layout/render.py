@@ -11,15 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import re
+import struct
+import zlib
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from layout.errors import InputError, LayoutError
-from layout.fonts.metrics import FontFace
-from layout.fonts.resolve import resolve_font
+from layout.fonts.page import fallback_record, load_faces, page_fonts
 from layout.frame import ImageItem
 from layout.lang.normalize import hant_quotes, normalize
 from layout.lang.zh import rules_for
@@ -32,30 +32,11 @@ from layout.page.context import Context
 from layout.page.makeup import Makeup, jump_text, make_page
 from layout.post.intent import IFRA26, Limits, OutputIntent
 
+__all__ = ["Output", "Rendered", "load_faces", "normalized_texts", "page_texts", "render", "rules_for"]
+
 if TYPE_CHECKING:
     from layout.post.draft import DraftPage
     from layout.post.preflight import Report
-
-# Which role (and so which font) sets each field; used for the glyph check.
-FIELD_ROLES = (
-    (r"^paper$", ("head_paper",)),
-    (r"^section$", ("kicker", "head_paper")),
-    (r"^headline$", ("banner",)),
-    (r"^subhead$", ("subhead",)),
-    (r"^editor$", ("staff",)),
-    (r"^intro\[\d+\]$", ("intro",)),
-    (r"\.headline$", ("headline", "brief_head", "brief_title")),
-    (r"\.group$", ("brief_title",)),
-    (r"^fillers\[\d+\]\.title$", ("brief_title",)),
-    (r"\.name$", ("name",)),
-    (r"\.role$", ("byline",)),
-    (r"\.body\[\d+\]$", ("body",)),
-    (r"\.photo\.(caption|credit)$", ("caption",)),
-    (r"\.quote\.text$", ("quote", "caption")),
-    (r"\.quote\.by$", ("byline",)),
-    (r"\.jump(_from)?$", ("byline",)),
-    (r"^jump$", ("byline",)),
-)
 
 
 @dataclass(frozen=True)
@@ -72,6 +53,7 @@ class Output:
     photos: str = "gray"  # "gray" (K only) or "cmyk" (separated with the output intent's profile)
     draft: bool = False  # a review draft: a proof sheet with bookmarks, named destinations and a source map
     allow_outside: bool = False  # photos may lie outside the page's folder
+    system_fonts: bool = False  # installed fonts (fontconfig) may set characters no style font has
 
 
 @dataclass(frozen=True)
@@ -81,7 +63,7 @@ class Rendered:
     page: Page
     style: Style
     normalized: Counter[str]
-    substitutions: tuple[str, ...] = ()  # characters set from another face than their role's
+    substitutions: tuple[str, ...] = ()  # characters set from another face than their role's, installed fonts used
     photo_notes: tuple[str, ...] = ()  # photos under the warning resolution
     preflight: Report | None = None  # press output: the preflight of the written PDF
     review_map: dict | None = None  # a draft: every text line's box and source (review/map.py)
@@ -135,40 +117,10 @@ def normalized_texts(page: Page) -> tuple[dict[str, str], Counter[str]]:
     return texts, total
 
 
-def check_glyphs(page: Page, style: Style, faces: dict[str, FontFace], texts: dict[str, str]) -> list[str]:
-    """Every character must be drawable: by the font of its role, or else by one of
-    the style's other fonts (a substitution, returned as a note for the run to print).
-    A character no font has is an error: a .notdef box never reaches a PDF."""
-    problems = []
-    notes: list[str] = []
-    for path, text in texts.items():
-        roles = next((r for pattern, r in FIELD_ROLES if re.search(pattern, path)), ("body",))
-        for role in roles:
-            key = style.roles[role].font
-            face = faces[key]
-            for ch in face.missing(text):
-                other = next((f for k, f in faces.items() if k != key and f.has(ch)), None)
-                if other is None:
-                    problems.append((path, ch, face))
-                else:
-                    notes.append(
-                        f"{path} (line {page.source.line(path)}): '{ch}' U+{ord(ch):04X} is not in "
-                        f"{face.path.name}; set from {other.path.name}"
-                    )
-    if problems:
-        listed = "; ".join(
-            f"'{ch}' U+{ord(ch):04X} in {path} (line {page.source.line(path)}, font {face.path.name})"
-            for path, ch, face in problems[:10]
-        )
-        more = f"; and {len(problems) - 10} more" if len(problems) > 10 else ""
-        path = problems[0][0]
-        raise page.source.error(
-            path, f"{len(problems)} character(s) missing from every font of the style: {listed}{more}"
-        )
-    return notes
-
-
 MAX_PHOTO_PIXELS = 60_000_000  # a 60-megapixel photo is plenty; more is a decompression bomb
+# What Pillow raises for a damaged or hostile file (UnidentifiedImageError is an OSError; a
+# truncated one an OSError or EOFError; bad headers ValueError, SyntaxError, struct or zlib errors).
+PHOTO_READ_ERRORS = (OSError, ValueError, SyntaxError, EOFError, struct.error, zlib.error)
 
 
 def check_photos(page: Page, *, allow_outside: bool = False) -> None:
@@ -205,7 +157,7 @@ def check_photos(page: Page, *, allow_outside: bool = False) -> None:
                             "(refused unread: a decompression bomb, or a scan far too large)"
                         )
                     img.load()
-        except Exception as exc:  # Pillow raises many types for bad images
+        except (*PHOTO_READ_ERRORS, Image.DecompressionBombError) as exc:
             raise page.source.error(field, f"cannot read the photo: {exc}") from None
 
 
@@ -273,45 +225,6 @@ def content_hash(*files: Path) -> str:
     return digest.hexdigest()[:12]
 
 
-def with_system_fonts(faces: dict[str, FontFace], texts: dict[str, str], style: Style) -> dict[str, FontFace]:
-    """The style's faces, plus installed fonts (fontconfig) for characters none of them
-    has: the last link of the fallback chain; each use is noted by check_glyphs."""
-    missing = {ch for text in texts.values() for ch in text if not ch.isspace()}
-    missing = {ch for ch in missing if not any(f.has(ch) for f in faces.values())}
-    if not missing:
-        return faces
-    from layout.fonts.system import MAX_FONTS, system_fonts
-
-    out = dict(faces)
-    added = 0
-    for spec, covered in system_fonts(missing):
-        if added == MAX_FONTS or not missing:
-            break
-        if not covered & missing:
-            continue
-        key = f"system{added + 1}"
-        try:
-            face = resolve_font(key, spec, style.folder)
-        except InputError:
-            continue  # an installed font we cannot prepare: try the next
-        gained = {ch for ch in missing if face.has(ch)}
-        if gained:  # (a converted font may have lost what fontconfig saw)
-            out[key] = face
-            added += 1
-            missing -= gained
-    return out
-
-
-def load_faces(style: Style) -> dict[str, FontFace]:
-    faces = {}
-    for key, spec in style.fonts.items():
-        try:
-            faces[key] = resolve_font(key, spec, style.folder)
-        except InputError as exc:
-            raise InputError(exc.message, file=exc.file or style.file, line=exc.line, field=f"fonts.{key}") from None
-    return faces
-
-
 def render(
     page_file: Path,
     *,
@@ -329,7 +242,6 @@ def render(
 
     page = load_page(page_file, doc)
     st = load_style(style_path(style or page.style, Path(page.file).resolve().parent))
-    faces = load_faces(st)
     texts, counts = normalized_texts(page)
     checked = dict(texts)
     for c in continuations:  # the continued text, and the jump lines, in this page's fonts
@@ -337,8 +249,8 @@ def render(
         checked[f"{c.profile.path}.jump_from"] = jump_text("上接", c.from_page)
     if jump_to:
         checked["jump"] = jump_text("下转", jump_to)
-    faces = with_system_fonts(faces, checked, st)
-    substitutions = check_glyphs(page, st, faces, checked)
+    fonts = page_fonts(st, checked, page.source, system=output.system_fonts or st.fallback == "system")
+    faces = fonts.faces
     check_photos(page, allow_outside=output.allow_outside)
     rules = rules_for(
         page.lang,
@@ -391,6 +303,7 @@ def render(
         subject=f"第{page.page}版 {page.section}",
         proof=proof,
         photo_profile=separation,
+        keywords=fallback_record(fonts.supplied),
     )
     review_map = draft_page = None
     if output.draft:
@@ -408,6 +321,4 @@ def render(
 
         pdf = make_press(pdf, output.intent or IFRA26, when=when, standard=output.press)
         report = preflight(pdf, replace(output.limits, standard=output.press))
-    return Rendered(
-        pdf, makeup, page, st, counts, tuple(substitutions), tuple(photo_notes), report, review_map, draft_page
-    )
+    return Rendered(pdf, makeup, page, st, counts, fonts.notes, tuple(photo_notes), report, review_map, draft_page)

@@ -39,6 +39,7 @@ OPTIONAL_ROLES = (
     ("brief_head", "name", 10.5),  # an item's small head inside a briefs group (五号)
 )
 OPEN_AREAS = ("foot", "corner")
+FALLBACKS = ("none", "system")  # none: only the style's fonts; system: installed fonts (fontconfig) too
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ class Style:
     briefs: Briefs = Briefs()
     open_area: str = "foot"  # a short page's open area: "foot" (a band across) or "corner" (bottom right)
     spaces: tuple[Space, ...] = ()  # standard spaces, largest first
+    fallback: str = "none"  # "system": characters no style font has may come from installed fonts
     warnings: tuple[str, ...] = ()  # e.g. unknown fields (ignored)
 
     def with_leading(self, leading: float) -> Style:
@@ -261,6 +263,13 @@ def _open_area(doc: Located, mods: dict[str, Any]) -> str:
     return str(value)
 
 
+def _fallback(doc: Located, m: dict[str, Any]) -> str:
+    value = m.get("fallback", "none")
+    if value not in FALLBACKS:
+        raise doc.error("fallback", f"expected one of {', '.join(FALLBACKS)}, got {value!r}")
+    return str(value)
+
+
 def style_path(spec: str, base: Path) -> Path:
     """A built-in style name or a path (relative to ``base``)."""
     spec = spec or DEFAULT_STYLE
@@ -344,6 +353,7 @@ def _load_style(path: Path, doc: Located) -> Style:
         briefs=_briefs(doc, m),
         open_area=_open_area(doc, mods),
         spaces=_spaces(doc, m, int(grid.get("columns", 1)), int(grid.get("lines", 1))),
+        fallback=_fallback(doc, m),
     )
     if style.leading < style.body_size:
         raise doc.error("grid.leading", "leading must be at least the body size")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +19,30 @@ ROOT = Path(__file__).resolve().parent.parent
 # Test the engine beside these tests, whatever copy of the package may be installed.
 if sys.path[:1] != [str(ROOT)]:
     sys.path.insert(0, str(ROOT))
+
+# Hermetic: the session prepares fonts in its own cache and fontconfig sees no installed
+# font, so the tests pass the same on any machine. Set at import time, before any test
+# runs, so every subprocess (the command, the edition's worker pool) inherits it. Tests
+# that need an installed font build one and point FONTCONFIG_FILE at their own fonts.conf.
+SESSION_DIR = Path(tempfile.mkdtemp(prefix="banmian-test-session-"))
+atexit.register(shutil.rmtree, SESSION_DIR, ignore_errors=True)
+EMPTY_FONTS_CONF = SESSION_DIR / "fonts.conf"
+
+
+def write_fonts_conf(path: Path, *font_dirs: Path) -> Path:
+    """A fontconfig file listing only ``font_dirs`` (none: no font at all), its cache beside it."""
+    dirs = "".join(f"  <dir>{d}</dir>\n" for d in font_dirs)
+    path.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+        f"<fontconfig>\n{dirs}  <cachedir>{path.parent / 'fc-cache'}</cachedir>\n</fontconfig>\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+os.environ["BANMIAN_CACHE"] = str(SESSION_DIR / "cache")
+os.environ["FONTCONFIG_FILE"] = str(write_fonts_conf(EMPTY_FONTS_CONF))
+os.environ.pop("FONTCONFIG_PATH", None)
 
 from layout.fonts.metrics import FontFace, load_face  # noqa: E402
 from layout.fonts.prepare import metrics_path_for, write_metrics  # noqa: E402
@@ -129,8 +156,8 @@ def seed_rendered():
 @pytest.fixture(scope="session")
 def engine():
     """The built-in broadsheet style and its faces, loaded once (for makeup without drawing)."""
+    from layout.fonts.page import load_faces
     from layout.model.style import load_style, style_path
-    from layout.render import load_faces
 
     style = load_style(style_path("broadsheet", ROOT))
     return style, load_faces(style)

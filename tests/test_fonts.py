@@ -16,7 +16,10 @@ from layout.draw.pdf import _to_unicode_cmap
 from layout.errors import InputError
 from layout.fonts.metrics import load_face
 from layout.fonts.prepare import core_codepoints, metrics_path_for
-from layout.fonts.resolve import FONTS_DIR, resolve_font
+from layout.fonts.resolve import resolve_font
+from layout.resources import fonts_dir
+
+FONTS_DIR = fonts_dir()
 
 CHARS = "甲乙丙“”—·A"
 
@@ -151,3 +154,73 @@ def test_character_in_no_font_is_an_error(tmp_path, make_pdf):
     assert proc.returncode == 2
     assert "'𪚥' U+2A6A5 in profiles[0].name (line 9" in proc.stderr
     assert not (tmp_path / "m.pdf").exists()
+
+
+def test_damaged_fonts_are_input_errors(tmp_path):
+    """What fontTools raises reading a damaged file is bad input (exit 2), whatever its type."""
+    good = build_cff_font(tmp_path / "good.otf").read_bytes()
+    (tmp_path / "cut.otf").write_bytes(good[: len(good) // 2])  # truncated: tables past the end
+    (tmp_path / "cut.ttf").write_bytes((FONTS_DIR / "BanmianKai-Regular.halt.ttf").read_bytes()[:300])
+    for name in ("cut.otf", "cut.ttf"):
+        with pytest.raises(InputError, match="cannot use this font"):
+            resolve_font("song", name, tmp_path)
+
+
+def test_a_bug_in_preparing_a_font_is_not_bad_input(tmp_path, monkeypatch):
+    """Only the reading of the user's font is guarded: our own processing failing is a bug."""
+    from layout.fonts import prepare
+
+    build_cff_font(tmp_path / "test.otf")
+
+    def broken(*args, **kwargs):
+        raise KeyError("a bug of ours")
+
+    monkeypatch.setattr(prepare, "prepare_font", broken)
+    with pytest.raises(KeyError):
+        resolve_font("song", "test.otf", tmp_path)
+
+
+def test_a_bug_in_reading_photos_is_not_bad_input(tmp_path, monkeypatch):
+    from PIL import Image
+
+    from layout.render import render
+
+    (tmp_path / "p.jpg").write_bytes(b"not read")
+    page = tmp_path / "page.yaml"
+    page.write_text(
+        "paper: 测试报\ndate: 2024-01-02\npage: 2\nsection: 人物\nheadline: 照片\nprofiles:\n  - id: a\n"
+        "    headline: 甲\n    name: 乙\n    body: ['丙丁。']\n    photo: {file: p.jpg}\n",
+        encoding="utf-8",
+    )
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug of ours")
+
+    monkeypatch.setattr(Image, "open", broken)
+    with pytest.raises(RuntimeError):
+        render(page)
+
+
+def test_a_prepared_font_gives_the_same_bytes_from_any_cache(tmp_path, monkeypatch):
+    """Same input and options, another machine (another cache folder): the same PDF."""
+    from layout.render import render
+    from layout.resources import styles_dir
+
+    build_cff_font(tmp_path / "test.otf")
+    text = (styles_dir() / "broadsheet.yaml").read_text(encoding="utf-8")
+    text = text.replace("  kai: BanmianKai-Regular.ttf\n", "  kai: BanmianKai-Regular.ttf\n  test: test.otf\n")
+    text = text.replace("caption: {font: kai,", "caption: {font: test,")
+    (tmp_path / "style.yaml").write_text(text, encoding="utf-8")
+    page = tmp_path / "page.yaml"
+    page.write_text(
+        "paper: 测试报\ndate: 2024-01-02\npage: 2\nsection: 人物\nheadline: 缓存\nstyle: style.yaml\nprofiles:\n"
+        "  - id: a\n    headline: 甲乙\n    name: 丙\n    body: ['甲乙丙丁，这是正文。']\n"
+        "    photo: {caption: 甲乙丙}\n",
+        encoding="utf-8",
+    )
+    pdfs = []
+    for cache in ("one", "two"):
+        monkeypatch.setenv("BANMIAN_CACHE", str(tmp_path / cache))
+        pdfs.append(render(page).pdf)
+        assert (tmp_path / cache / "fonts").is_dir()
+    assert pdfs[0] == pdfs[1]

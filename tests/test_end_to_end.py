@@ -642,11 +642,13 @@ def test_verbose_prints_the_page_report(make_pdf, tmp_path: Path):
 
 
 def test_unknown_field_is_a_warning_with_did_you_mean(make_pdf, tmp_path: Path):
+    # more than two edits from every known field: not a misspelling (paperr: would be an error, exit 2)
     text = SEED.read_text(encoding="utf-8")
     page = tmp_path / "typo.yaml"
-    page.write_text(text.replace("paper: '辽源日报'", "paper: '辽源日报'\npaperr: x", 1), encoding="utf-8")
+    page.write_text(text.replace("paper: '辽源日报'", "paper: '辽源日报'\npaper_name: x", 1), encoding="utf-8")
     proc = make_pdf(page, "-o", tmp_path / "typo.pdf")
     assert proc.returncode == 1  # written, with the warning
     assert re.search(
-        r"typo.yaml:\d+:1: warning: paperr: unknown field 'paperr', ignored \(did you mean 'paper'\?\)", proc.stderr
+        r"typo.yaml:\d+:1: warning: paper_name: unknown field 'paper_name', ignored \(did you mean 'paper'\?\)",
+        proc.stderr,
     )

@@ -3,10 +3,14 @@
 Input: a ``Located`` document and the name of its JSON Schema (``page``,
 ``edition`` or ``style``: ``content/*.schema.json`` and
 ``layout/styles/style.schema.json``). Output: the problems, each with file,
-line, column, field path, what was found and what was expected. Unknown
-fields are warnings with a did-you-mean; everything else is an error. The
-loaders run this before their own checks, so an editor sees the whole list
-in one run. jsonschema does the validating.
+line, column, field path, what was found and what was expected. An unknown
+field within edit distance 2 of a known field of its mapping (1 for a known
+name of 3 letters or fewer; case and one swap of neighbours count as nothing
+and one) is an error with a did-you-mean: it is a misspelling, and ignoring it
+would drop the editor's copy (``qoute:`` for ``quote:``). A field farther from
+every known one is a warning (it is ignored). Everything else is an error. The
+loaders run this before their own checks, so an editor sees the whole list in
+one run. jsonschema does the validating.
 """
 
 from __future__ import annotations
@@ -33,6 +37,9 @@ def _schema_file(name: str) -> Path:
 
 T = TypeVar("T")
 MAX_LISTED = 25  # problems listed in one message; the rest are counted
+MISSPELT = 2  # an unknown field this close to a known one is a misspelling (an error)
+MISSPELT_SHORT = 1  # ... to a known name of SHORT_NAME letters or fewer (x: is no misspelt id:)
+SHORT_NAME = 3
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,7 @@ class Problem:
     path: str
     message: str
     warning: bool = False
+    note: bool = False  # what the loader did, for the record (e.g. an invisible character removed)
 
     def __str__(self) -> str:
         where = self.file
@@ -50,9 +58,45 @@ class Problem:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        kind = "warning: " if self.warning else ""
+        kind = "warning: " if self.warning else "note: " if self.note else ""
         field = f"{self.path}: " if self.path else ""
         return f"{where}: {kind}{field}{self.message}"
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Damerau–Levenshtein distance (optimal string alignment), ignoring case: the
+    insertions, deletions, substitutions and swaps of neighbours that turn ``a`` into ``b``."""
+    a, b = a.casefold(), b.casefold()
+    before: list[int] = []
+    row = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], before[j - 2] + 1)
+        before, row = row, current
+    return row[len(b)]
+
+
+def misspelt(key: str, known: list[str]) -> str:
+    """The known field ``key`` is a misspelling of (the nearest within reach), or ""."""
+    near = [(edit_distance(key, name), name) for name in known]
+    near = [(d, name) for d, name in near if d <= (MISSPELT_SHORT if len(name) <= SHORT_NAME else MISSPELT)]
+    return min(near)[1] if near else ""
+
+
+def _unknown(doc: Located, path: str, key: str, allowed: list[str]) -> Problem:
+    """An unknown field: an error if it is a misspelt known one, else a warning (ignored)."""
+    at = join(path, key)
+    line, column = doc.lines.get(f"{at}@key", doc.line(path)), doc.columns.get(f"{at}@key")
+    meant = misspelt(key, allowed)
+    if meant:
+        return Problem(doc.file, line, column, at, f"unknown field '{key}' (did you mean '{meant}'?)")
+    hint = difflib.get_close_matches(key, allowed, n=1)
+    why = f"did you mean '{hint[0]}'?" if hint else f"known fields: {', '.join(allowed)}"
+    return Problem(doc.file, line, column, at, f"unknown field '{key}', ignored ({why})", True)
 
 
 @cache
@@ -88,6 +132,8 @@ def _kind(value: Any) -> str:
 
 def _expected(error) -> str:
     v, s = error.validator, error.validator_value
+    if v == "type" and error.absolute_path and "title" in error.schema:
+        return error.schema["title"]  # a named kind, e.g. "a list of paragraphs"
     if v == "type":
         names = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
                  "array": "a list", "object": "a mapping of fields", "null": "nothing"}  # fmt: skip
@@ -138,12 +184,7 @@ def validate(doc: Located, schema: str) -> list[Problem]:
             path = join(path, part)
         if error.validator == "additionalProperties":
             allowed = sorted(error.schema.get("properties", {}))
-            for key in sorted(set(error.instance) - set(allowed)):
-                hint = difflib.get_close_matches(str(key), allowed, n=1)
-                why = f"did you mean '{hint[0]}'?" if hint else f"known fields: {', '.join(allowed)}"
-                at = join(path, key)
-                line, column = doc.lines.get(f"{at}@key", doc.line(path)), doc.columns.get(f"{at}@key")
-                out.append(Problem(doc.file, line, column, at, f"unknown field '{key}', ignored ({why})", True))
+            out += [_unknown(doc, path, str(key), allowed) for key in sorted(set(error.instance) - set(allowed))]
             continue
         if error.validator == "required":
             missing = error.message.split("'")[1] if "'" in error.message else error.message
@@ -161,8 +202,8 @@ def checked(doc: Located, schema: str, load: Callable[[], T]) -> tuple[T, tuple[
 
     Several errors: one InputError listing them all (file, line, column, field, found,
     expected), before any loading. One error: the loader's own message, which knows
-    the field best (or the schema's, if the loader accepts it). Unknown fields are
-    warnings, and the loader ignores them."""
+    the field best (or the schema's, if the loader accepts it). Unknown fields far from
+    every known one are warnings, and the loader ignores them; a misspelt one is an error."""
     problems = validate(doc, schema)
     errors = [p for p in problems if not p.warning]
     if len(errors) > 1:

@@ -52,7 +52,7 @@ def typst_source(page: dict) -> str:
         '#set text(font: ("Banmian Serif SC"), size: 9pt, lang: "zh")',
         "#set par(justify: true, first-line-indent: (amount: 2em, all: true), leading: 4.5pt, spacing: 4.5pt)",
         f'#align(center, text(font: "Banmian Sans SC", weight: "bold", size: 72pt)[{esc(page["headline"])}])',
-        f'#text(font: "Banmian Kai")[{esc(page.get("intro", ""))}]',
+        f'#text(font: "Banmian Kai")[{esc("".join(page.get("intro", [])))}]',
         "#columns(8, gutter: 9pt)[",
     ]
     for p in page["profiles"]:

@@ -43,7 +43,7 @@ def make_page(profiles: int, lo: int, hi: int, seed: int, photo_share: float = 0
         "editor": "责任编辑 示例",
         "headline": "平凡岗位上的不平凡坚守",
         "subhead": "（基层工作者风采录）",
-        "intro": "".join(rng.sample(sents, 3)),
+        "intro": ["".join(rng.sample(sents, 3))],
         "profiles": [],
     }
     for i in range(profiles):

@@ -163,6 +163,7 @@ def overset_messages(r: Rendered) -> list[str]:
 def notes(r: Rendered) -> list[str]:
     """Font substitutions, briefs, jumps and copyfitting: what happened, for the record."""
     out = list(r.page.warnings) + list(r.style.warnings)  # unknown fields, ignored
+    out += r.page.notes  # invisible characters removed from the copy
     out += [f"{r.page.file}: note: {n}" for n in r.substitutions]
     out += [f"{n} (warning)" for n in r.photo_notes]
     out += [f"{r.page.file}: note: {n}" for n in r.makeup.notes]

@@ -119,10 +119,30 @@ def test_good_page(tmp_path):
     assert page.source.line("profiles[1].body[0]") == 16
 
 
-def test_body_as_text_with_blank_lines(tmp_path):
+PARAGRAPHS_AS_TEXT = "expected a list of paragraphs, got text: write each paragraph as a '- ' item"
+
+
+def test_body_as_one_text_is_refused(tmp_path):
+    # YAML folds the two lines of a plain text into one paragraph, with a stray space: never set that
+    path = write(tmp_path, with_lines({15: "    body:\n", 16: "      第一段正文，\n      第二段正文。\n"}))
+    err = load_error(path)
+    assert str(err) == f"{path}:16:7: profiles[1].body: {PARAGRAPHS_AS_TEXT}"
+
+
+def test_body_as_a_block_of_text_is_refused(tmp_path):
     text = with_lines({15: "    body: |\n", 16: "      第一段\n      接着。\n\n      第二段。\n"})
-    page = load_page(write(tmp_path, text))
-    assert page.profiles[1].body == ("第一段 接着。", "第二段。")
+    path = write(tmp_path, text)
+    assert str(load_error(path)) == f"{path}:15:11: profiles[1].body: {PARAGRAPHS_AS_TEXT}"
+
+
+def test_intro_as_one_text_is_refused(tmp_path):
+    path = write(tmp_path, with_lines({5: "headline: 测试标题\nintro: >\n  导语第一段。\n  导语接着。\n"}))
+    assert str(load_error(path)) == f"{path}:6:8: intro: {PARAGRAPHS_AS_TEXT}"
+
+
+def test_filler_body_as_one_text_is_refused(tmp_path):
+    path = write(tmp_path, GOOD + "fillers:\n  - id: notice\n    body: 欢迎订阅本报。\n")
+    assert str(load_error(path)) == f"{path}:19:11: fillers[0].body: {PARAGRAPHS_AS_TEXT}"
 
 
 # --- bad pages: exact messages and lines ------------------------------------------------------
@@ -148,18 +168,47 @@ def test_empty_profile_headline(tmp_path):
     assert str(err) == f"{path}:13:15: profiles[1].headline: 'headline' is empty"
 
 
-def test_unknown_page_field_did_you_mean(tmp_path):
+def test_misspelt_page_field_is_an_error(tmp_path):
+    # a misspelt field would drop its copy from the page: an error with the field it means
     path = write(tmp_path, with_lines({5: "headline: 测试标题\nsubhed: 副题\n"}))
-    page = load_page(path)  # an unknown field is a warning: the page loads without it
-    assert page.warnings == (f"{path}:6:1: warning: subhed: unknown field 'subhed', ignored (did you mean 'subhead'?)",)
-    assert page.subhead == ""
+    assert str(load_error(path)) == f"{path}:6:1: subhed: unknown field 'subhed' (did you mean 'subhead'?)"
 
 
-def test_unknown_profile_field_did_you_mean(tmp_path):
-    path = write(tmp_path, with_lines({14: "    name: 李四\n    bodi: x\n"}))
-    assert load_page(path).warnings == (
-        f"{path}:15:5: warning: profiles[1].bodi: unknown field 'bodi', ignored (did you mean 'body'?)",
-    )
+def test_misspelt_profile_field_is_an_error(tmp_path):
+    path = write(tmp_path, with_lines({14: "    name: 李四\n    qoute:\n      text: 一句话。\n"}))
+    assert str(load_error(path)) == f"{path}:15:5: profiles[1].qoute: unknown field 'qoute' (did you mean 'quote'?)"
+
+
+@pytest.mark.parametrize(
+    ("key", "meant"),
+    [("Quote", "quote"), ("qoute", "quote"), ("quotes", "quote"), ("qute", "quote"), ("qiotr", "quote"), ("di", "id")],
+)
+def test_misspellings_within_two_edits(tmp_path, key, meant):
+    path = write(tmp_path, with_lines({14: f"    name: 李四\n    {key}: x\n"}))
+    assert str(load_error(path)) == f"{path}:15:5: profiles[1].{key}: unknown field '{key}' (did you mean '{meant}'?)"
+
+
+@pytest.mark.parametrize("key", ["quotation", "x", "notes_for_desk"])
+def test_fields_far_from_every_known_one_stay_warnings(tmp_path, key):
+    path = write(tmp_path, with_lines({14: f"    name: 李四\n    {key}: x\n"}))
+    (warning,) = load_page(path).warnings  # the page loads without the field
+    assert warning.startswith(f"{path}:15:5: warning: profiles[1].{key}: unknown field '{key}', ignored (")
+
+
+def test_misspelt_nested_field_is_an_error(tmp_path):
+    path = write(tmp_path, with_lines({14: "    name: 李四\n    photo:\n      captoin: 图片说明\n"}))
+    err = load_error(path)
+    assert str(err) == f"{path}:16:7: profiles[1].photo.captoin: unknown field 'captoin' (did you mean 'caption'?)"
+
+
+def test_edit_distance():
+    from layout.model.validate import edit_distance
+
+    assert edit_distance("qoute", "quote") == 1  # one swap of neighbours
+    assert edit_distance("Quote", "quote") == 0
+    assert edit_distance("kitten", "sitting") == 3
+    assert edit_distance("", "abc") == edit_distance("abc", "") == 3
+    assert edit_distance("ca", "abc") == 3  # optimal string alignment: no edit of a swapped pair
 
 
 def test_unknown_field_without_close_match(tmp_path):
@@ -175,11 +224,20 @@ def test_every_problem_at_once_with_line_and_column(tmp_path):
     path = write(tmp_path, text)
     err = load_error(path)
     assert str(err) == (
-        f"{path}:2: 3 problems:\n"
+        f"{path}:2: 4 problems:\n"
         f"  {path}:2:7: date: found the text 'tomorrow'; expected a date like 2021-07-15\n"
         f"  {path}:3:7: page: found the number 0; expected at least 1\n"
         f"  {path}:8:15: profiles[0].headline: found the number 7; expected text\n"
-        f"  {path}:15:5: warning: profiles[1].bodi: unknown field 'bodi', ignored (did you mean 'body'?)"
+        f"  {path}:15:5: profiles[1].bodi: unknown field 'bodi' (did you mean 'body'?)"
+    )
+
+
+def test_body_as_text_among_other_problems(tmp_path):
+    path = write(tmp_path, with_lines({3: "page: 0\n", 15: "    body: 第二段正文。\n", 16: None}))
+    assert str(load_error(path)) == (
+        f"{path}:3: 2 problems:\n"
+        f"  {path}:3:7: page: found the number 0; expected at least 1\n"
+        f"  {path}:15:11: profiles[1].body: found the text '第二段正文。'; expected a list of paragraphs"
     )
 
 
@@ -198,13 +256,13 @@ def test_bad_id(tmp_path):
 def test_body_not_a_list(tmp_path):
     path = write(tmp_path, with_lines({15: "    body: 42\n", 16: None}))
     err = load_error(path)
-    assert str(err) == f"{path}:15:11: profiles[1].body: expected paragraphs (text or a list of text), got int"
+    assert str(err) == f"{path}:15:11: profiles[1].body: expected a list of paragraphs, got int"
 
 
 def test_body_a_mapping(tmp_path):
     path = write(tmp_path, with_lines({16: "      text: 第二段正文。\n"}))
     err = load_error(path)
-    assert str(err) == f"{path}:16:7: profiles[1].body: expected paragraphs (text or a list of text), got a mapping"
+    assert str(err) == f"{path}:16:7: profiles[1].body: expected a list of paragraphs, got a mapping"
 
 
 def test_body_item_not_text(tmp_path):
@@ -337,3 +395,98 @@ def test_duplicate_key(tmp_path):
     err = load_error(path)
     assert err.line == 4
     assert err.field == "page"
+
+
+# --- invisible format characters: removed with a note, kept in emoji, refused where they mean something ---
+
+
+def test_invisible_characters_are_removed_with_a_note_each(tmp_path):
+    text = with_lines(
+        {
+            13: "    headline: 第二篇Photo\u00adgraphy\n",
+            14: "    name: 李\ufeff四\n    photo:\n      caption: 图\u202e片说明\n",
+            16: "      - 第二\u200b段正文\u200b。\n",
+        }
+    )
+    path = write(tmp_path, text)
+    page = load_page(path)
+    second = page.profiles[1]
+    assert (second.headline, second.name, second.photo.caption) == ("第二篇Photography", "李四", "图片说明")
+    assert second.body == ("第二段正文。",)
+    assert page.notes == (
+        f"{path}:13:23: note: profiles[1].headline: removed U+00AD SOFT HYPHEN (a soft hyphen: lines here break "
+        "without hyphens)",
+        f"{path}:14:12: note: profiles[1].name: removed U+FEFF ZERO WIDTH NO-BREAK SPACE (a byte-order mark inside "
+        "the text)",
+        f"{path}:16:17: note: profiles[1].photo.caption: removed U+202E RIGHT-TO-LEFT OVERRIDE (an invisible format "
+        "character)",
+        f"{path}:18:11: note: profiles[1].body[0]: removed U+200B ZERO WIDTH SPACE (a zero-width character), "
+        "2 times (the first here)",
+    )
+    assert page.warnings == ()
+    assert page.source.line("profiles[1].photo.caption") == 16  # the YAML's lines are untouched
+
+
+def test_a_clean_page_has_no_notes(tmp_path):
+    assert load_page(write(tmp_path, GOOD)).notes == ()
+
+
+def test_emoji_sequences_keep_their_joiners(tmp_path):
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # 👨‍👩‍👧
+    eye = "\U0001f441\ufe0f\u200d\U0001f5e8\ufe0f"  # 👁️‍🗨️: the joiner after a presentation selector
+    england = "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"  # a tag sequence
+    path = write(tmp_path, with_lines({16: f"      - 一家{family}{eye}{england}正\u200d文。\n"}))
+    page = load_page(path)
+    assert page.profiles[1].body == (f"一家{family}{eye}{england}正文。",)
+    assert page.notes == (
+        f"{path}:16:29: note: profiles[1].body[0]: removed U+200D ZERO WIDTH JOINER (a zero-width character)",
+    )
+
+
+def test_variation_selectors_are_not_format_characters(tmp_path):
+    path = write(tmp_path, with_lines({16: "      - 葛\U000e0100城\u2764\ufe0f。\n"}))
+    page = load_page(path)
+    assert page.profiles[1].body == ("葛\U000e0100城\u2764\ufe0f。",)
+    assert page.notes == ()
+
+
+def test_an_escaped_invisible_character_is_noted_where_its_text_starts(tmp_path):
+    path = write(tmp_path, with_lines({16: '      - "第二段\\u202E正文。"\n'}))
+    page = load_page(path)
+    assert page.profiles[1].body == ("第二段正文。",)
+    assert page.notes == (
+        f"{path}:16:9: note: profiles[1].body[0]: removed U+202E RIGHT-TO-LEFT OVERRIDE (an invisible format "
+        "character)",
+    )
+
+
+def test_a_paragraph_of_only_invisible_characters_is_empty(tmp_path):
+    path = write(tmp_path, with_lines({16: "      - \u200b\u200b\n"}))
+    assert (
+        str(load_error(path)) == f"{path}:16:9: profiles[1].body[0]: an empty paragraph (nothing but spaces): remove it"
+    )
+
+
+def test_bidi_controls_among_right_to_left_letters_are_refused(tmp_path):
+    path = write(tmp_path, with_lines({16: "      - 以色列报纸\u202bשלום\u202c报道。\n"}))
+    assert str(load_error(path)) == (
+        f"{path}:16:14: profiles[1].body[0]: U+202B RIGHT-TO-LEFT EMBEDDING among right-to-left letters "
+        "(U+05E9 HEBREW LETTER SHIN): this engine cannot set right-to-left text, and removing the control would "
+        "change the order it is read in"
+    )
+
+
+def test_a_joiner_in_a_shaped_script_is_refused(tmp_path):
+    path = write(tmp_path, with_lines({13: "    headline: می\u200cخواهم\n"}))
+    assert str(load_error(path)) == (
+        f"{path}:13:17: profiles[1].headline: U+200C ZERO WIDTH NON-JOINER next to U+06CC ARABIC LETTER FARSI YEH: "
+        "it shapes that script, which this engine cannot set, and removing it would change the spelling"
+    )
+
+
+def test_an_escaped_control_character_is_refused(tmp_path):
+    path = write(tmp_path, with_lines({13: '    headline: "第二\\a篇"\n'}))
+    assert str(load_error(path)) == (
+        f"{path}:13:15: profiles[1].headline: control character U+0007 in text (a quoted escape such as \\a?): "
+        "remove it"
+    )

@@ -3,6 +3,12 @@
 Input: a page YAML file (see ``content/page.schema.json``).
 Output: a frozen ``Page`` value with every field checked; an ``InputError``
 naming file, line and field for anything wrong. No geometry, no fonts.
+
+Strict where a slip would lose copy: paragraphs are a list (one text would
+have YAML fold two paragraphs into one), and the text of every field is
+cleaned of invisible format characters (layout/lang/invisible.py: the rule,
+what is kept, removed or refused) before layout, each removal a note in
+``Page.notes`` with its line and column, so nothing is lost silently.
 """
 
 from __future__ import annotations
@@ -13,8 +19,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from layout.errors import InputError
+from layout.lang.invisible import Removed, clean, describe, kind
 from layout.model.source import Located, join, load_yaml
-from layout.model.validate import checked
+from layout.model.validate import Problem, checked
 
 MAX_FIELD_CHARS = 20_000  # one paragraph or headline: a whole broadsheet holds about 12,000 characters
 MAX_PAGE_CHARS = 100_000  # all the text of one page file
@@ -137,6 +145,7 @@ class Page:
     source: Located
     warnings: tuple[str, ...] = ()  # e.g. unknown fields (ignored), with file, line and column
     fillers: tuple[Filler, ...] = ()  # optional copy for an open area, used first
+    notes: tuple[str, ...] = ()  # e.g. invisible characters removed, with file, line and column
 
 
 PAGE_FIELDS = {
@@ -180,6 +189,7 @@ class _Reader:
     def __init__(self, doc: Located) -> None:
         self.doc = doc
         self.total = 0  # characters of text read so far
+        self.notes: list[Problem] = []  # what cleaning removed
 
     def mapping(self, value: Any, path: str, allowed: set[str]) -> dict[str, Any]:
         if not isinstance(value, dict):
@@ -187,7 +197,8 @@ class _Reader:
         # unknown fields were reported by the schema check (warnings with a did-you-mean) and are ignored
         return {k: v for k, v in value.items() if isinstance(k, str) and k in allowed}
 
-    def text(self, m: dict[str, Any], key: str, path: str, *, required: bool = True) -> str:
+    def text(self, m: dict[str, Any], key: str, path: str, *, required: bool = True, copy: bool = True) -> str:
+        """A text field; ``copy``: text that is set (cleaned), not a name (an id, a file)."""
         where = join(path, key)
         if key not in m or m[key] is None:
             if required:
@@ -196,7 +207,7 @@ class _Reader:
         value = m[key]
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise self.doc.error(where, f"expected text, got {_kind(value)}")
-        text = str(value).strip()
+        text = (self.cleaned(value, where) if copy and isinstance(value, str) else str(value)).strip()
         if required and not text:
             raise self.doc.error(where, f"'{key}' is empty")
         return self.bounded(text, where)
@@ -211,20 +222,39 @@ class _Reader:
         return text
 
     def paragraphs(self, value: Any, path: str) -> tuple[str, ...]:
+        """A list of paragraphs. One text is refused: YAML folds the lines of a plain or
+        folded text into one, so two paragraphs would silently become one."""
         if isinstance(value, str):
-            parts = [p.strip() for p in re.split(r"\n\s*\n", value)]
-            paras = [" ".join(line.strip() for line in p.splitlines()) for p in parts if p]
-            return tuple(self.bounded(t, join(path, i)) for i, t in enumerate(paras))
-        if isinstance(value, list):
-            out = []
-            for i, item in enumerate(value):
-                if isinstance(item, str) and not item.strip():
-                    raise self.doc.error(join(path, i), "an empty paragraph (nothing but spaces): remove it")
-                if not isinstance(item, str):
-                    raise self.doc.error(join(path, i), f"expected a non-empty paragraph of text, got {_kind(item)}")
-                out.append(self.bounded(item.strip(), join(path, i)))
-            return tuple(out)
-        raise self.doc.error(path, f"expected paragraphs (text or a list of text), got {_kind(value)}")
+            raise self.doc.error(path, "expected a list of paragraphs, got text: write each paragraph as a '- ' item")
+        if not isinstance(value, list):
+            raise self.doc.error(path, f"expected a list of paragraphs, got {_kind(value)}")
+        out = []
+        for i, item in enumerate(value):
+            if not isinstance(item, str):
+                raise self.doc.error(join(path, i), f"expected a non-empty paragraph of text, got {_kind(item)}")
+            text = self.cleaned(item, join(path, i)).strip()
+            if not text:
+                raise self.doc.error(join(path, i), "an empty paragraph (nothing but spaces): remove it")
+            out.append(self.bounded(text, join(path, i)))
+        return tuple(out)
+
+    def cleaned(self, value: str, where: str) -> str:
+        """``value`` without its invisible format characters: each removed one noted (one note per
+        character and field, with a count), a refused one an error at its line and column."""
+        result = clean(value)
+        if result.refused:
+            refused = result.refused
+            line, column = self.doc.char_position(where, refused.char, value[: refused.offset].count(refused.char))
+            raise InputError(refused.reason, file=self.doc.file, line=line, field=where, column=column)
+        by_char: dict[str, list[Removed]] = {}
+        for item in result.removed:
+            by_char.setdefault(item.char, []).append(item)
+        for ch, items in by_char.items():
+            line, column = self.doc.char_position(where, ch, value[: items[0].offset].count(ch))
+            times = f", {len(items)} times (the first here)" if len(items) > 1 else ""
+            message = f"removed {describe(ch)} ({kind(ch)}){times}"
+            self.notes.append(Problem(self.doc.file, line, column, where, message, note=True))
+        return result.text
 
 
 def _kind(value: Any) -> str:
@@ -262,7 +292,7 @@ def _photo(r: _Reader, value: Any, path: str, base: Path) -> Photo | None:
     if value is None:
         return None
     m = r.mapping(value, path, PHOTO_FIELDS)
-    file_text = r.text(m, "file", path, required=False)
+    file_text = r.text(m, "file", path, required=False, copy=False)
     return Photo(
         file=(base / file_text) if file_text else None,
         caption=r.text(m, "caption", path, required=False),
@@ -314,7 +344,7 @@ def _filler(r: _Reader, value: Any, index: int, base: Path) -> Filler:
     m = r.mapping(value, path, FILLER_FIELDS)
     fid = _id(r, m, path)
     body = r.paragraphs(m["body"], join(path, "body")) if m.get("body") is not None else ()
-    file_text = r.text(m, "file", path, required=False)
+    file_text = r.text(m, "file", path, required=False, copy=False)
     if not body and not file_text:
         raise r.doc.error(path, "a filler needs text (body) or an image (file)")
     if body and file_text:
@@ -340,7 +370,7 @@ def _fillers(r: _Reader, m: dict[str, Any], base: Path) -> tuple[Filler, ...]:
 
 
 def _id(r: _Reader, m: dict[str, Any], path: str) -> str:
-    value = r.text(m, "id", path)
+    value = r.text(m, "id", path, copy=False)
     if not ID_RE.match(value):
         raise r.doc.error(join(path, "id"), f"id '{value}' must be letters, digits, '-' or '_' (at most 64)")
     return value
@@ -401,14 +431,14 @@ def load_page(path: Path, doc: Located | None = None) -> Page:
 def _load_page(path: Path, doc: Located) -> Page:
     r = _Reader(doc)
     m = r.mapping(doc.value, "", PAGE_FIELDS)
-    lang = r.text(m, "lang", "", required=False) or "zh-Hans"
+    lang = r.text(m, "lang", "", required=False, copy=False) or "zh-Hans"
     if lang not in LANGS:
         raise doc.error("lang", f"lang must be one of {', '.join(LANGS)}, got '{lang}'")
     normalize = m.get("normalize_punctuation", True)
     if not isinstance(normalize, bool):
         raise doc.error("normalize_punctuation", "expected true or false")
     base = path.resolve().parent
-    return Page(
+    page = Page(
         file=str(path),
         paper=r.text(m, "paper", ""),
         date=_date(r, m),
@@ -421,7 +451,9 @@ def _load_page(path: Path, doc: Located) -> Page:
         profiles=_profiles(r, m, base),
         fillers=_fillers(r, m, base),
         lang=lang,
-        style=r.text(m, "style", "", required=False),
+        style=r.text(m, "style", "", required=False, copy=False),
         normalize_punctuation=normalize,
         source=doc,
     )
+    notes = sorted(r.notes, key=lambda n: (n.line or 0, n.column or 0, n.path))
+    return replace(page, notes=tuple(str(n) for n in notes))

@@ -2,7 +2,10 @@
 
 Input: a YAML file. Output: the plain Python value and a map from field
 paths such as ``profiles[3].body[2]`` to the 1-based line where each value
-starts, so every later error can name file, line and field.
+starts (and column), so every later error can name file, line and field;
+and where each invisible format character of a text value stands, so the
+note about its removal (layout/lang/invisible.py) names its own line and
+column.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 import yaml
 
 from layout.errors import InputError
+from layout.lang.invisible import is_format
 
 MAX_BYTES = 8 * 1024 * 1024  # a page is a few hundred kB at most
 MAX_NODES = 200_000  # bounds alias expansion ("billion laughs")
@@ -27,6 +31,9 @@ class Located:
     value: Any
     lines: dict[str, int] = field(default_factory=dict)
     columns: dict[str, int] = field(default_factory=dict)  # 1-based column of each value (and PATH@key)
+    # where each invisible format character of a text value stands: (character, line, column) in order,
+    # for the values that have them written as they are (not as escapes)
+    invisible: dict[str, tuple[tuple[str, int, int], ...]] = field(default_factory=dict)
 
     def line(self, path: str) -> int | None:
         """The line of ``path`` or of its nearest located parent."""
@@ -38,6 +45,12 @@ class Located:
 
     def error(self, path: str, message: str) -> InputError:
         return InputError(message, file=self.file, line=self.line(path), field=path or None, column=self.column(path))
+
+    def char_position(self, path: str, char: str, nth: int) -> tuple[int | None, int | None]:
+        """Line and column of the ``nth`` (0-based) ``char`` of the text at ``path``: exact for an
+        invisible format character written as it is, else where the value starts."""
+        found = [(line, column) for ch, line, column in self.invisible.get(path, ()) if ch == char]
+        return found[nth] if nth < len(found) else (self.line(path), self.column(path))
 
 
 def _nearest(where: dict[str, int], path: str) -> int | None:
@@ -83,8 +96,38 @@ class _Loader(yaml.SafeLoader):
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
+LINE_BREAKS = frozenset("\n\x85\u2028\u2029")  # YAML's (and \r not before \n)
+
+
+def _invisible(node: yaml.ScalarNode) -> tuple[tuple[str, int, int], ...]:
+    """Each invisible format character of a scalar with its line and column, when the file has
+    them as they are (the same count of each as the value: not written as escapes)."""
+    wanted = {ch for ch in node.value if is_format(ch)}
+    buffer = node.start_mark.buffer
+    if not wanted or buffer is None:
+        return ()
+    raw = buffer[node.start_mark.index : node.end_mark.index]
+    if any(raw.count(ch) != node.value.count(ch) for ch in wanted):
+        return ()
+    line, column = node.start_mark.line + 1, node.start_mark.column + 1
+    out = []
+    for i, ch in enumerate(raw):
+        if ch in wanted:
+            out.append((ch, line, column))
+        if ch in LINE_BREAKS or (ch == "\r" and raw[i + 1 : i + 2] != "\n"):
+            line, column = line + 1, 1
+        else:
+            column += 1
+    return tuple(out)
+
+
 def _walk(
-    node: yaml.Node, path: str, lines: dict[str, int], budget: list[int], columns: dict[str, int] | None = None
+    node: yaml.Node,
+    path: str,
+    lines: dict[str, int],
+    budget: list[int],
+    columns: dict[str, int] | None = None,
+    invisible: dict[str, tuple[tuple[str, int, int], ...]] | None = None,
 ) -> None:
     budget[0] -= 1
     if budget[0] < 0:
@@ -92,6 +135,10 @@ def _walk(
     lines.setdefault(path, node.start_mark.line + 1)
     if columns is not None:
         columns.setdefault(path, node.start_mark.column + 1)
+    if invisible is not None and isinstance(node, yaml.ScalarNode):
+        found = _invisible(node)
+        if found:
+            invisible.setdefault(path, found)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
@@ -102,10 +149,10 @@ def _walk(
             if columns is not None:  # where the key is: for messages about the field itself (unknown, twice)
                 columns.setdefault(f"{join(path, key)}@key", key_node.start_mark.column + 1)
                 lines.setdefault(f"{join(path, key)}@key", key_node.start_mark.line + 1)
-            _walk(value_node, join(path, key), lines, budget, columns)
+            _walk(value_node, join(path, key), lines, budget, columns, invisible)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, join(path, i), lines, budget, columns)
+            _walk(item, join(path, i), lines, budget, columns, invisible)
 
 
 def read_text(path: Path) -> str:
@@ -147,7 +194,8 @@ def load_yaml(path: Path) -> Located:
                 raise InputError("the file is empty", file=name)
             lines: dict[str, int] = {}
             columns: dict[str, int] = {}
-            _walk(node, "", lines, [MAX_NODES], columns)
+            invisible: dict[str, tuple[tuple[str, int, int], ...]] = {}
+            _walk(node, "", lines, [MAX_NODES], columns, invisible)
             try:
                 value = loader.construct_document(node)
             except yaml.constructor.ConstructorError as exc:
@@ -176,4 +224,4 @@ def load_yaml(path: Path) -> Located:
         raise InputError(f"YAML: {exc}", file=name) from None
     except RecursionError:
         raise InputError("YAML nested too deeply", file=name) from None
-    return Located(name, value, lines, columns)
+    return Located(name, value, lines, columns, invisible)

@@ -1,6 +1,6 @@
 """Writes the corpus of bad inputs (run once; the files are kept in the repository).
 
-    python tests/bad_inputs/make_corpus.py
+    python tests/bad_inputs/make_corpus.py [case ...]   (named cases only, or all)
 
 Each case is a folder with the files of one run and ``case.json``: the command's
 arguments (relative to the folder) and the exact error it must print. The test
@@ -14,6 +14,7 @@ import io
 import json
 import shutil
 import struct
+import sys
 import zlib
 from pathlib import Path
 
@@ -100,6 +101,13 @@ CASES: dict[str, dict] = {
     "empty-profiles": {"files": {"page.yaml": GOOD.split("profiles:")[0] + "profiles: []\n"}},
     "profile-without-body": {"files": {"page.yaml": good(**{"    body:\n      - 第二段正文。\n": ""})}},
     "empty-body": {"files": {"page.yaml": good(**{"    body:\n      - 第二段正文。\n": "    body: []\n"})}},
+    "body-a-string": {  # YAML folds the two lines into one paragraph, with a stray space
+        "files": {"page.yaml": good(**{"      - 第二段正文。\n": "      第二段正文，\n      第三段正文。\n"})}
+    },
+    "misspelt-field": {  # the pull quote would vanish from the page
+        "files": {"page.yaml": good(**{"    name: 李四": "    name: 李四\n    qoute:\n      text: 一句话。"})}
+    },
+    "bidi-in-rtl-text": {"files": {"page.yaml": good(**{"第二段正文。": "以色列报纸\u202bשלום\u202c报道。"})}},
     "body-item-a-number": {"files": {"page.yaml": good(**{"      - 第二段正文。": "      - 42"})}},
     "headline-a-list": {"files": {"page.yaml": good(**{"    headline: 第一篇": "    headline: [一, 二]"})}},
     "date-a-word": {"files": {"page.yaml": good(**{"date: 2021-07-15": "date: tomorrow"})}},
@@ -145,6 +153,9 @@ CASES: dict[str, dict] = {
     "style-bad-size": {"files": {"page.yaml": GOOD + "style: s.yaml\n", "s.yaml": "STYLE:size: 大五"}},
     "style-thin-rule": {"files": {"page.yaml": GOOD + "style: s.yaml\n", "s.yaml": "STYLE:hairline: 0.1"}},
     "style-missing-font": {"files": {"page.yaml": GOOD + "style: s.yaml\n", "s.yaml": "STYLE:kai: NoSuchFont.ttf"}},
+    "misspelt-style-field": {
+        "files": {"page.yaml": GOOD + "style: s.yaml\n", "s.yaml": "STYLEKEY:leading_min: leadign_min"}
+    },
     # -- editions
     "edition-missing-page": {
         "files": {"ed.yaml": "edition: 测试\npages: [p1.yaml, nothing.yaml]\n", "p1.yaml": GOOD},
@@ -156,6 +167,10 @@ CASES: dict[str, dict] = {
             "p1.yaml": GOOD,
             "p2.yaml": good(**{"page: 3": "page: 4"}),
         },
+        "args": ["ed.yaml"],
+    },
+    "misspelt-edition-field": {
+        "files": {"ed.yaml": "edition: 测试\njumsp: false\npages: [p1.yaml]\n", "p1.yaml": GOOD},
         "args": ["ed.yaml"],
     },
     "edition-same-page-number": {
@@ -171,8 +186,9 @@ CASES: dict[str, dict] = {
 }
 
 
-def style_text(change: str) -> str:
-    """The built-in broadsheet style with one line changed ('key: value' after 'STYLE:')."""
+def style_text(change: str, *, rename: bool = False) -> str:
+    """The built-in broadsheet style with one line changed ('key: value' after 'STYLE:'), or
+    one key renamed ('key: new key' after 'STYLEKEY:')."""
     base = (HERE.parent.parent / "layout" / "styles" / "broadsheet.yaml").read_text(encoding="utf-8")
     key, value = change.split(": ", 1)
     out = []
@@ -181,21 +197,23 @@ def style_text(change: str) -> str:
         stripped = line.lstrip()
         if not done and stripped.startswith(f"{key}:"):
             indent = line[: len(line) - len(stripped)]
-            line = f"{indent}{key}: {value}"
+            line = f"{indent}{value}{stripped[len(key) :]}" if rename else f"{indent}{key}: {value}"
             done = True
         out.append(line)
     assert done, change
     return "\n".join(out) + "\n"
 
 
-def main() -> None:
+def main(names: list[str]) -> None:
     expected = {}  # the reviewed error of each case survives a rebuild
     for old in HERE.iterdir():
-        if old.is_dir():
+        if old.is_dir() and (not names or old.name in names):
             if (old / "case.json").is_file():
                 expected[old.name] = json.loads((old / "case.json").read_text(encoding="utf-8"))["error"]
             shutil.rmtree(old)
     for name, case in CASES.items():
+        if names and name not in names:
+            continue
         folder = HERE / name / "case"
         folder.mkdir(parents=True)
         for rel, content in case["files"].items():
@@ -203,6 +221,8 @@ def main() -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             if isinstance(content, str) and content.startswith("STYLE:"):
                 content = style_text(content[len("STYLE:") :])
+            if isinstance(content, str) and content.startswith("STYLEKEY:"):
+                content = style_text(content[len("STYLEKEY:") :], rename=True)
             if isinstance(content, bytes):
                 path.write_bytes(content)
             else:
@@ -215,4 +235,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -84,6 +84,7 @@ def test_edition_missing_page_file(tmp_path, make_pdf):
 # process pool, and a bug in a worker stays a bug (exit 3), never bad input (exit 2).
 
 BAD_DATE_LINE = 12  # `date:` in content/seed.yaml
+BAD_DATE = "2021-7-15"  # misspelt: YAML reads it as text, so the page's render (in a worker) refuses it
 
 
 def seed_copy(folder: Path, number: int, date: str = "2021-07-15") -> Path:
@@ -109,25 +110,27 @@ def three_pages(folder: Path, bad_date: str = "2021-07-15") -> Path:
 
 
 def test_a_bad_page_in_an_edition_is_reported_as_for_the_page_alone(tmp_path, make_pdf):
-    alone = make_pdf(seed_copy(tmp_path, 5, "2021-07-32"), "-o", tmp_path / "alone.pdf")
+    alone = make_pdf(seed_copy(tmp_path, 5, BAD_DATE), "-o", tmp_path / "alone.pdf")
     assert alone.returncode == 2
-    error = f"error: {tmp_path / 'p5.yaml'}:{BAD_DATE_LINE}: date: not a valid date: 2021-07-32"
+    error = f"error: {tmp_path / 'p5.yaml'}:{BAD_DATE_LINE}:7: date: expected a date like 2021-07-15, got '{BAD_DATE}'"
     assert alone.stderr.startswith(error), alone.stderr
     out = tmp_path / "out" / "edition.pdf"
-    proc = make_pdf(three_pages(tmp_path, "2021-07-32"), "-o", out)
+    proc = make_pdf(three_pages(tmp_path, BAD_DATE), "-o", out)
     assert proc.returncode == 2, proc.stderr
     assert alone.stderr.strip() in proc.stderr.splitlines()
+    assert "[1/3]" in proc.stderr  # refused by a page's render (in the pool: one worker per core), not before
     assert not out.parent.exists()
 
 
 @pytest.mark.parametrize("jobs", [1, 3])
 def test_a_bad_page_keeps_its_file_line_and_field(tmp_path, jobs):
-    edition = load_edition(three_pages(tmp_path, "2021-07-32"))
+    edition = load_edition(three_pages(tmp_path, BAD_DATE))
     with pytest.raises(InputError) as caught:
         render_edition(edition, jobs=jobs)
     err = caught.value
-    assert (err.file, err.line, err.field, err.exit_code) == (str(tmp_path / "p5.yaml"), BAD_DATE_LINE, "date", 2)
-    assert err.message.startswith("not a valid date: 2021-07-32")
+    where = (err.file, err.line, err.column, err.field, err.exit_code)
+    assert where == (str(tmp_path / "p5.yaml"), BAD_DATE_LINE, 7, "date", 2)
+    assert err.message == f"expected a date like 2021-07-15, got '{BAD_DATE}'"
 
 
 def broken_stage(monkeypatch: pytest.MonkeyPatch, error: Callable[[], Exception]) -> None:
@@ -236,8 +239,8 @@ def test_a_jump_to_a_broken_page_reports_that_page(tmp_path, make_pdf, line, bro
 
 
 def test_of_two_bad_pages_the_first_in_edition_order_is_reported(tmp_path):
-    three_pages(tmp_path, "2021-07-32")
-    seed_copy(tmp_path, 7, "2021-02-30")
+    three_pages(tmp_path, BAD_DATE)
+    seed_copy(tmp_path, 7, "2021-7-16")
     for _ in range(3):  # whichever worker finishes first
         with pytest.raises(InputError) as caught:
             render_edition(load_edition(tmp_path / "edition.yaml"), jobs=3)

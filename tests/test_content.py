@@ -467,6 +467,15 @@ def test_a_paragraph_of_only_invisible_characters_is_empty(tmp_path):
     )
 
 
+@pytest.mark.parametrize("mark", ["\u200f", "\u061c", "\u2067"])  # RLM and ALM are of bidi class R and AL
+def test_bidi_controls_in_chinese_text_are_removed(tmp_path, mark):
+    path = write(tmp_path, with_lines({16: f"      - 第二段{mark}正文。\n"}))
+    page = load_page(path)
+    assert page.profiles[1].body == ("第二段正文。",)
+    (note,) = page.notes
+    assert note.startswith(f"{path}:16:12: note: profiles[1].body[0]: removed U+{ord(mark):04X} ")
+
+
 def test_bidi_controls_among_right_to_left_letters_are_refused(tmp_path):
     path = write(tmp_path, with_lines({16: "      - 以色列报纸\u202bשלום\u202c报道。\n"}))
     assert str(load_error(path)) == (

@@ -169,7 +169,7 @@ def _shaped_neighbour(text: str, i: int) -> str:
         j = i + step
         while 0 <= j < len(text) and is_format(text[j]):
             j += step
-        if 0 <= j < len(text) and _within(text[j], SHAPED_SCRIPTS) and not is_format(text[j]):
+        if 0 <= j < len(text) and _within(text[j], SHAPED_SCRIPTS):
             return text[j]
     return ""
 
@@ -199,7 +199,8 @@ def clean(text: str) -> Cleaned:
     """``text`` without its invisible format characters; the first refusal stops the cleaning."""
     if not any(is_format(ch) for ch in text):
         return Cleaned(text)
-    rtl = next((ch for ch in text if unicodedata.bidirectional(ch) in RIGHT_TO_LEFT), "")
+    # (the marks U+200F and U+061C are of class R and AL themselves: letters only)
+    rtl = next((ch for ch in text if unicodedata.bidirectional(ch) in RIGHT_TO_LEFT and not is_format(ch)), "")
     out: list[str] = []
     removed: list[Removed] = []
     for i, ch in enumerate(text):

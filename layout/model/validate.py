@@ -4,10 +4,11 @@ Input: a ``Located`` document and the name of its JSON Schema (``page``,
 ``edition`` or ``style``: ``content/*.schema.json`` and
 ``layout/styles/style.schema.json``). Output: the problems, each with file,
 line, column, field path, what was found and what was expected. An unknown
-field within edit distance 2 of a known field of its mapping (1 for a known
-name of 3 letters or fewer; case and one swap of neighbours count as nothing
-and one) is an error with a did-you-mean: it is a misspelling, and ignoring it
-would drop the editor's copy (``qoute:`` for ``quote:``). A field farther from
+field within edit distance 2 of a known field of its mapping (Damerau–
+Levenshtein, case ignored, a swap of neighbours one edit; distance 1 for a
+known name of 3 letters or fewer, so ``x:`` is no misspelt ``id:``) is an error
+with a did-you-mean: it is a misspelling, and ignoring it would drop the
+editor's copy (``qoute:`` for ``quote:``). A field farther from
 every known one is a warning (it is ignored). Everything else is an error. The
 loaders run this before their own checks, so an editor sees the whole list in
 one run. jsonschema does the validating.

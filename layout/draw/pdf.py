@@ -6,24 +6,31 @@ Output: the PDF as bytes. No layout decisions are made here.
 Everything is drawn in pure black ink (DeviceCMYK 0/0/0/1), never
 reportlab's default RGB black, which separates to a four-colour rich
 black. Photos are converted to grayscale (K) and cropped to fill their box.
-Output is deterministic: reportlab's ``invariant`` mode fixes dates and IDs.
+Output is deterministic: reportlab's ``invariant`` mode fixes IDs, and the dates are
+the document's own time (the page's date or SOURCE_DATE_EPOCH), never the clock.
+Han–Latin gaps are carried in the advance of the Latin glyph beside them
+(``gapfonts``), so text copied or searched in the PDF is the source text.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from reportlab import rl_config
 from reportlab.lib.colors import CMYKColor
-from reportlab.lib.utils import ImageReader
+from reportlab.lib.utils import ImageReader, TimeStamp
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfgen.canvas import Canvas
 
+from layout.draw.gapfonts import GapFonts, gap_fonts
 from layout.errors import InputError
 from layout.fonts.metrics import FontFace
 from layout.frame import ImageItem, MarkItem, PageFrame, RuleItem, TextItem
+from layout.inline.breaker import Run
 
 K100 = CMYKColor(0, 0, 0, 1)
 PLACEHOLDER_TINT = CMYKColor(0, 0, 0, 0.12)
@@ -85,20 +92,20 @@ def register_variant_fonts(faces: Iterable[FontFace], used: dict[str, set[str]])
     return names
 
 
-def register_fonts(faces: Iterable[FontFace], used: dict[str, set[str]]) -> dict[str, str]:
-    """Register each face once per process; returns style key → reportlab name.
+def _face_file(face: FontFace, chars: set[str]) -> tuple[str, Path]:
+    """The reportlab name and file a face is drawn from on this page: its core cut
+    (7,000 glyphs) when the page's characters allow, else the full font (32,000):
+    reportlab parses a whole font at registration, and this is most of its cost."""
+    if face.core_covers(chars) and face.core_path is not None:
+        return face.core_ps_name, face.core_path
+    return face.ps_name, face.path
 
-    A face whose characters on this page are all in its core cut registers
-    the core file (7,000 glyphs) instead of the full font (32,000): reportlab
-    parses a whole font at registration, and this is most of its cost.
-    """
+
+def register_fonts(faces: Iterable[FontFace], used: dict[str, set[str]]) -> dict[str, str]:
+    """Register each face once per process; returns style key → reportlab name."""
     names = {}
     for face in faces:
-        chars = used.get(face.key, set())
-        if face.core_covers(chars):
-            name, path = face.core_ps_name, face.core_path
-        else:
-            name, path = face.ps_name, face.path
+        name, path = _face_file(face, used.get(face.key, set()))
         if name not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(ttfonts.TTFont(name, str(path)))
         names[face.key] = name
@@ -118,22 +125,97 @@ def _chars_by_font(frame: PageFrame, label_font: str) -> dict[str, set[str]]:
     return used
 
 
-def _text(c: Canvas, item: TextItem, font: str, variants: dict[str, str], names: dict[str, str], height: float) -> None:
+GAP_MIN_EM = 0.1  # a jump this wide reads as a word space: poppler breaks words at 0.1 em, MuPDF at 0.15
+
+
+def _pieces(
+    runs: tuple[Run, ...], k: int, size: float, font: str, gaps: GapFonts | None
+) -> list[tuple[str, float, str]]:
+    """Run ``k`` as (text, x from the run's x, gap variant or ""): a Latin glyph beside a
+    Han–Latin gap is drawn from a padded variant that carries the gap in its advance
+    ("lead": the gap before it, drawn that much further left; "trail": after it)."""
+    run = runs[k]
+    if gaps is None or run.variant:
+        return [(run.text, 0.0, "")]
+    least = GAP_MIN_EM * size
+    before = run.x - (runs[k - 1].x + runs[k - 1].width) if k else 0.0
+    after = runs[k + 1].x - (run.x + run.width) if k + 1 < len(runs) else 0.0
+    lead = before >= least and run.text[0] in gaps.chars
+    trail = after >= least and run.text[-1] in gaps.chars
+    if not (lead or trail):
+        return [(run.text, 0.0, "")]
+    pad = gaps.pad_em * size
+    if len(run.text) == 1:
+        return [(run.text, -pad if lead else 0.0, "both" if lead and trail else ("lead" if lead else "trail"))]
+    pieces = []
+    first, last = (1 if lead else 0), len(run.text) - (1 if trail else 0)
+    if lead:
+        pieces.append((run.text[0], -pad, "lead"))
+    if last > first:
+        dx = pdfmetrics.stringWidth(run.text[:first], font, size) + first * run.char_space
+        pieces.append((run.text[first:last], dx, ""))
+    if trail:
+        dx = pdfmetrics.stringWidth(run.text[:-1], font, size) + (len(run.text) - 1) * run.char_space
+        pieces.append((run.text[-1], dx, "trail"))
+    return pieces
+
+
+def _text(
+    c: Canvas,
+    item: TextItem,
+    font: str,
+    variants: dict[str, str],
+    names: dict[str, str],
+    height: float,
+    gaps: GapFonts | None = None,
+) -> None:
     t = c.beginText()
     t.setFillColor(K100)
     current = None
-    for run in item.runs:
+    for k, run in enumerate(item.runs):
         if run.variant.startswith("fb:"):
             name = names[run.variant[3:]]
         else:
             name = variants.get(f"{item.font}/{run.variant}", font) if run.variant else font
-        if name != current:
-            t.setFont(name, item.size)
-            current = name
-        t.setTextOrigin(item.x + run.x, height - item.baseline)
-        t.setCharSpace(run.char_space)
-        t.textOut(run.text)
+        for text, dx, gap in _pieces(item.runs, k, item.size, name, gaps):
+            drawn = gaps.names[gap] if gap and gaps else name
+            if drawn != current:
+                t.setFont(drawn, item.size)
+                current = drawn
+            t.setTextOrigin(item.x + run.x + dx, height - item.baseline)
+            t.setCharSpace(run.char_space)
+            t.textOut(text)
     c.drawText(t)
+
+
+def _gaps_for(faces: dict[str, FontFace], used: dict[str, set[str]]) -> Callable[[str], GapFonts | None]:
+    """A face's padded Latin variants, made the first time a line of that face needs them."""
+    cache: dict[str, GapFonts | None] = {}
+
+    def get(key: str) -> GapFonts | None:
+        if key not in cache:
+            face = faces.get(key)
+            cache[key] = gap_fonts(*reversed(_face_file(face, used.get(key, set())))) if face else None
+        return cache[key]
+
+    return get
+
+
+def _has_gap(item: TextItem) -> bool:
+    runs = item.runs
+    return any(b.x - (a.x + a.width) >= GAP_MIN_EM * item.size for a, b in zip(runs, runs[1:]))
+
+
+def _stamp(c: Canvas, when: dt.datetime) -> None:
+    """CreationDate and ModDate: ``when`` in UTC, where invariant mode writes 2000-01-01
+    (the document ID stays invariant: it does not depend on this)."""
+    utc = when.astimezone(dt.UTC) if when.tzinfo else when.replace(tzinfo=dt.UTC)
+    stamp = TimeStamp(invariant=1)
+    stamp.t = utc.timestamp()
+    stamp.lt = utc.timetuple()
+    stamp.YMDhms = tuple(stamp.lt)[:6]
+    stamp.dhh = stamp.dmm = 0
+    c._doc._timeStamp = stamp
 
 
 def _separate(img, source_icc: bytes | None, output_icc: bytes):
@@ -271,12 +353,13 @@ def draw_pdf(
     proof: Proof | None = None,
     photo_profile: bytes | None = None,
     keywords: str = "",
+    when: dt.datetime | None = None,
 ) -> bytes:
     """Draw one page and return the PDF bytes. All text and rules are K (0/0/0/100) and
     overprint; with ``proof``, the page sits in a larger sheet (TrimBox at the page)
     with crop marks, a slug and an optional watermark outside or under it. Photos are
     grayscale, or with ``photo_profile`` (a CMYK output ICC profile) colour photos
-    are separated to CMYK for it."""
+    are separated to CMYK for it. ``when`` is the document's date (CreationDate, ModDate)."""
     label_key = "kai" if "kai" in faces else next(iter(faces))
     used = _chars_by_font(frame, label_key)
     if proof:  # the slug and watermark are set in the label font too
@@ -296,6 +379,8 @@ def draw_pdf(
         initialFontName=first,
         enforceColorSpace="cmyk",
     )
+    if when is not None:
+        _stamp(c, when)
     c.setTitle(frame.title)
     c.setAuthor(author)
     c.setSubject(subject)
@@ -309,9 +394,10 @@ def draw_pdf(
     if proof and proof.watermark:
         _watermark(c, W, H, proof.watermark, label_font)
     _overprint(c, True)
+    gaps = _gaps_for(faces, used)
     for item in frame.items:
         if isinstance(item, TextItem):
-            _text(c, item, names[item.font], variants, names, H)
+            _text(c, item, names[item.font], variants, names, H, gaps(item.font) if _has_gap(item) else None)
         elif isinstance(item, RuleItem):
             c.setStrokeColor(K100)
             c.setLineWidth(item.weight)

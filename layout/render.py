@@ -304,6 +304,7 @@ def render(
         proof=proof,
         photo_profile=separation,
         keywords=fallback_record(fonts.supplied),
+        when=when,
     )
     review_map = draft_page = None
     if output.draft:

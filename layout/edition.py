@@ -256,9 +256,13 @@ def merge_pdfs(pdfs: list[bytes], title: str) -> bytes:
 
     out = pikepdf.new()
     first = None
+    keywords: list[str] = []  # each page's record of installed fonts, kept for the whole edition
     for data in pdfs:
         with pikepdf.open(io.BytesIO(data)) as src:
             out.pages.extend(src.pages)
+            words = str(src.docinfo.get("/Keywords", ""))
+            if words and words not in keywords:
+                keywords.append(words)
             if first is None:
                 intents = src.Root.get("/OutputIntents")
                 copied = pikepdf.Array([out.copy_foreign(i) for i in intents]) if intents is not None else None
@@ -269,6 +273,8 @@ def merge_pdfs(pdfs: list[bytes], title: str) -> bytes:
             out.docinfo[key] = info[key]
     if intents is not None:
         out.Root.OutputIntents = intents
+    if keywords:
+        out.docinfo["/Keywords"] = "; ".join(keywords)
     out.docinfo["/Title"] = title
     out.docinfo["/Creator"] = "Banmian"
     buf = io.BytesIO()

@@ -226,3 +226,20 @@ def test_a_style_field_fallback_is_checked(tmp_path):
     with pytest.raises(InputError) as err:
         render(page)
     assert "fallback" in str(err.value)
+
+
+@needs_fontconfig
+def test_the_command_flag_asks_for_installed_fonts_and_an_edition_keeps_the_record(tmp_path, installed):
+    from layout.edition import merge_pdfs
+
+    good = build_font(installed / "Good.ttf", {PUA: "ink"}, "Good")
+    page = write_page(tmp_path, PUA)
+    out = tmp_path / "out.pdf"
+    refused = run_make_pdf(page, "-o", out)
+    assert refused.returncode == 2 and "pass --system-fonts" in refused.stderr and not out.exists()
+    proc = run_make_pdf(page, "-o", out, "--system-fonts")
+    assert proc.returncode == 1, proc.stderr  # 1: a one-profile page is short
+    record = f"Banmian fallback fonts: {good}: U+E000"
+    assert keywords(out.read_bytes()) == record
+    plain = render(write_page(tmp_path, "甲")).pdf
+    assert keywords(merge_pdfs([plain, out.read_bytes(), out.read_bytes()], "合订")) == record

@@ -44,11 +44,17 @@ def _stamp(files: list[Path]) -> dict[Path, float]:
 
 
 def _render(args: argparse.Namespace) -> int:
+    """One render while watching: an error is printed and watching goes on (the editor
+    fixes the file and saves again); a bug of ours is reported as one (exit 3, a log)."""
+    from layout.cli import internal_error
+
     try:
         return run_once(args).exit_code
     except BanmianError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except Exception as exc:  # noqa: BLE001 — reported as our bug (exit 3, log), never as bad input
+        return internal_error(exc)
 
 
 def watch(args: argparse.Namespace, poll: float = 0.1) -> int:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from layout.errors import InputError, LayoutError
-from layout.fonts.page import fallback_record, load_faces, page_fonts
+from layout.fonts.page import PageFonts, fallback_record, load_faces, page_fonts
 from layout.frame import ImageItem
 from layout.lang.normalize import hant_quotes, normalize
 from layout.lang.zh import rules_for
@@ -225,6 +225,126 @@ def content_hash(*files: Path) -> str:
     return digest.hexdigest()[:12]
 
 
+def _checked_texts(texts: dict[str, str], continuations: tuple[Continuation, ...], jump_to: int) -> dict[str, str]:
+    """The page's texts plus what else it sets in its fonts: continued text and jump lines."""
+    checked = dict(texts)
+    for c in continuations:
+        checked.update(c.texts)
+        checked[f"{c.profile.path}.jump_from"] = jump_text("上接", c.from_page)
+    if jump_to:
+        checked["jump"] = jump_text("下转", jump_to)
+    return checked
+
+
+def _make_up(
+    ctx: Context,
+    page: Page,
+    texts: dict[str, str],
+    *,
+    mark_overset: bool,
+    mark_open: bool,
+    jump_to: int,
+    continuations: tuple[Continuation, ...],
+) -> Makeup:
+    """Line breaking, column flow and arrangement (the page stages), then the self-check."""
+    try:
+        makeup = make_page(
+            ctx,
+            page,
+            texts,
+            mark_overset=mark_overset,
+            mark_open=mark_open,
+            jump_to=jump_to,
+            continuations=continuations,
+        )
+    except NoArrangement as exc:
+        raise InputError(str(exc), file=page.file) from None
+    problems = check_frame(makeup.frame)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise LayoutError(f"internal layout check failed: {problems[0]}{more}", file=page.file)
+    return makeup
+
+
+def proof_slug(page: Page, style: Style, when: dt.datetime, proof_round: str) -> str:
+    """The line printed outside a proof's trim: file, content hash, date, 版次, 校次."""
+    parts = (
+        Path(page.file).name,
+        f"sha256 {content_hash(Path(page.file), Path(style.file))}",
+        when.strftime("%Y-%m-%d"),
+        f"第{page.page}版 {page.section}",
+        proof_round,
+        "Banmian 校样",
+    )
+    return "  ".join(part for part in parts if part)
+
+
+@dataclass(frozen=True)
+class _Post:
+    """What post-processing adds to the drawn PDF."""
+
+    pdf: bytes
+    preflight: Report | None = None
+    review_map: dict | None = None
+    draft_page: DraftPage | None = None
+
+
+def _post_process(
+    pdf: bytes,
+    output: Output,
+    page: Page,
+    makeup: Makeup,
+    texts: dict[str, str],
+    faces: dict,
+    continuations: tuple[Continuation, ...],
+    margin: float,
+    when: dt.datetime,
+) -> _Post:
+    """A draft's navigation and source map; a press file's PDF/X and its preflight."""
+    review_map = draft_page = report = None
+    if output.draft:
+        from layout.post.draft import make_draft
+        from layout.review.draft import map_bytes, review_page
+
+        origin = (margin, margin + makeup.frame.height)
+        review_map, draft_page = review_page(page, makeup, texts, continuations, faces, origin)
+        pdf = make_draft(pdf, [draft_page], map_bytes([review_map], Path(page.file).name))
+    if output.press:  # post-processing (pikepdf) only for the press
+        from layout.post.pdfx import make_press
+        from layout.post.preflight import preflight
+
+        pdf = make_press(pdf, output.intent or IFRA26, when=when, standard=output.press)
+        report = preflight(pdf, replace(output.limits, standard=output.press))
+    return _Post(pdf, report, review_map, draft_page)
+
+
+@dataclass(frozen=True)
+class _Drawn:
+    pdf: bytes
+    margin: float  # the proof sheet's margin around the trim (0 for a plain or press page)
+
+
+def _draw(makeup: Makeup, fonts: PageFonts, page: Page, style: Style, output: Output, when: dt.datetime) -> _Drawn:
+    """The drawing stage: the frame as PDF, on a proof sheet for proofs and drafts."""
+    from layout.draw.pdf import Proof, draw_pdf  # the drawing stage loads reportlab
+
+    proof = None
+    if output.proof or output.draft:
+        mark = output.watermark or ("校样" if output.draft else "")
+        proof = Proof(proof_slug(page, style, when, output.proof_round), mark)
+    pdf = draw_pdf(
+        makeup.frame,
+        fonts.faces,
+        author=page.paper,
+        subject=f"第{page.page}版 {page.section}",
+        proof=proof,
+        photo_profile=output.intent.profile if output.photos == "cmyk" and output.intent else None,
+        keywords=fallback_record(fonts.supplied),
+        when=when,
+    )
+    return _Drawn(pdf, proof.margin if proof else 0.0)
+
+
 def render(
     page_file: Path,
     *,
@@ -238,19 +358,11 @@ def render(
     """Render one page. In an edition, ``jump_to`` is the 版次 where text that does not
     fit continues (``Rendered.makeup.jumps``) and ``continuations`` are profiles
     continued from earlier pages. ``output`` asks for press or proof output."""
-    from layout.draw.pdf import Proof, draw_pdf  # the drawing stage loads reportlab
-
     page = load_page(page_file, doc)
     st = load_style(style_path(style or page.style, Path(page.file).resolve().parent))
     texts, counts = normalized_texts(page)
-    checked = dict(texts)
-    for c in continuations:  # the continued text, and the jump lines, in this page's fonts
-        checked.update(c.texts)
-        checked[f"{c.profile.path}.jump_from"] = jump_text("上接", c.from_page)
-    if jump_to:
-        checked["jump"] = jump_text("下转", jump_to)
+    checked = _checked_texts(texts, continuations, jump_to)
     fonts = page_fonts(st, checked, page.source, system=output.system_fonts or st.fallback == "system")
-    faces = fonts.faces
     check_photos(page, allow_outside=output.allow_outside)
     rules = rules_for(
         page.lang,
@@ -258,68 +370,30 @@ def render(
         st.punctuation or None,
         halve_opening_at_line_start=st.halve_opening_at_line_start,
     )
-    ctx = Context(st, faces, rules)
-    try:
-        makeup = make_page(
-            ctx,
-            page,
-            texts,
-            mark_overset=mark_overset,
-            mark_open=output.proof or output.draft,
-            jump_to=jump_to,
-            continuations=continuations,
-        )
-    except NoArrangement as exc:
-        raise InputError(str(exc), file=page.file) from None
-    problems = check_frame(makeup.frame)
-    if problems:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise LayoutError(f"internal layout check failed: {problems[0]}{more}", file=page.file)
+    makeup = _make_up(
+        Context(st, fonts.faces, rules),
+        page,
+        texts,
+        mark_overset=mark_overset,
+        mark_open=output.proof or output.draft,
+        jump_to=jump_to,
+        continuations=continuations,
+    )
     photo_notes = check_resolution(
         page, makeup.frame, output.limits, press=bool(output.press), continuations=continuations
     )
-    sources = [Path(page.file), Path(st.file)]
     when = document_time(page)
-    proof = None
-    if output.proof or output.draft:
-        slug = "  ".join(
-            part
-            for part in (
-                Path(page.file).name,
-                f"sha256 {content_hash(*sources)}",
-                when.strftime("%Y-%m-%d"),
-                f"第{page.page}版 {page.section}",
-                output.proof_round,
-                "Banmian 校样",
-            )
-            if part
-        )
-        proof = Proof(slug, output.watermark or ("校样" if output.draft else ""))
-    separation = output.intent.profile if output.photos == "cmyk" and output.intent else None
-    pdf = draw_pdf(
-        makeup.frame,
-        faces,
-        author=page.paper,
-        subject=f"第{page.page}版 {page.section}",
-        proof=proof,
-        photo_profile=separation,
-        keywords=fallback_record(fonts.supplied),
-        when=when,
+    drawn = _draw(makeup, fonts, page, st, output, when)
+    post = _post_process(drawn.pdf, output, page, makeup, texts, fonts.faces, continuations, drawn.margin, when)
+    return Rendered(
+        post.pdf,
+        makeup,
+        page,
+        st,
+        counts,
+        fonts.notes,
+        tuple(photo_notes),
+        post.preflight,
+        post.review_map,
+        post.draft_page,
     )
-    review_map = draft_page = None
-    if output.draft:
-        from layout.post.draft import make_draft
-        from layout.review.draft import map_bytes, review_page
-
-        margin = proof.margin if proof else 0.0
-        origin = (margin, margin + makeup.frame.height)
-        review_map, draft_page = review_page(page, makeup, texts, continuations, faces, origin)
-        pdf = make_draft(pdf, [draft_page], map_bytes([review_map], Path(page.file).name))
-    report = None
-    if output.press:  # post-processing (pikepdf) only for the press
-        from layout.post.pdfx import make_press
-        from layout.post.preflight import preflight
-
-        pdf = make_press(pdf, output.intent or IFRA26, when=when, standard=output.press)
-        report = preflight(pdf, replace(output.limits, standard=output.press))
-    return Rendered(pdf, makeup, page, st, counts, fonts.notes, tuple(photo_notes), report, review_map, draft_page)

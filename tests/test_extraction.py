@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -205,3 +206,18 @@ def test_source_date_epoch_dates_a_plain_render(tmp_path: Path, monkeypatch: pyt
         assert proc.returncode == 0, proc.stderr
     assert info_date(first, "creationDate") == "D:20231114221320+00'00'"
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_drawing_the_gaps_imports_no_font_tools(tmp_path: Path) -> None:
+    """The padded Latin fonts are build-time companions of each face: rendering the default
+    page (its gaps drawn from them) reads their files and never imports fontTools."""
+    code = (
+        "import sys\n"
+        "from layout.render import render\n"
+        "from layout.resources import default_page\n"
+        "render(default_page())\n"
+        "print(sorted(m for m in sys.modules if m.lower().startswith('fonttools')))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"

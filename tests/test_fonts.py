@@ -224,3 +224,109 @@ def test_a_prepared_font_gives_the_same_bytes_from_any_cache(tmp_path, monkeypat
         pdfs.append(render(page).pdf)
         assert (tmp_path / cache / "fonts").is_dir()
     assert pdfs[0] == pdfs[1]
+
+
+def test_cached_font_gets_gap_fonts_and_an_old_cache_gets_them_once(tmp_path, monkeypatch):
+    """A prepared face's padded Latin companions are made with it in the cache; a cache made
+    before them (a sidecar without "gap") gets them the first time the face is resolved."""
+    monkeypatch.setenv("BANMIAN_CACHE", str(tmp_path / "cache"))
+    build_cff_font(tmp_path / "test.otf")
+    face = resolve_font("song", "test.otf", tmp_path)
+    assert face.gap is not None and face.gap.chars == {"A", "·"} and face.gap.pad_em == 0.25
+    for variant, extra in (("lead", 250), ("trail", 250), ("both", 500)):
+        companion = face.gap.variant(variant)
+        assert companion.path.parent == face.path.parent and companion.path.name.endswith(f".gap{variant}.ttf")
+        assert companion.ps_name == f"{face.ps_name}-Gap{variant.capitalize()}"
+        padded = TTFont(str(companion.path))
+        assert padded["hmtx"][padded.getBestCmap()[ord("A")]][0] == 1000 + extra
+    metrics = metrics_path_for(face.path)
+    data = json.loads(metrics.read_text(encoding="utf-8"))
+    del data["gap"]  # as a cache prepared before the gap fonts
+    metrics.write_text(json.dumps(data), encoding="utf-8")
+    for variant in ("lead", "trail", "both"):
+        face.gap.variant(variant).path.unlink()
+    again = resolve_font("song", "test.otf", tmp_path)
+    assert again.gap == face.gap and again.gap.lead.path.is_file()
+    stamp = again.gap.lead.path.stat().st_mtime_ns
+    assert resolve_font("song", "test.otf", tmp_path).gap == face.gap
+    assert again.gap.lead.path.stat().st_mtime_ns == stamp  # made once
+
+
+def test_a_sidecar_without_gap_fonts_has_none(tmp_path):
+    path = FONTS_DIR / "BanmianKai-Regular.ttf"
+    data = json.loads(metrics_path_for(path).read_text(encoding="utf-8"))
+    del data["gap"]
+    (tmp_path / "old.json").write_text(json.dumps(data), encoding="utf-8")
+    assert load_face("kai", path, tmp_path / "old.json").gap is None
+
+
+@pytest.mark.parametrize("name", ["BanmianSerifSC-Regular", "BanmianSansSC-Bold", "BanmianKai-Regular"])
+def test_bundled_gap_fonts_are_the_faces_latin_padded(name):
+    """Each bundled face's gap companions hold its Latin glyphs (those of the full face and of
+    its core cut alike), a quarter em wider: before the ink, moved right ("lead"), after it, or both."""
+    path = FONTS_DIR / f"{name}.ttf"
+    face = load_face("x", path, metrics_path_for(path))
+    assert face.gap is not None and set("0123456789AZaz%.-") <= face.gap.chars
+    full, core = TTFont(str(path)), TTFont(str(FONTS_DIR / f"{name}.core.ttf"))
+    for variant, (lead, trail) in (("lead", (1, 0)), ("trail", (0, 1)), ("both", (1, 1))):
+        companion = face.gap.variant(variant)
+        padded = TTFont(str(companion.path))
+        assert padded["name"].getDebugName(6) == companion.ps_name == f"{name}-Gap{variant.capitalize()}"
+        assert {chr(cp) for cp in padded.getBestCmap()} == face.gap.chars
+        for ch in "0A%g":
+            pad = face.units_per_em // 4
+            glyph = padded["glyf"][padded.getBestCmap()[ord(ch)]]
+            assert padded["hmtx"][padded.getBestCmap()[ord(ch)]][0] == face.advance(ch) * face.units_per_em + pad * (
+                lead + trail
+            )
+            for source in (full, core):
+                own = source["glyf"][source.getBestCmap()[ord(ch)]]
+                assert (glyph.xMin, glyph.xMax, glyph.yMin, glyph.yMax) == (
+                    own.xMin + pad * lead,
+                    own.xMax + pad * lead,
+                    own.yMin,
+                    own.yMax,
+                ), (variant, ch)
+
+
+def test_gap_fonts_move_composite_glyphs_once(tmp_path):
+    """A composite glyph (é = e + acute) moves with its components, not twice."""
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    from layout.fonts.prepare import make_gap, metrics_for_existing
+
+    def box(x0: int, y0: int, x1: int, y1: int):
+        pen = TTGlyphPen(None)
+        pen.moveTo((x0, y0))
+        pen.lineTo((x0, y1))
+        pen.lineTo((x1, y1))
+        pen.lineTo((x1, y0))
+        pen.closePath()
+        return pen.glyph()
+
+    glyphs = {".notdef": box(50, 0, 450, 700), "e": box(50, 0, 450, 500), "acute": box(200, 550, 300, 700)}
+    pen = TTGlyphPen(glyphs)
+    pen.addComponent("e", (1, 0, 0, 1, 0, 0))
+    pen.addComponent("acute", (1, 0, 0, 1, 20, 0))
+    glyphs["eacute"] = pen.glyph()
+    fb = FontBuilder(1000, isTTF=True)
+    fb.setupGlyphOrder(list(glyphs))
+    fb.setupCharacterMap({ord("e"): "e", ord("é"): "eacute", 0x301: "acute"})
+    fb.setupGlyf(glyphs)
+    fb.setupHorizontalMetrics({g: (500, glyphs[g].xMin) for g in glyphs})
+    fb.setupHorizontalHeader(ascent=880, descent=-120)
+    fb.setupNameTable({"familyName": "Test", "styleName": "Regular", "psName": "Test-Regular"})
+    fb.setupOS2()
+    fb.setupPost()
+    fb.save(str(tmp_path / "t.ttf"))
+    metrics_for_existing(tmp_path / "t.ttf", tmp_path / "t.ttf.metrics.json")
+    make_gap(tmp_path / "t.ttf", "Test-Regular")
+    face = load_face("t", tmp_path / "t.ttf", tmp_path / "t.ttf.metrics.json")
+    assert face.gap is not None and face.gap.chars == {"e", "é"}
+    padded = TTFont(str(face.gap.lead.path))
+    glyf = padded["glyf"]
+    e, eacute = (glyf[padded.getBestCmap()[ord(c)]] for c in "eé")
+    assert (e.xMin, e.xMax) == (300, 700)
+    eacute.recalcBounds(glyf)
+    assert (eacute.xMin, eacute.xMax) == (300, 700)
+    assert padded["hmtx"][padded.getBestCmap()[ord("é")]] == (750, 300)

@@ -32,6 +32,8 @@ SHIPPED = (
     "layout/_data/fonts/BanmianSerifSC-Regular.core.ttf",
     "layout/_data/fonts/BanmianSerifSC-Regular.halt.ttf",
     "layout/_data/fonts/BanmianSerifSC-Regular.hant.ttf",
+    "layout/_data/fonts/BanmianSerifSC-Regular.gaplead.ttf",
+    "layout/_data/fonts/BanmianKai-Regular.gapboth.ttf",
     "layout/_data/fonts/BanmianSansSC-Bold.ttf",
     "layout/_data/fonts/BanmianKai-Regular.ttf",
     "layout/_data/fonts/OFL-Noto.txt",

@@ -8,15 +8,21 @@ reportlab's default RGB black, which separates to a four-colour rich
 black. Photos are converted to grayscale (K) and cropped to fill their box.
 Output is deterministic: reportlab's ``invariant`` mode fixes IDs, and the dates are
 the document's own time (the page's date or SOURCE_DATE_EPOCH), never the clock.
-Han–Latin gaps are carried in the advance of the Latin glyph beside them
-(``gapfonts``), so text copied or searched in the PDF is the source text.
+Han–Latin gaps are carried in the advance of the Latin glyph beside them, drawn from
+the face's padded companions (``FontFace.gap``, made at build time by
+``prepare.make_gap``), so text copied or searched in the PDF is the source text:
+drawn as a jump of the text position, every extractor reads the gap as a word space
+(poppler breaks a word at a gap over 0.1 em, MuPDF after Latin at 0.15 em, both measured
+from the end of a glyph's advance, and neither honours an ActualText that repeats the
+drawn characters). A padded glyph's ink lands where it did; its characters, and the
+ToUnicode map, are the same.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,9 +32,8 @@ from reportlab.lib.utils import ImageReader, TimeStamp
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfgen.canvas import Canvas
 
-from layout.draw.gapfonts import GapFonts, gap_fonts
 from layout.errors import InputError
-from layout.fonts.metrics import FontFace
+from layout.fonts.metrics import Companion, FontFace, GapFonts
 from layout.frame import ImageItem, MarkItem, PageFrame, RuleItem, TextItem
 from layout.inline.breaker import Run
 
@@ -92,6 +97,13 @@ def register_variant_fonts(faces: Iterable[FontFace], used: dict[str, set[str]])
     return names
 
 
+def _registered(companion: Companion) -> str:
+    """The reportlab name of a companion font, registered once per process when a page first uses it."""
+    if companion.ps_name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(ttfonts.TTFont(companion.ps_name, str(companion.path)))
+    return companion.ps_name
+
+
 def _face_file(face: FontFace, chars: set[str]) -> tuple[str, Path]:
     """The reportlab name and file a face is drawn from on this page: its core cut
     (7,000 glyphs) when the page's characters allow, else the full font (32,000):
@@ -132,8 +144,8 @@ def _pieces(
     runs: tuple[Run, ...], k: int, size: float, font: str, gaps: GapFonts | None
 ) -> list[tuple[str, float, str]]:
     """Run ``k`` as (text, x from the run's x, gap variant or ""): a Latin glyph beside a
-    Han–Latin gap is drawn from a padded variant that carries the gap in its advance
-    ("lead": the gap before it, drawn that much further left; "trail": after it)."""
+    Han–Latin gap is drawn from a padded companion that carries the gap in its advance
+    ("lead": the gap before it, drawn that much further left; "trail": after it; "both")."""
     run = runs[k]
     if gaps is None or run.variant:
         return [(run.text, 0.0, "")]
@@ -178,7 +190,7 @@ def _text(
         else:
             name = variants.get(f"{item.font}/{run.variant}", font) if run.variant else font
         for text, dx, gap in _pieces(item.runs, k, item.size, name, gaps):
-            drawn = gaps.names[gap] if gap and gaps else name
+            drawn = _registered(gaps.variant(gap)) if gap and gaps else name
             if drawn != current:
                 t.setFont(drawn, item.size)
                 current = drawn
@@ -186,19 +198,6 @@ def _text(
             t.setCharSpace(run.char_space)
             t.textOut(text)
     c.drawText(t)
-
-
-def _gaps_for(faces: dict[str, FontFace], used: dict[str, set[str]]) -> Callable[[str], GapFonts | None]:
-    """A face's padded Latin variants, made the first time a line of that face needs them."""
-    cache: dict[str, GapFonts | None] = {}
-
-    def get(key: str) -> GapFonts | None:
-        if key not in cache:
-            face = faces.get(key)
-            cache[key] = gap_fonts(*reversed(_face_file(face, used.get(key, set())))) if face else None
-        return cache[key]
-
-    return get
 
 
 def _has_gap(item: TextItem) -> bool:
@@ -394,10 +393,10 @@ def draw_pdf(
     if proof and proof.watermark:
         _watermark(c, W, H, proof.watermark, label_font)
     _overprint(c, True)
-    gaps = _gaps_for(faces, used)
     for item in frame.items:
         if isinstance(item, TextItem):
-            _text(c, item, names[item.font], variants, names, H, gaps(item.font) if _has_gap(item) else None)
+            gaps = faces[item.font].gap if item.font in faces and _has_gap(item) else None
+            _text(c, item, names[item.font], variants, names, H, gaps)
         elif isinstance(item, RuleItem):
             c.setStrokeColor(K100)
             c.setLineWidth(item.weight)

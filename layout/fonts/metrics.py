@@ -3,7 +3,9 @@
 Input: a prepared font's metrics sidecar (JSON written by
 ``layout.fonts.prepare``). Output: a ``FontFace`` value that answers "is
 this character covered" and "how wide is this text", fast and without
-parsing the font itself (fontTools stays out of the per-page path).
+parsing the font itself (fontTools stays out of the per-page path), and
+where the face's companion files are (core cut, punctuation fonts, the
+padded Latin ``GapFonts``), for the drawing stage to register.
 """
 
 from __future__ import annotations
@@ -14,6 +16,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from layout.errors import InputError
+
+
+@dataclass(frozen=True)
+class Companion:
+    """A companion font file of a face and the PostScript name it is registered under."""
+
+    path: Path
+    ps_name: str
+
+
+@dataclass(frozen=True)
+class GapFonts:
+    """A face's Latin glyphs padded to carry the Han–Latin gap in their advance (its
+    .gaplead.ttf, .gaptrail.ttf and .gapboth.ttf; see prepare.make_gap): ``pad_em``
+    more before the ink ("lead"), after it ("trail") or both."""
+
+    lead: Companion
+    trail: Companion
+    both: Companion
+    chars: frozenset[str] = field(repr=False)  # the characters they cover
+    pad_em: float = 0.25
+
+    def variant(self, name: str) -> Companion:
+        """The companion of one variant: "lead", "trail" or "both"."""
+        return {"lead": self.lead, "trail": self.trail, "both": self.both}[name]
 
 
 @dataclass(frozen=True)
@@ -44,6 +71,8 @@ class FontFace:
     hant_path: Path | None = None
     hant_ps_name: str = ""
     hant_marks: frozenset[str] = frozenset()
+    # Latin glyphs that carry the Han–Latin gap (its .gap*.ttf; prepare.make_gap); None: drawn plain.
+    gap: GapFonts | None = None
 
     def can_halve(self, ch: str) -> bool:
         return ch in self.halt_marks
@@ -87,12 +116,21 @@ def _covered(cp: int, starts: tuple[int, ...], ends: tuple[int, ...]) -> bool:
     return i >= 0 and cp <= ends[i]
 
 
+def _gap_fonts(entry: dict | None, here: Path) -> GapFonts | None:
+    """The padded Latin companions a sidecar records under "gap" (older sidecars have none)."""
+    if not entry or not entry["coverage"]:
+        return None
+    lead, trail, both = (Companion(here / entry[v]["file"], entry[v]["ps_name"]) for v in ("lead", "trail", "both"))
+    chars = frozenset(chr(cp) for lo, hi in entry["coverage"] for cp in range(lo, hi + 1))
+    return GapFonts(lead, trail, both, chars, float(entry["pad_em"]))
+
+
 def load_face(key: str, font_path: Path, metrics_path: Path) -> FontFace:
     try:
         data = json.loads(metrics_path.read_text(encoding="utf-8"))
         ranges = data["coverage"]
         core = data.get("core")
-        here = metrics_path.parent  # companion files (core cut, punctuation fonts) sit with the metrics
+        here = metrics_path.parent  # companion files (core cut, punctuation and gap fonts) sit with the metrics
         core_path = here / core["file"] if core else None
         core_ranges = core["coverage"] if core and core_path and core_path.is_file() else []
         halt = data.get("halt")
@@ -119,6 +157,7 @@ def load_face(key: str, font_path: Path, metrics_path: Path) -> FontFace:
             hant_path=here / hant["file"] if hant else None,
             hant_ps_name=hant["ps_name"] if hant else "",
             hant_marks=frozenset(hant["marks"]) if hant else frozenset(),
+            gap=_gap_fonts(data.get("gap"), here),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InputError(

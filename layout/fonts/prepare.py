@@ -18,11 +18,17 @@ Fix-ups applied for Chinese composition (see ../shared reference §5):
   proportionally are widened to a full em, the glyph placed where mainland
   full-width forms sit (opening marks to the right, closing to the left,
   the interpunct centred).
+
+Companion files made next to a face and recorded in its sidecar: the core cut
+(``make_core``), the half-width and zh-Hant punctuation fonts (``make_halt``,
+``make_hant``) and the padded Latin fonts that carry the Han–Latin gap in a
+glyph's advance (``make_gap``). The drawing stage only registers them.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import struct
 import unicodedata
 import zlib
@@ -551,3 +557,94 @@ def make_hant(full: Path, ps_name: str, out: Path | None = None, metrics: Path |
     return _write_companion(
         font, order, glyphs, new_cmap, upm, ps_name, "Hant", out, metrics or metrics_path_for(full), "hant", entry
     )
+
+
+# The Han–Latin gap carried by Latin glyphs (drawn by layout.draw.pdf; see make_gap).
+# Characters at the edge of a Latin run (breaker.LATIN_RUN): ASCII, Latin-1 and
+# Latin Extended-A/B, and the closing signs a run may end with.
+GAP_REPERTOIRE = (*range(0x21, 0x7F), *range(0xA0, 0x250), 0x2019, 0x2030, 0x2103)
+GAP_PAD_EM = 0.25  # the gap a padded glyph carries (the breaker's Han–Latin gap)
+GAP_VARIANTS = {"lead": (1, 0), "trail": (0, 1), "both": (1, 1)}  # em-quarters before, after the ink
+
+
+def _shift_composite(glyph, pad: int) -> None:
+    """Offsets of a composite glyph's components such that its ink moves ``pad`` units right
+    when every simple glyph has moved that much (a component drawn at scale ``xx`` moved
+    ``pad·xx`` with its glyph already)."""
+    for component in glyph.components:
+        if not hasattr(component, "x"):  # placed by matching points: follows its glyphs
+            continue
+        xx, xy = component.transform[0] if hasattr(component, "transform") else (1, 0)
+        component.x += round(pad - pad * xx)
+        component.y -= round(pad * xy)
+
+
+def _padded(full: Path, lead: int, trail: int, ps_name: str) -> TTFont:
+    """``full`` cut to its GAP_REPERTOIRE glyphs, each GAP_PAD_EM wider before (``lead``)
+    and/or after (``trail``) its ink; named ``ps_name``."""
+    from fontTools import subset
+
+    font = TTFont(str(full), recalcTimestamp=False, lazy=True)
+    cmap = font.getBestCmap() or {}
+    options = subset.Options()
+    options.layout_features = []
+    options.hinting = False
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.glyph_names = False
+    sub = subset.Subsetter(options)
+    sub.populate(unicodes=[cp for cp in GAP_REPERTOIRE if cp in cmap])
+    sub.subset(font)
+    pad = round(font["head"].unitsPerEm * GAP_PAD_EM)
+    glyf, hmtx = font["glyf"], font["hmtx"]
+    names = font.getGlyphOrder()[1:]  # .notdef stays as it is
+    if lead:  # simple glyphs first: a composite's bounds are those of its moved components
+        for name in names:
+            glyph = glyf[name]
+            if glyph.isComposite():
+                _shift_composite(glyph, pad)
+            elif glyph.numberOfContours:
+                glyph.coordinates.translate((pad, 0))
+    for name in names:
+        glyph = glyf[name]
+        if lead and glyph.numberOfContours:
+            glyph.recalcBounds(glyf)
+        advance = hmtx[name][0]
+        hmtx[name] = (advance + pad * (lead + trail), glyph.xMin if glyph.numberOfContours else 0)
+    for rec in font["name"].names:
+        if rec.nameID in (3, 6):
+            rec.string = ps_name
+    return font
+
+
+def _save_atomic(font: TTFont, out: Path) -> None:
+    """Save ``font`` at ``out`` through a file of this process (workers may prepare at once)."""
+    tmp = out.with_name(f"{out.name}.{os.getpid()}.tmp")
+    font.save(str(tmp))
+    tmp.replace(out)
+
+
+def make_gap(full: Path, ps_base: str, stem: Path | None = None, metrics: Path | None = None) -> list[Path]:
+    """Write ``<stem>.gaplead.ttf``, ``.gaptrail.ttf`` and ``.gapboth.ttf`` (``stem``: ``full``
+    without its suffix): the face's Latin glyphs, each a quarter em wider before its ink
+    (outline moved right), after it, or both, named ``<ps_base>-GapLead`` etc. A Latin glyph
+    beside a Han–Latin gap is drawn from them, so the gap is inside its advance and text
+    extractors read no space there. Recorded under "gap" in the metrics sidecar."""
+    stem = stem or full.with_name(full.stem)
+    entry: dict = {"pad_em": GAP_PAD_EM}
+    written = []
+    for variant, (lead, trail) in GAP_VARIANTS.items():
+        ps_name = f"{ps_base}-Gap{variant.capitalize()}"
+        out = stem.with_name(f"{stem.name}.gap{variant}.ttf")
+        font = _padded(full, lead, trail, ps_name)
+        _save_atomic(font, out)
+        entry[variant] = {"file": out.name, "ps_name": ps_name}
+        entry["coverage"] = _ranges(sorted(font.getBestCmap() or {}))  # none: a face without Latin
+        written.append(out)
+    path = metrics or metrics_path_for(full)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["gap"] = entry
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True), encoding="utf-8")
+    tmp.replace(path)
+    return written

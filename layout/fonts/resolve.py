@@ -8,12 +8,16 @@ Bundled fonts in ``fonts/`` come with their metrics. Any other font is
 prepared once and cached (``$BANMIAN_CACHE``, else ``$XDG_CACHE_HOME/banmian``
 or ``~/.cache/banmian``), keyed by the file's content hash: a TrueType file
 only gets a metrics sidecar; a CFF font or a collection face is converted to
-TrueType outlines like the bundled fonts (this takes up to a minute, once).
+TrueType outlines like the bundled fonts (this takes up to a minute, once). Either
+way its companions are made with it: the punctuation fonts and the padded Latin
+fonts that carry the Han–Latin gap (a cache prepared before those had none: they
+are made the first time such a face is resolved).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import sys
@@ -67,9 +71,10 @@ def _prepare_cached(key: str, src: Path, index: int) -> FontFace:
     out = folder / f"{digest}-{index}.ttf"  # a converted face
     out_metrics = out.with_name(out.name + METRICS_SUFFIX)
     if as_is.is_file():
-        return load_face(key, src, as_is)
+        return _with_gap(load_face(key, src, as_is), src, folder / digest, as_is, "BM" + digest)
     if out.is_file() and out_metrics.is_file():
-        return load_face(key, out, out_metrics)
+        face = load_face(key, out, out_metrics)
+        return _with_gap(face, out, out.with_name(f"{digest}-{index}"), out_metrics, face.ps_name)
     from layout.fonts import prepare  # fontTools only when a font must be prepared
 
     # FontReadError is raised only where the user's file is read (read_font, and each glyph
@@ -112,11 +117,36 @@ def _convert(prepare, src: Path, index: int, out: Path, digest: str) -> None:
     _punctuation_fonts(prepare, out, out.with_name(f"{digest}-{index}"), prepare.metrics_path_for(out), ps)
 
 
+def _ps_base(ps: str) -> str:
+    """The stem of a cached face's companion names (``<base>-Halt``, ``<base>-GapLead``)."""
+    return re.sub(r"[^A-Za-z0-9-]", "", ps)[:48]
+
+
 def _punctuation_fonts(prepare, font: Path, stem: Path, metrics: Path, ps: str) -> None:
-    """The half-width and zh-Hant punctuation fonts of a prepared face, in the cache."""
-    base = re.sub(r"[^A-Za-z0-9-]", "", ps)[:48]
+    """The half-width and zh-Hant punctuation fonts and the gap fonts of a prepared face, in the cache."""
+    base = _ps_base(ps)
     prepare.make_halt(font, f"{base}-Halt", stem.with_name(stem.name + ".halt.ttf"), metrics)
     prepare.make_hant(font, f"{base}-Hant", stem.with_name(stem.name + ".hant.ttf"), metrics)
+    prepare.make_gap(font, base, stem, metrics)
+
+
+def _with_gap(face: FontFace, font: Path, stem: Path, metrics: Path, ps: str) -> FontFace:
+    """A cached face as it is, or, when its cache predates the gap fonts (a sidecar without
+    "gap"), with them made now, once."""
+    if face.gap is not None or _has_gap_entry(metrics):
+        return face
+    from layout.fonts import prepare  # fontTools only when a font must be prepared
+
+    prepare.make_gap(font, _ps_base(ps), stem, metrics)
+    return load_face(face.key, face.path, metrics)
+
+
+def _has_gap_entry(metrics: Path) -> bool:
+    """True when a sidecar records gap fonts (perhaps none: a face without Latin)."""
+    try:
+        return "gap" in json.loads(metrics.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True  # unreadable: load_face has said so already, or will
 
 
 def resolve_font(key: str, spec: str, base: Path) -> FontFace:

@@ -15,7 +15,9 @@ drawn as a jump of the text position, every extractor reads the gap as a word sp
 (poppler breaks a word at a gap over 0.1 em, MuPDF after Latin at 0.15 em, both measured
 from the end of a glyph's advance, and neither honours an ActualText that repeats the
 drawn characters). A padded glyph's ink lands where it did; its characters, and the
-ToUnicode map, are the same.
+ToUnicode map, are the same. A line justified so loosely that its glyphs stand a word
+space apart anyway is wrapped in a span whose ActualText is the line's text (poppler and
+Acrobat read it; MuPDF adds spaces only after Latin, which the padding covers).
 """
 
 from __future__ import annotations
@@ -172,6 +174,36 @@ def _pieces(
     return pieces
 
 
+def _padded(runs: tuple[Run, ...], k: int, size: float, gaps: GapFonts | None) -> float:
+    """How much of the jump after run ``k`` a padded glyph carries (see ``_pieces``)."""
+    if gaps is None or k + 1 >= len(runs):
+        return 0.0
+    a, b = runs[k], runs[k + 1]
+    if b.x - (a.x + a.width) < GAP_MIN_EM * size:
+        return 0.0
+    trail = not a.variant and a.text[-1] in gaps.chars
+    lead = not b.variant and b.text[0] in gaps.chars
+    return gaps.pad_em * size * (trail + lead)
+
+
+def _spread(item: TextItem, gaps: GapFonts | None) -> bool:
+    """A line justified so loosely that glyphs stand a word space apart, even with the
+    Han–Latin gaps carried by padded glyphs: an extractor would read spaces there."""
+    least = GAP_MIN_EM * item.size
+    runs = item.runs
+    if any(len(r.text) > 1 and r.char_space >= least for r in runs):
+        return True
+    return any(
+        runs[k + 1].x - (runs[k].x + runs[k].width) - _padded(runs, k, item.size, gaps) >= least
+        for k in range(len(runs) - 1)
+    )
+
+
+def _actual_text(text: str) -> str:
+    """A marked-content span whose ActualText is ``text`` (UTF-16BE with its byte-order mark)."""
+    return f"/Span << /ActualText <FEFF{text.encode('utf-16-be').hex().upper()}> >> BDC"
+
+
 def _text(
     c: Canvas,
     item: TextItem,
@@ -181,6 +213,9 @@ def _text(
     height: float,
     gaps: GapFonts | None = None,
 ) -> None:
+    spread = _spread(item, gaps)
+    if spread:  # poppler and Acrobat read the span's ActualText instead of guessing spaces
+        c.addLiteral(_actual_text(item.text))
     t = c.beginText()
     t.setFillColor(K100)
     current = None
@@ -198,6 +233,8 @@ def _text(
             t.setCharSpace(run.char_space)
             t.textOut(text)
     c.drawText(t)
+    if spread:
+        c.addLiteral("EMC")
 
 
 def _has_gap(item: TextItem) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -189,14 +190,15 @@ def run_once(args: argparse.Namespace) -> Outcome:
     return render_edition(args, doc) if is_edition(doc) else render_page(args, doc)
 
 
-def _refusal(pages: list[Rendered], args: argparse.Namespace) -> tuple[int, bool, bool]:
-    """Messages for the rendered pages; (refused status, overset, warned)."""
+def _judged(pages: list[Rendered], args: argparse.Namespace) -> Outcome:
+    """Messages for the rendered pages, and what they come to before anything is written."""
     problems = [page_problems(r, quiet=args.quiet) for r in pages]
     press = [press_problems(r, args.quiet) for r in pages]
-    refused = max((s for s in press if s in (EXIT_INPUT, EXIT_INTERNAL)), default=0)
-    overset = any(p.overset for p in problems)
-    warned = any(p.warning for p in problems) or EXIT_WARN in press
-    return refused, overset, warned
+    return Outcome(
+        refused=max((s for s in press if s in (EXIT_INPUT, EXIT_INTERNAL)), default=0),
+        overset=any(p.overset for p in problems),
+        warned=any(p.warning for p in problems) or EXIT_WARN in press,
+    )
 
 
 def _report_and_table(args: argparse.Namespace, pages: list[Rendered]) -> None:
@@ -213,13 +215,13 @@ def render_page(args: argparse.Namespace, doc: Located) -> Outcome:
     from layout.render import render
 
     rendered = render(args.page, style=args.style, mark_overset=args.allow_overset, doc=doc, output=output_for(args))
-    refused, overset, warned = _refusal([rendered], args)
-    if refused:
-        return Outcome(refused=refused)
+    judged = _judged([rendered], args)
+    if judged.refused:
+        return judged
     _report_and_table(args, [rendered])
-    if overset and not args.allow_overset:
+    if judged.overset and not args.allow_overset:
         print(OVERSET_REFUSED, file=sys.stderr)
-        return Outcome(overset=True, refused=EXIT_INPUT)
+        return replace(judged, refused=EXIT_INPUT)
     out = args.output or default_output(args.page)
     write_atomic(out, rendered.pdf)
     written = [out]
@@ -232,7 +234,7 @@ def render_page(args: argparse.Namespace, doc: Located) -> Outcome:
         write_pngs(out, args.quiet)
     if not args.quiet:
         print(summary(rendered, out))
-    return Outcome(tuple(written), overset=overset, warned=warned)
+    return replace(judged, written=tuple(written))
 
 
 def render_edition(args: argparse.Namespace, doc: Located) -> Outcome:
@@ -251,13 +253,13 @@ def render_edition(args: argparse.Namespace, doc: Located) -> Outcome:
     pages = render_pages(
         edition, style=args.style, mark_overset=args.allow_overset, progress=progress, output=output_for(args)
     )
-    refused, overset, warned = _refusal(pages, args)
-    if refused:
-        return Outcome(refused=refused)
+    judged = _judged(pages, args)
+    if judged.refused:
+        return judged
     _report_and_table(args, pages)
-    if overset and not args.allow_overset:
+    if judged.overset and not args.allow_overset:
         print(OVERSET_REFUSED.replace("a marked proof", "marked proofs"), file=sys.stderr)
-        return Outcome(overset=True, refused=EXIT_INPUT)
+        return replace(judged, refused=EXIT_INPUT)
     out = args.output or default_output(args.page)
     singles = [(out.with_name(f"{out.stem}-{r.page.page:02d}.pdf"), r.pdf) for r in pages]
     files = [*singles, (out, merge_pdfs([r.pdf for r in pages], edition.title))]
@@ -270,7 +272,7 @@ def render_edition(args: argparse.Namespace, doc: Located) -> Outcome:
     if not args.quiet:
         print(f"wrote {out}: {len(pages)} pages; and one file per page: " + ", ".join(p.name for p, _ in singles))
     written = (out, *(p for p, _ in files if p != out))
-    return Outcome(written, overset=overset, warned=warned or bool(edition.warnings))
+    return replace(judged, written=written, warned=judged.warned or bool(edition.warnings))
 
 
 def _draft_files(

@@ -93,17 +93,21 @@ def register_variant_fonts(faces: Iterable[FontFace], used: dict[str, set[str]])
             ("centred", face.hant_path, face.hant_ps_name),
         ):
             if used.get(f"{face.key}/{variant}") and path is not None:
-                if ps not in pdfmetrics.getRegisteredFontNames():
-                    pdfmetrics.registerFont(ttfonts.TTFont(ps, str(path)))
-                names[f"{face.key}/{variant}"] = ps
+                names[f"{face.key}/{variant}"] = _register(ps, path)
     return names
 
 
+def _register(name: str, path: Path) -> str:
+    """Register the font file ``path`` with reportlab as ``name``, once per process (parsing
+    a font is the cost); returns ``name``."""
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(ttfonts.TTFont(name, str(path)))
+    return name
+
+
 def _registered(companion: Companion) -> str:
-    """The reportlab name of a companion font, registered once per process when a page first uses it."""
-    if companion.ps_name not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(ttfonts.TTFont(companion.ps_name, str(companion.path)))
-    return companion.ps_name
+    """The reportlab name of a companion font, registered when a page first uses it."""
+    return _register(companion.ps_name, companion.path)
 
 
 def _face_file(face: FontFace, chars: set[str]) -> tuple[str, Path]:
@@ -119,10 +123,7 @@ def register_fonts(faces: Iterable[FontFace], used: dict[str, set[str]]) -> dict
     """Register each face once per process; returns style key → reportlab name."""
     names = {}
     for face in faces:
-        name, path = _face_file(face, used.get(face.key, set()))
-        if name not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(ttfonts.TTFont(name, str(path)))
-        names[face.key] = name
+        names[face.key] = _register(*_face_file(face, used.get(face.key, set())))
     return names
 
 
@@ -149,14 +150,8 @@ def _pieces(
     Han–Latin gap is drawn from a padded companion that carries the gap in its advance
     ("lead": the gap before it, drawn that much further left; "trail": after it; "both")."""
     run = runs[k]
-    if gaps is None or run.variant:
-        return [(run.text, 0.0, "")]
-    least = GAP_MIN_EM * size
-    before = run.x - (runs[k - 1].x + runs[k - 1].width) if k else 0.0
-    after = runs[k + 1].x - (run.x + run.width) if k + 1 < len(runs) else 0.0
-    lead = before >= least and run.text[0] in gaps.chars
-    trail = after >= least and run.text[-1] in gaps.chars
-    if not (lead or trail):
+    lead, trail = _sides(runs, k, size, gaps)
+    if gaps is None or not (lead or trail):
         return [(run.text, 0.0, "")]
     pad = gaps.pad_em * size
     if len(run.text) == 1:
@@ -174,16 +169,25 @@ def _pieces(
     return pieces
 
 
+def _sides(runs: tuple[Run, ...], k: int, size: float, gaps: GapFonts | None) -> tuple[bool, bool]:
+    """Whether run ``k``'s first glyph carries the gap before it ("lead") and its last glyph
+    the gap after it ("trail"): a gap at least ``GAP_MIN_EM``, a Latin glyph the padded
+    companions have, a run in the face itself (not a punctuation variant)."""
+    run = runs[k]
+    if gaps is None or run.variant:
+        return False, False
+    least = GAP_MIN_EM * size
+    before = run.x - (runs[k - 1].x + runs[k - 1].width) if k else 0.0
+    after = runs[k + 1].x - (run.x + run.width) if k + 1 < len(runs) else 0.0
+    return before >= least and run.text[0] in gaps.chars, after >= least and run.text[-1] in gaps.chars
+
+
 def _padded(runs: tuple[Run, ...], k: int, size: float, gaps: GapFonts | None) -> float:
-    """How much of the jump after run ``k`` a padded glyph carries (see ``_pieces``)."""
+    """How much of the jump after run ``k`` padded glyphs carry (see ``_pieces``)."""
     if gaps is None or k + 1 >= len(runs):
         return 0.0
-    a, b = runs[k], runs[k + 1]
-    if b.x - (a.x + a.width) < GAP_MIN_EM * size:
-        return 0.0
-    trail = not a.variant and a.text[-1] in gaps.chars
-    lead = not b.variant and b.text[0] in gaps.chars
-    return gaps.pad_em * size * (trail + lead)
+    carried = _sides(runs, k, size, gaps)[1] + _sides(runs, k + 1, size, gaps)[0]
+    return gaps.pad_em * size * carried
 
 
 def _spread(item: TextItem, gaps: GapFonts | None) -> bool:

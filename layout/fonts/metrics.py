@@ -40,7 +40,7 @@ class GapFonts:
 
     def variant(self, name: str) -> Companion:
         """The companion of one variant: "lead", "trail" or "both"."""
-        return {"lead": self.lead, "trail": self.trail, "both": self.both}[name]
+        return getattr(self, name)
 
 
 @dataclass(frozen=True)

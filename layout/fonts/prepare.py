@@ -314,10 +314,23 @@ def write_metrics(path: Path, font: TTFont, cmap: dict[int, str], advances: dict
         "coverage": _ranges(cps),
         "advances": {str(cp): w for cp, w in zip(cps, widths) if w != default},
     }
-    tmp = path.with_name(path.name + ".tmp")
+    _write_json(path, data)
+    return path
+
+
+def _write_json(path: Path, data: dict) -> None:
+    """A metrics sidecar, compact and sorted, through a file of this process (workers may
+    prepare at once)."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True), encoding="utf-8")
     tmp.replace(path)
-    return path
+
+
+def _record(metrics: Path, key: str, entry: dict) -> None:
+    """Record a companion file under ``key`` in a face's metrics sidecar."""
+    data = json.loads(metrics.read_text(encoding="utf-8"))
+    data[key] = entry
+    _write_json(metrics, data)
 
 
 # Marks whose outlines the preparation reads (punctuation fonts, widened quotes, the dash).
@@ -417,10 +430,7 @@ def make_core(full: Path, ps_name: str) -> Path:
     out = full.with_name(full.stem + ".core.ttf")
     font.save(str(out))
     cps = sorted(font.getBestCmap())
-    metrics = metrics_path_for(full)
-    data = json.loads(metrics.read_text(encoding="utf-8"))
-    data["core"] = {"file": out.name, "ps_name": ps_name, "coverage": _ranges(cps)}
-    metrics.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True), encoding="utf-8")
+    _record(metrics_path_for(full), "core", {"file": out.name, "ps_name": ps_name, "coverage": _ranges(cps)})
     return out
 
 
@@ -460,9 +470,7 @@ def _write_companion(
     )
     _finish(fb, font)
     fb.save(str(out))
-    data = json.loads(metrics.read_text(encoding="utf-8"))
-    data[key] = {"file": out.name, "ps_name": ps_name, **entry}
-    metrics.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True), encoding="utf-8")
+    _record(metrics, key, {"file": out.name, "ps_name": ps_name, **entry})
     return out
 
 
@@ -641,10 +649,5 @@ def make_gap(full: Path, ps_base: str, stem: Path | None = None, metrics: Path |
         entry[variant] = {"file": out.name, "ps_name": ps_name}
         entry["coverage"] = _ranges(sorted(font.getBestCmap() or {}))  # none: a face without Latin
         written.append(out)
-    path = metrics or metrics_path_for(full)
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["gap"] = entry
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True), encoding="utf-8")
-    tmp.replace(path)
+    _record(metrics or metrics_path_for(full), "gap", entry)
     return written

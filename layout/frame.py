@@ -67,7 +67,22 @@ class MarkItem:
     label: str
 
 
-Item = TextItem | RuleItem | ImageItem | MarkItem
+@dataclass(frozen=True)
+class AdItem:
+    """A booked block (an ad): its box on the grid and its artwork, drawn inside the box
+    scaled to fit without distortion; no artwork: a marked placeholder (drafts, proofs)."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    id: str  # the booking id
+    file: Path | None  # a one-page PDF (kept vector) or a JPEG/PNG/TIFF; None: not delivered yet
+    label: str  # what a placeholder shows: id and size, e.g. "广告 bank-2024-03 8栏×20行"
+    source: str = ""  # its YAML path, e.g. ads[0]
+
+
+Item = TextItem | RuleItem | ImageItem | MarkItem | AdItem
 
 
 @dataclass(frozen=True)

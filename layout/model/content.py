@@ -128,6 +128,26 @@ class Continuation:
 
 
 @dataclass(frozen=True)
+class Ad:
+    """A booked block (an ad, or any fixed block): placed before the copy, whole columns
+    and whole grid lines. Its size is ``columns`` and a height (``height_mm`` or ``lines``),
+    or a standard ``size`` from the style's spaces (通栏, 半通栏, 报眼, 1/4版, 半版)."""
+
+    index: int
+    id: str  # the booking id, unique on the page
+    position: str  # foot | top-right | top-left | right | left (or a slot the style names)
+    columns: int | None = None
+    height_mm: float | None = None
+    lines: int | None = None
+    size: str = ""
+    file: Path | None = None  # artwork, resolved against the content file's folder
+
+    @property
+    def path(self) -> str:
+        return f"ads[{self.index}]"
+
+
+@dataclass(frozen=True)
 class Page:
     file: str
     paper: str
@@ -146,6 +166,7 @@ class Page:
     warnings: tuple[str, ...] = ()  # e.g. unknown fields (ignored), with file, line and column
     fillers: tuple[Filler, ...] = ()  # optional copy for an open area, used first
     notes: tuple[str, ...] = ()  # e.g. invisible characters removed, with file, line and column
+    ads: tuple[Ad, ...] = ()  # booked blocks, placed before the copy
 
 
 PAGE_FIELDS = {

@@ -58,7 +58,7 @@ def smaller_format(r: Rendered) -> str:
     characters against that format's module zone), or ""."""
     m = r.makeup
     st = r.style
-    usable = m.zone_rows * st.columns - sum(a.cells for a in m.open_areas)
+    usable = m.zone_rows * st.columns - sum(a.cells for a in m.open_areas) - _booked_zone_cells(m)
     used = max(0, usable - sum(u.blank_cells for u in m.units)) * st.chars
     for other in _builtin_styles():
         if other.name == st.name or other.page_width * other.page_height >= st.page_width * st.page_height:
@@ -67,6 +67,43 @@ def smaller_format(r: Rendered) -> str:
         if used <= zone:
             return other.name
     return ""
+
+
+def _booked_zone_cells(m) -> int:
+    return sum(max(0, b.end - max(b.row, m.zone_top)) * b.columns for b in m.booked)
+
+
+def booked(r: Rendered) -> list[dict]:
+    """The blocks booked before the copy (ads): id, position, where on the type area's grid
+    (0-based column and line), size in columns, lines and millimetres, artwork."""
+    st, leading = r.style, r.makeup.leading or r.style.leading
+    out = []
+    for b in r.makeup.booked:
+        height = (b.rows * leading - (leading - st.body_size)) / 72 * 25.4
+        out.append(
+            {
+                "id": b.ad.id,
+                "position": b.ad.position,
+                "size": b.ad.size,
+                "column": b.column,
+                "row": b.row,
+                "columns": b.columns,
+                "lines": b.rows,
+                "mm": [round(_mm(st, columns=b.columns)), round(height)],
+                "file": str(b.ad.file) if b.ad.file else "",
+                "line": b.line,
+            }
+        )
+    return out
+
+
+def _booked_line(b: dict) -> str:
+    size = f" {b['size']}" if b["size"] else ""
+    art = f"artwork {b['file']}" if b["file"] else "no artwork yet"
+    return (
+        f"booked '{b['id']}'{size} ({b['position']}): {b['columns']} columns × {b['lines']} lines from column "
+        f"{b['column'] + 1}, line {b['row'] + 1} ({b['mm'][0]} × {b['mm'][1]} mm), {art}"
+    )
 
 
 @cache
@@ -166,6 +203,7 @@ def notes(r: Rendered) -> list[str]:
     out += r.page.notes  # invisible characters removed from the copy
     out += [f"{r.page.file}: note: {n}" for n in r.substitutions]
     out += [f"{n} (warning)" for n in r.photo_notes]
+    out += [f"{r.page.file}:{b['line']}: note: {_booked_line(b)}" for b in booked(r)]
     out += [f"{r.page.file}: note: {n}" for n in r.makeup.notes]
     if leading_note(r):
         out.append(f"{r.page.file}: note: {leading_note(r)}")
@@ -222,6 +260,7 @@ def table(r: Rendered) -> str:
             f"open area: {area['columns']} columns × {area['lines']} lines from column {area['column'] + 1}, "
             f"line {area['row'] + 1} ({area['mm'][0]} × {area['mm'][1]} mm{space}; ≈{area['characters']} characters)"
         )
+    lines += [_booked_line(b) for b in booked(r)]
     if leading_note(r):
         lines.append(leading_note(r))
     return "\n".join(lines)
@@ -249,6 +288,7 @@ def as_dict(r: Rendered) -> dict:
         "style_leading": r.style.leading,
         "open_area": open_area(r),
         "open_areas": open_areas(r),
+        "booked": booked(r),
         "normalized_punctuation": dict(sorted(r.normalized.items())),
         "modules": [vars(mod) for mod in m.modules],
         "units": [vars(u) for u in m.units],

@@ -160,6 +160,7 @@ class Problem:
     profiles: int = 0  # profiles the units hold, for messages (0: one per unit)
     stacks: bool = True  # cut bands down and across at any depth; False: bands are rows of units (cheaper)
     open_min_rows: int = 1  # an open area shallower than this is no space for anything: it weighs as blank
+    booked: tuple[Area, ...] = ()  # fixed blocks in the zone (ads): the units go around them (zone.py)
 
 
 @dataclass(frozen=True)
@@ -208,12 +209,13 @@ class Arrangement:
     white: int = 0  # cells of open rectangles too shallow to be an open area (under open_min_rows), left white
     work: int = 0  # combination steps the search took
     cut_short: bool = False  # the work bound stopped the search: the best found, maybe not the best
+    booked: tuple[Area, ...] = ()  # the problem's booked blocks, where they are
 
 
 _OPEN = ("O",)  # how the open area was made: a leaf of its own
 
 
-class _Search:
+class RectSearch:
     """Best arrangement of one ``Problem`` (``lead_width``: the lead unit's width, fixed).
 
     On the hot path a part is a dict: height → (cost, how), ``how`` a short tuple (kept
@@ -221,8 +223,12 @@ class _Search:
     height, lower key, lower height) a cut across, ("D", left key, right key) a cut down.
     ``arrangement`` turns the best of them into named values."""
 
-    def __init__(self, problem: Problem, lead_width: int | None = None) -> None:
+    def __init__(self, problem: Problem, lead_width: int | None = None, at_top: bool = True) -> None:
         self.p = problem
+        self.at_top = (
+            at_top  # the rectangle's first band is at the zone's top (a region beside a booked block may not be)
+        )
+        self.stacks_from: dict[int, list[dict[tuple[int, int], tuple[int, tuple | None]]]] = {}
         self.bounded = problem.stacks  # rows of units (polynomial, no stacks) run to their end
         self.n = len(problem.pins)
         self.W, self.H = problem.columns, problem.rows
@@ -405,19 +411,22 @@ class _Search:
                         out[h] = (c, ("D", left_key, right_key))
 
     # -- the page -------------------------------------------------------------
-    def bands(self) -> list[dict[tuple[int, int], tuple[int, tuple | None]]]:
-        """The zone cut across into bands, top to bottom: for each end unit b, the best
-        cost per (height, bands so far) of units 0…b-1 (b = n+1: the last band holds
-        the open area)."""
+    def bands(self, start: int = 0) -> list[dict[tuple[int, int], tuple[int, tuple | None]]]:
+        """The rectangle cut across into bands, top to bottom, from unit ``start``: for each
+        end unit b, the best cost per (height, bands so far) of units start…b-1 (b = n+1: the
+        last band holds the open area). Parts are shared between starts."""
+        if start in self.stacks_from:
+            return self.stacks_from[start]
         n, W, H = self.n, self.W, self.H
         stacks: list[dict[tuple[int, int], tuple[int, tuple | None]]] = [{} for _ in range(n + 2)]
-        stacks[0][(0, 0)] = (0, None)
+        stacks[start][(0, 0)] = (0, None)
         row_of = {u: p.row for u, p in enumerate(self.p.pins) if p.row is not None and p.row > 0}
-        for b in range(1, n + 2):
-            for a in range(max(0, b - MAX_BAND_UNITS), b):
+        first_top = 1 if self.at_top else 2
+        for b in range(start + 1, n + 2):
+            for a in range(max(start, b - MAX_BAND_UNITS), b):
                 if not stacks[a] or (b == n + 1 and a == n):
                     continue  # an open band alone is the foot, set by best()
-                band_key = self.key("R", a, b, W, 0, 1 if a == 0 else 2, b >= n)
+                band_key = self.key("R", a, b, W, 0, first_top if a == start else 2, b >= n)
                 band = self.part(band_key)
                 if not band or not self._spend(len(stacks[a]) * len(band)):
                     continue
@@ -436,33 +445,57 @@ class _Search:
                         old = stacks[b].get(key)
                         if old is None or c < old[0]:
                             stacks[b][key] = (c, (a, (ha, k), band_key, hb))
+        self.stacks_from[start] = stacks
         return stacks
 
-    def best(self) -> tuple[list[tuple[tuple, int]], int] | None:
-        """The best page: its bands (part key, height) top to bottom and the rows left
-        open at the foot; None if nothing fits."""
-        stacks = self.bands()
-        n, W, H = self.n, self.W, self.H
+    def _foot_cost(self, foot: int, last: bool) -> int:
+        """What the rows under the last band cost: an open band under a rule or, too thin
+        for that, a row counted open (the last rectangle of the zone) or white (another)."""
+        if foot > GAP_ROWS:
+            return self._open_cost(self.W, foot - GAP_ROWS) + Score(open=self.W * GAP_ROWS).cost
+        return Score(open=self.W * foot).cost if last else Score(blank=self.W * foot).cost
+
+    def best(self, start: int = 0) -> tuple[list[tuple[tuple, int]], int] | None:
+        """The best page (or rectangle, units ``start``… on): its bands (part key, height)
+        top to bottom and the rows left open at the foot; None if nothing fits."""
+        stacks = self.bands(start)
+        n = self.n
         best: tuple[int, int, tuple[int, int], int] | None = None  # cost, end unit, stack key, foot rows
         for end in (n + 1, n):  # the last band holds an open area, or not
             for key, (c, _) in stacks[end].items():
-                foot = H - key[0]
+                foot = self.H - key[0]
                 if end == n + 1 and 0 < foot <= GAP_ROWS:
                     continue
                 parts = self._misplaced(end == n + 1, foot > GAP_ROWS)
-                total = c + (self._open_cost(W, foot - GAP_ROWS) + Score(open=W * GAP_ROWS).cost if foot else 0)
-                total += Score(open_parts=parts).cost
+                total = c + self._foot_cost(foot, True) + Score(open_parts=parts).cost
                 if best is None or total < best[0]:
                     best = (total, end, key, foot)
         if best is None:
             return None
         _, end, key, foot = best
+        return self.trace(stacks, end, key), foot
+
+    def filled(self, start: int) -> dict[int, tuple[int, tuple[int, int], int]]:
+        """Units start…e-1 filling the rectangle (no open area beside a band; rows left
+        at the foot open, out of place, or white): per end e, (cost, stack key, foot rows)."""
+        stacks = self.bands(start)
+        out: dict[int, tuple[int, tuple[int, int], int]] = {}
+        for end in range(start + 1, self.n + 1):
+            for key, (c, _) in stacks[end].items():
+                foot = self.H - key[0]
+                total = c + self._foot_cost(foot, False) + Score(open_parts=int(foot > GAP_ROWS)).cost
+                if end not in out or total < out[end][0]:
+                    out[end] = (total, key, foot)
+        return out
+
+    def trace(self, stacks: list[dict], end: int, key: tuple[int, int]) -> list[tuple[tuple, int]]:
+        """The bands (part key, height), top to bottom, of the best stack ending at ``end``."""
         bands = []
-        while end:
+        while stacks[end][key][1] is not None:
             _, (a, prev, band_key, hb) = stacks[end][key]
             bands.append((band_key, hb))
             end, key = a, prev
-        return bands[::-1], foot
+        return bands[::-1]
 
     def build(self, key: tuple, h: int, column: int, row: int, out: list, rules: list, opened: list) -> None:
         """Placements, rules and the open area of part ``key`` at height ``h``."""
@@ -487,9 +520,11 @@ class _Search:
 
     def arrangement(self) -> Arrangement | None:
         found = self.best()
-        if found is None:
-            return None
-        bands, foot = found
+        return self.assemble(*found) if found is not None else None
+
+    def assemble(self, bands: list[tuple[tuple, int]], foot: int, last: bool = True) -> Arrangement:
+        """The rectangle set from its bands and the rows left at its foot, in its own grid
+        units (``last``: the last rectangle of the zone, where an open area belongs)."""
         out: list[Placement] = []
         rules: list[Rule] = []
         opened: list[Area] = []
@@ -512,22 +547,45 @@ class _Search:
         score = sum((pl.option.score for pl in out), Score())
         butting = sum(1 for r in rules if not r.across)
         beside = len(opened) - (1 if foot > GAP_ROWS else 0) > 0
-        parts = self._misplaced(beside, foot > GAP_ROWS)
-        score += Score(blank=thin, open=usable + gap, open_parts=parts, butting=butting)
+        if last:
+            score += Score(open=usable + gap, open_parts=self._misplaced(beside, foot > GAP_ROWS))
+        else:  # every open rectangle here is out of place; a thin foot is white
+            score += Score(open=usable + (gap if foot > GAP_ROWS else 0), open_parts=len(opened))
+            score += Score(blank=0 if foot > GAP_ROWS else gap)
+        score += Score(blank=thin, butting=butting)
         out.sort(key=lambda pl: pl.unit)
         # an open rectangle too shallow to hold anything is no open area: it is white
         opens = tuple(sorted((a for a in opened if a.rows >= self.p.open_min_rows), key=lambda a: (-a.cells, a.row)))
         return Arrangement(tuple(out), tuple(rules), opens, score, white + thin, self.work, self.cut_short)
 
 
-def search(problem: Problem) -> Arrangement:
-    """The best arrangement of ``problem``; NoArrangement if none exists."""
+Solver = Callable[[Problem, "int | None"], "tuple[Arrangement | None, int, bool]"]
+
+
+def solve_rectangle(problem: Problem, lead_width: int | None) -> tuple[Arrangement | None, int, bool]:
+    """The best arrangement of a rectangular zone with the lead unit at ``lead_width``:
+    (arrangement or None, work, cut short)."""
+    s = RectSearch(problem, lead_width)
+    found = s.arrangement()
+    work, short = s.work, s.cut_short
+    if s.cut_short and problem.stacks:  # the bound stopped it: rows of units, which it can finish
+        rows = RectSearch(replace(problem, stacks=False), lead_width)
+        plain = rows.arrangement()
+        work += rows.work
+        if plain is not None and (found is None or plain.score.cost < found.score.cost):
+            found = plain
+    return found, work, short
+
+
+def search(problem: Problem, solve: Solver = solve_rectangle) -> Arrangement:
+    """The best arrangement of ``problem``; NoArrangement if none exists. ``solve``
+    searches one lead width (zone.py passes one for a zone around booked blocks)."""
     n = len(problem.pins)
     count = problem.profiles or n
-    zone = problem.columns * problem.rows
+    zone = problem.columns * problem.rows - sum(a.cells for a in problem.booked)
     if problem.least_cells and sum(problem.least_cells) > zone:
         raise NoArrangement(
-            f"{count} profiles cannot be arranged in {problem.rows} rows × {problem.columns} columns: even with every "
+            f"{count} profiles cannot be arranged in {_zone_words(problem)}: even with every "
             "module at its smallest (headline, byline, quote and one line of text) they do not fit; cut profiles "
             "or use a larger format"
         )
@@ -540,31 +598,29 @@ def search(problem: Problem) -> Arrangement:
     best: Arrangement | None = None
     work, short = 0, False
     for lead_width in widths:
-        s = _Search(problem, lead_width)
-        found = s.arrangement()
-        work, short = work + s.work, short or s.cut_short
-        if s.cut_short and problem.stacks:  # the bound stopped it: rows of units, which it can finish
-            rows = _Search(replace(problem, stacks=False), lead_width)
-            plain = rows.arrangement()
-            work += rows.work
-            if plain is not None and (found is None or plain.score.cost < found.score.cost):
-                found = plain
+        found, spent, cut = solve(problem, lead_width)
+        work, short = work + spent, short or cut
         if found is not None and (best is None or found.score.cost < best.score.cost):
             best = found
     if best is None:
-        pinned = [(problem.names[u], p.describe()) for u, p in enumerate(problem.pins) if p.any]
-        if pinned:
-            why = (
-                "the editor's pins leave no arrangement ("
-                + "; ".join(f"{name}: {pin}" for name, pin in pinned)
-                + "); remove or change one"
-            )
-        else:
-            why = (
-                "even with every module at its smallest (headline, byline, quote and one line of text) they do not "
-                "fit; cut profiles or use a larger format"
-            )
-        raise NoArrangement(
-            f"{count} profiles cannot be arranged in {problem.rows} rows × {problem.columns} columns: {why}"
-        )
+        raise NoArrangement(f"{count} profiles cannot be arranged in {_zone_words(problem)}: {_why_none(problem)}")
     return replace(best, work=work, cut_short=short)
+
+
+def _zone_words(problem: Problem) -> str:
+    booked = f" beside {len(problem.booked)} booked block{'s' if len(problem.booked) > 1 else ''}"
+    return f"{problem.rows} rows × {problem.columns} columns" + (booked if problem.booked else "")
+
+
+def _why_none(problem: Problem) -> str:
+    pinned = [(problem.names[u], p.describe()) for u, p in enumerate(problem.pins) if p.any]
+    if pinned:
+        return (
+            "the editor's pins leave no arrangement ("
+            + "; ".join(f"{name}: {pin}" for name, pin in pinned)
+            + "); remove or change one"
+        )
+    return (
+        "even with every module at its smallest (headline, byline, quote and one line of text) they do not "
+        "fit; cut profiles or use a larger format"
+    )

@@ -1,14 +1,14 @@
 """Self-check of a made-up page (end of stage 3).
 
 Input: a ``PageFrame``. Output: a list of problems: two items whose boxes
-overlap, or an item outside the trimmed page. Makeup must never produce
+overlap (text, photos and booked blocks alike), or an item outside the trimmed page. Makeup must never produce
 either; the orchestrator treats a problem as an internal error and writes
 nothing, so an overlapping page never reaches an editor.
 """
 
 from __future__ import annotations
 
-from layout.frame import ImageItem, Item, MarkItem, PageFrame, TextItem
+from layout.frame import AdItem, ImageItem, Item, MarkItem, PageFrame, TextItem
 from layout.page.context import ASCENT
 
 TOLERANCE = 0.01  # points
@@ -18,7 +18,7 @@ def box(item: Item) -> tuple[float, float, float, float] | None:
     """(x0, y0, x1, y1) of an item's ink area, y downwards; None for rules."""
     if isinstance(item, TextItem):
         return (item.x, item.baseline - ASCENT * item.size, item.right, item.baseline + (1 - ASCENT) * item.size)
-    if isinstance(item, (ImageItem, MarkItem)):
+    if isinstance(item, (ImageItem, MarkItem, AdItem)):
         return (item.x, item.y, item.x + item.width, item.y + item.height)
     return None
 
@@ -26,6 +26,8 @@ def box(item: Item) -> tuple[float, float, float, float] | None:
 def _describe(item: Item) -> str:
     if isinstance(item, TextItem):
         return f"{item.source} '{item.text[:12]}'"
+    if isinstance(item, AdItem):
+        return f"booked block '{item.id}'"
     return type(item).__name__
 
 

@@ -53,9 +53,11 @@ def running_head(ctx: Context, page: Page, texts: dict[str, str]) -> list[Item]:
     return items
 
 
-def banner(ctx: Context, page: Page, texts: dict[str, str]) -> Block:
+def banner(ctx: Context, page: Page, texts: dict[str, str], columns: int = 0) -> Block:
+    """Kicker, banner headline and subhead, centred over ``columns`` grid columns (0: all;
+    fewer beside a block booked at a top corner)."""
     st = ctx.style
-    w = st.type_width
+    w = st.span_width(columns or st.columns)
     items: list[Item] = []
     rows = 0
     kicker = text_block(ctx, texts["section"], "kicker", w, "section", align="center")
@@ -73,12 +75,15 @@ def banner(ctx: Context, page: Page, texts: dict[str, str]) -> Block:
     return Block(rows, tuple(items))
 
 
-def intro(ctx: Context, page: Page, texts: dict[str, str]) -> Block:
+def intro(ctx: Context, page: Page, texts: dict[str, str], columns: int = 0) -> Block:
+    """The intro in columns of ``intro_span`` grid columns, over ``columns`` of the grid
+    (0: all), from the block's left."""
     st = ctx.style
     if not page.intro:
         return Block(0, ())
-    span = max(1, min(st.intro_span, st.columns))
-    ncols = st.columns // span
+    columns = columns or st.columns
+    span = max(1, min(st.intro_span, columns))
+    ncols = columns // span
     width = st.span_width(span)
     size = ctx.role("intro").size
     lines = []

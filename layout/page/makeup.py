@@ -17,10 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from layout.frame import Box, Item, MarkItem, PageFrame, RuleItem
+from layout.frame import AdItem, Box, Item, MarkItem, PageFrame, RuleItem
 from layout.model.content import Continuation, Page, Profile
-from layout.page import furniture
-from layout.page.arrange import Area, Arrangement, NoArrangement, Pins, Placement, Problem, Rule, Score, search
+from layout.page import booking, furniture
+from layout.page.arrange import Area, Arrangement, NoArrangement, Pins, Placement, Problem, Rule, Score
 from layout.page.blocks import Block, place
 from layout.page.briefs import BriefGroup
 from layout.page.context import Context
@@ -28,6 +28,7 @@ from layout.page.fillers import set_fillers
 from layout.page.furniture import date_text, jump_text
 from layout.page.module import Module, Shape
 from layout.page.units import Copy, Mode, Unit
+from layout.page.zone import search
 
 __all__ = ["Makeup", "ModuleReport", "UnitReport", "date_text", "jump_text", "make_page"]
 
@@ -106,6 +107,7 @@ class Makeup:
     cut_short: bool = False  # a search met its work bound: the best found, maybe not the best there is
     zone_top: int = 0  # the zone's first grid row in the type area
     white_cells: int = 0  # white outside modules: rectangles too shallow to be an open area
+    booked: tuple[booking.Booking, ...] = ()  # blocks booked before the copy (ads), on the type area's grid
 
     @property
     def open_area(self) -> Area | None:
@@ -129,9 +131,18 @@ class Makeup:
 
 
 class _Sheet:
-    """One page at one leading: its furniture, the module zone and the copy measured for it."""
+    """One page at one leading: its furniture, the blocks booked on it, the module zone and
+    the copy measured for it. ``sizes``: the booked blocks' sizes at the style's own leading
+    (a tighter grid keeps them as booked)."""
 
-    def __init__(self, ctx: Context, page: Page, texts: dict[str, str], continuations: tuple[Continuation, ...]):
+    def __init__(
+        self,
+        ctx: Context,
+        page: Page,
+        texts: dict[str, str],
+        continuations: tuple[Continuation, ...],
+        sizes: dict[str, booking.Size] | None = None,
+    ):
         st = ctx.style
         self.ctx, self.page = ctx, page
         self.texts = dict(texts)
@@ -144,24 +155,44 @@ class _Sheet:
             self.origins[p.index] = (c.file, c.line)
             profiles.append(p)
         self.continuations = continuations
-        L = st.leading
         self.items: list[Item] = furniture.running_head(ctx, page, self.texts)
-        banner = furniture.banner(ctx, page, self.texts)
-        self.items += place(banner, st.left, st.top)
-        row = banner.rows
-        intro = furniture.intro(ctx, page, self.texts)
-        if intro.rows:
-            self.items += place(intro, st.left, st.top + row * L)
-            row += intro.rows
-        y = st.top + row * L + (L - (L - st.body_size)) / 2
-        self.items.append(RuleItem(st.left, y, st.left + st.type_width, y, st.rules["heavy"]))
-        self.zone_top = row + 1
+        sizes = booking.sizes(page, st) if sizes is None else sizes
+        top = booking.top_bookings(page, st, sizes)
+        self.zone_top = self._furniture(top)
         self.zone_rows = st.lines - self.zone_top
+        self.bookings = top + booking.zone_bookings(page, st, sizes, self.zone_top)
+        booking.check_against_top(page, top, self.bookings[len(top) :])
+        self.booked = booking.zone_areas(self.bookings, self.zone_top)
         self.order = _search_order(profiles, st.columns, max(1, st.min_span))
         ordered = [profiles[i] for i in self.order]
         pins = [_pins(p, first=k == 0) for k, p in enumerate(ordered)]
         self.copy = Copy(ctx, ordered, self.texts, pins)
         self.searches = 0
+
+    def _furniture(self, top: tuple[booking.Booking, ...]) -> int:
+        """Kicker, banner and intro over the columns the top bookings leave, the heavy rule
+        under them; the zone's first grid row."""
+        ctx, page, st = self.ctx, self.page, self.ctx.style
+        L = st.leading
+        first, columns = booking.furniture_columns(st, top)
+        x = st.column_x(first)
+        banner = furniture.banner(ctx, page, self.texts, columns)
+        self.items += place(banner, x, st.top)
+        row = banner.rows
+        intro = furniture.intro(ctx, page, self.texts, columns)
+        if intro.rows:
+            self.items += place(intro, x, st.top + row * L)
+            row += intro.rows
+        y = st.top + row * L + (L - (L - st.body_size)) / 2
+        beside = any(b.end > row for b in top)  # a 报眼 reaching past the rule: the rule stops at it
+        x0, x1 = (x, x + st.span_width(columns)) if beside else (st.left, st.left + st.type_width)
+        self.items.append(RuleItem(x0, y, x1, y, st.rules["heavy"]))
+        return row + 1
+
+    @property
+    def free_cells(self) -> int:
+        """Cells of the module zone outside its booked blocks."""
+        return self.zone_rows * self.ctx.style.columns - sum(a.cells for a in self.booked)
 
     def unpinned(self) -> Copy:
         """The same copy without the editor's pins (measurements shared)."""
@@ -183,13 +214,14 @@ class _Sheet:
             profiles=len(copy.profiles),
             stacks=mode.stacks,
             open_min_rows=self.ctx.style.legibility.min_leg,
+            booked=self.booked,
         )
 
     def could_fit(self, mode: Mode, copy: Copy | None = None) -> bool:
         """Could the copy fit the zone in this mode, every unit at its least area?"""
         copy = copy or self.copy
         units = copy.units(mode)
-        return sum(copy.least_area(u, mode) for u in units) <= self.zone_rows * self.ctx.style.columns
+        return sum(copy.least_area(u, mode) for u in units) <= self.free_cells
 
     def search(self, mode: Mode, copy: Copy | None = None) -> Arrangement | None:
         """The best arrangement in this mode; None if the copy does not fit without
@@ -272,6 +304,7 @@ class _Policy:
         self.ctx, self.page, self.texts, self.continuations = ctx, page, texts, continuations
         st = ctx.style
         self.sheets: dict[float, _Sheet] = {}
+        self.sizes = booking.sizes(page, st)  # booked blocks keep their size on a tighter grid
         self.base = self.sheet(st.leading)
         self.tightest = self.sheet(st.leading_min) if st.leading_min and st.leading_min < st.leading else self.base
         _refuse_at_once(self.tightest)
@@ -279,7 +312,7 @@ class _Policy:
     def sheet(self, leading: float) -> _Sheet:
         if leading not in self.sheets:
             ctx = self.ctx if leading == self.ctx.style.leading else _at(self.ctx, leading)
-            self.sheets[leading] = _Sheet(ctx, self.page, self.texts, self.continuations)
+            self.sheets[leading] = _Sheet(ctx, self.page, self.texts, self.continuations, self.sizes)
         return self.sheets[leading]
 
     @property
@@ -352,7 +385,7 @@ def _refuse_at_once(sheet: _Sheet) -> None:
     leading) cannot place every profile at its smallest: no step of the policy could."""
     last = Mode(briefs=True, compact=True, overset=True)
     units = sheet.copy.units(last)
-    if sum(sheet.copy.least_cells(u, last) for u in units) > sheet.zone_rows * sheet.ctx.style.columns:
+    if sum(sheet.copy.least_cells(u, last) for u in units) > sheet.free_cells:
         search(sheet.problem(last, sheet.copy))  # raises, with the message
 
 
@@ -388,7 +421,7 @@ def _excess_cells(sheet: _Sheet, mode: Mode) -> int:
     packed with no loss, against the zone. 0: packing alone could fit it."""
     units = sheet.copy.units(mode)
     least = sum(sheet.copy.least_cells(u, replace(mode, overset=False)) for u in units)
-    return max(0, least - sheet.zone_rows * sheet.ctx.style.columns)
+    return max(0, least - sheet.free_cells)
 
 
 # -- setting the arrangement ---------------------------------------------------------
@@ -423,7 +456,7 @@ def _set(
             sheet.texts[f"{sheet.copy.profiles[pos].path}.jump"] = jump_text("下转", jump_to)
     placed_units = [sheet.copy.merged(units, pl.unit, pl.end) if pl.end else units[pl.unit] for pl in plan.placements]
     done = _set_units(sheet, plan, mode, placed_units, mark_overset=mark_overset, jump_to=jump_to)
-    items = list(sheet.items) + done.items + _rules(sheet, plan)
+    items = list(sheet.items) + done.items + _rules(sheet, plan) + _ad_items(sheet)
     notes = _notes(sheet, placed_units, [pl.option.shape[0] for pl in plan.placements])
     opened = _set_open_areas(sheet, plan.opens, notes, mark_open=mark_open)
     opens = opened.opens
@@ -431,7 +464,7 @@ def _set(
     title = f"{sheet.texts['paper']} {date_text(page)} 第{page.page}版 {sheet.texts['headline']}"
     frame = PageFrame(st.page_width, st.page_height, tuple(items), tuple(done.boxes), title=title)
     gaps = sum(r.length for r in plan.rules if r.across) + opened.rule_cells
-    usable = sheet.zone_rows * st.columns - gaps - sum(a.cells for a in opens)
+    usable = sheet.free_cells - gaps - sum(a.cells for a in opens)
     blank = sum(u.blank_cells for u in done.units) + plan.white + opened.white
     by_profile = {sheet.order[pos]: report for pos, report in done.reports.items()}
     return Makeup(
@@ -451,6 +484,7 @@ def _set(
         cut_short=plan.cut_short,
         zone_top=sheet.zone_top,
         white_cells=plan.white,
+        booked=sheet.bookings,
     )
 
 
@@ -641,6 +675,29 @@ def _notes(sheet: _Sheet, units: list[Unit], objs: list) -> list[str]:
 
 def _named(ids: list[str]) -> str:
     return f"'{ids[0]}'" if len(ids) == 1 else f"{len(ids)} items ({ids[0]} … {ids[-1]})"
+
+
+def _ad_items(sheet: _Sheet) -> list[Item]:
+    """The booked blocks, each in its box on the grid with its artwork (or a placeholder)."""
+    st = sheet.ctx.style
+    L = st.leading
+    out: list[Item] = []
+    for b in sheet.bookings:
+        ad = b.ad
+        size = f"{ad.size} " if ad.size else ""
+        out.append(
+            AdItem(
+                st.column_x(b.column),
+                st.top + b.row * L,
+                st.span_width(b.columns),
+                b.rows * L - (L - st.body_size),
+                ad.id,
+                ad.file,
+                f"广告 {ad.id} {size}{b.columns}栏×{b.rows}行",
+                ad.path,
+            )
+        )
+    return out
 
 
 def _rules(sheet: _Sheet, plan: Arrangement) -> list[Item]:

@@ -183,6 +183,7 @@ PAGE_FIELDS = {
     "style",
     "normalize_punctuation",
     "fillers",
+    "ads",
 }
 PROFILE_FIELDS = {
     "id",
@@ -202,6 +203,12 @@ PROFILE_FIELDS = {
 FILLER_FIELDS = {"id", "title", "body", "file", "columns", "lines"}
 PHOTO_FIELDS = {"file", "caption", "credit", "span"}
 QUOTE_FIELDS = {"text", "by"}
+AD_FIELDS = {"id", "position", "columns", "height", "size", "file"}
+AD_POSITIONS = ("foot", "top-right", "top-left", "right", "left")  # the style may name more slots
+SLOT_RE = re.compile(r"^[^\W\d_][\w-]{0,63}$")  # a slot's name: a word (the booking checks the style has it)
+HEIGHT_LINES_RE = re.compile(r"^(\d{1,3})\s*(?:lines?|行)$")
+MAX_AD_MM = 2000.0  # taller than any newspaper page
+MAX_AD_LINES = 500
 
 
 class _Reader:
@@ -390,6 +397,89 @@ def _fillers(r: _Reader, m: dict[str, Any], base: Path) -> tuple[Filler, ...]:
     return _unique_ids(r, tuple(_filler(r, item, i, base) for i, item in enumerate(value)), "fillers")
 
 
+def _ad_height(r: _Reader, m: dict[str, Any], path: str) -> tuple[float | None, int | None]:
+    """An ad's height: a number is millimetres, "25 lines" or "25行" grid lines;
+    returns (millimetres, lines), one of them None."""
+    value = m.get("height")
+    where = join(path, "height")
+    if value is None:
+        return None, None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not 0 < value <= MAX_AD_MM:
+            raise r.doc.error(where, f"expected a height in millimetres above 0 (at most {MAX_AD_MM:g}), got {value!r}")
+        return float(value), None
+    found = HEIGHT_LINES_RE.match(value.strip()) if isinstance(value, str) else None
+    if found is None:
+        raise r.doc.error(where, f"expected millimetres (a number) or grid lines ('25 lines' or '25行'), got {value!r}")
+    lines = int(found.group(1))
+    if not 1 <= lines <= MAX_AD_LINES:
+        raise r.doc.error(where, f"expected from 1 to {MAX_AD_LINES} lines, got {lines}")
+    return None, lines
+
+
+def _ad_size(r: _Reader, m: dict[str, Any], path: str) -> str:
+    """A standard size (通栏, 半通栏, 报眼, 1/4版, 半版: the booking checks the style has it),
+    given instead of columns and height; or columns and height, both."""
+    size = r.text(m, "size", path, required=False, copy=False)
+    given = [k for k in ("columns", "height") if m.get(k) is not None]
+    if size and given:
+        raise r.doc.error(
+            join(path, given[0]), f"give a standard size ({size}) or columns and height, not both: remove {given[0]}"
+        )
+    if not size and len(given) < 2:
+        if not given:
+            raise r.doc.error(path, "an ad needs its size: a standard size (size: 通栏) or columns and height")
+        missing = "height" if given == ["columns"] else "columns"
+        raise r.doc.error(join(path, given[0]), f"'{given[0]}' without '{missing}': give both, or a standard size")
+    return size
+
+
+def _ad(r: _Reader, value: Any, index: int, base: Path) -> Ad:
+    path = f"ads[{index}]"
+    m = r.mapping(value, path, AD_FIELDS)
+    aid = _id(r, m, path)
+    position = r.text(m, "position", path, copy=False)
+    if not SLOT_RE.match(position):
+        raise r.doc.error(
+            join(path, "position"),
+            f"expected a position ({' | '.join(AD_POSITIONS)}, or a slot the style names), got '{position}'",
+        )
+    size = _ad_size(r, m, path)
+    height_mm, lines = _ad_height(r, m, path)
+    file_text = r.text(m, "file", path, required=False, copy=False)
+    return Ad(
+        index=index,
+        id=aid,
+        position=position,
+        columns=_number(r, m, "columns", path, "a number of columns"),
+        height_mm=height_mm,
+        lines=lines,
+        size=size,
+        file=(base / file_text) if file_text else None,
+    )
+
+
+def _ads(r: _Reader, m: dict[str, Any], base: Path) -> tuple[Ad, ...]:
+    """The booked blocks, each id once on the page (an error at the second naming both lines)."""
+    value = m.get("ads")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise r.doc.error("ads", f"expected a list of booked ads, got {_kind(value)}")
+    ads = tuple(_ad(r, item, i, base) for i, item in enumerate(value))
+    seen: dict[str, Ad] = {}
+    for ad in ads:
+        if ad.id in seen:
+            first = seen[ad.id]
+            raise r.doc.error(
+                f"{ad.path}.id",
+                f"booking id '{ad.id}' is used twice: {first.path} at line {r.doc.line(first.path + '.id')} "
+                f"and {ad.path} at line {r.doc.line(ad.path + '.id')}",
+            )
+        seen[ad.id] = ad
+    return ads
+
+
 def _id(r: _Reader, m: dict[str, Any], path: str) -> str:
     value = r.text(m, "id", path, copy=False)
     if not ID_RE.match(value):
@@ -471,6 +561,7 @@ def _load_page(path: Path, doc: Located) -> Page:
         intro=r.paragraphs(m["intro"], "intro") if m.get("intro") is not None else (),
         profiles=_profiles(r, m, base),
         fillers=_fillers(r, m, base),
+        ads=_ads(r, m, base),
         lang=lang,
         style=r.text(m, "style", "", required=False, copy=False),
         normalize_punctuation=normalize,

@@ -12,7 +12,8 @@ overset, legibility rules broken, and the median time of the makeup (search and
 layout, fonts loaded). ``--out`` writes each page as PDF and PNG (40 dpi) to look at.
 
 Targets (issue 11): no rule broken, fill ≥ 98 % outside the open area, median
-search ≤ 1 s a page on this 2-core machine.
+search ≤ 1 s a page on this 2-core machine. Pages named "ads:" have blocks booked
+on them (issue 13): the copy is made up around them.
 """
 
 from __future__ import annotations
@@ -83,7 +84,37 @@ def hant_page() -> dict:
     return page
 
 
+def booked(make, *ads: dict):
+    """A page shape with blocks booked on it (issue 13)."""
+
+    def page() -> dict:
+        data = make()
+        data["ads"] = [{"id": f"ad-{k + 1}", **ad} for k, ad in enumerate(ads)]
+        return data
+
+    return page
+
+
+def seed() -> dict:
+    return yaml.safe_load((ROOT / "content" / "seed.yaml").read_text(encoding="utf-8"))
+
+
+STRIP = {"size": "通栏", "position": "foot"}
+EYE = {"size": "报眼", "position": "top-right"}
 GENERATED = {
+    "ads: seed + 报眼": (booked(seed, EYE), None),
+    "ads: seed + 通栏": (booked(seed, STRIP), None),
+    "ads: 8 profiles + 通栏": (booked(lambda: make_page(8, 200, 600, 21), STRIP), None),
+    "ads: 12 + 报眼, 半通栏, side": (
+        booked(
+            lambda: make_page(12, 150, 500, 22),
+            EYE,
+            {"size": "半通栏", "position": "foot"},
+            {"columns": 2, "height": "30 lines", "position": "left"},
+        ),
+        None,
+    ),
+    "ads: 3 short + 1/4版": (booked(lambda: make_page(3, 300, 600, 23), {"size": "1/4版", "position": "foot"}), None),
     "one short story": (lambda: make_page(1, 300, 500, 11), None),
     "two short stories": (lambda: make_page(2, 300, 500, 12), None),
     "three short stories": (lambda: make_page(3, 300, 600, 13), None),

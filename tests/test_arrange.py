@@ -28,6 +28,8 @@ from layout.page.arrange import (
     Score,
     search,
 )
+from layout.page.zone import layouts
+from layout.page.zone import search as zone_search
 
 MIN_LEG, MAX_LEG, MIN_SPAN = 6, 20, 2
 
@@ -220,3 +222,72 @@ def test_a_search_cut_short_by_its_bound_says_so_and_still_sets_the_page(monkeyp
     assert short.cut_short  # said, in the report
     assert sorted(p.unit for p in short.placements) == list(range(len(sizes)))  # rows of units, finished
     covered(short, 8, 40)
+
+
+# -- a zone around booked blocks (zone.py) ------------------------------------------------
+def booked_cells(plan) -> dict[tuple[int, int], str]:
+    cells = {}
+    for k, b in enumerate(plan.booked):
+        for c in range(b.column, b.column + b.columns):
+            for r in range(b.row, b.row + b.rows):
+                cells[(c, r)] = f"b{k}"
+    return cells
+
+
+def test_a_block_across_the_foot_leaves_a_rectangle_above_it_under_a_rule():
+    booked = (Area(0, 14, 4, 6),)
+    plan = zone_search(problem([(16, 2), (16, 2)], 4, 20, booked=booked))
+    assert rects(plan) == [(0, 0, 2, 0, 10), (1, 2, 2, 0, 10)]
+    assert Rule(True, 0, 13, 4) in plan.rules  # the rule row over the block
+    assert plan.opens == (Area(0, 11, 4, 2),) and plan.booked == booked
+
+
+def test_a_block_at_the_bottom_right_corner_is_cut_around_both_ways():
+    booked = (Area(2, 12, 2, 8),)
+    cuts = layouts(Area(0, 0, 4, 20), booked)
+    assert [c.frees for c in cuts] == [
+        (Area(0, 0, 4, 11), Area(0, 12, 2, 8)),  # across above the block, then down beside it
+        (Area(0, 0, 2, 20), Area(2, 0, 2, 11)),  # down beside it, then across above it
+    ]
+    plan = zone_search(problem([(16, 2), (16, 2), (12, 2)], 4, 20, booked=booked))
+    assert rects(plan) == [(0, 0, 2, 0, 10), (1, 2, 2, 0, 10), (2, 0, 2, 12, 8)]
+    assert Rule(False, 2, 12, 8) in plan.rules  # down the gutter beside the block
+
+
+def test_a_column_pin_counts_columns_of_the_zone_not_of_a_rectangle():
+    booked = (Area(0, 12, 2, 8),)
+    pins = [Pins(), Pins(), Pins(column=3)]
+    plan = zone_search(problem([(16, 2), (16, 2), (12, 2)], 4, 20, pins=pins, booked=booked))
+    assert [p.column for p in plan.placements if p.unit == 2] == [2]
+
+
+def test_units_that_cannot_go_around_the_blocks_name_them():
+    with pytest.raises(NoArrangement, match="beside 1 booked block"):
+        zone_search(problem([(16, 2)] * 4, 4, 20, booked=(Area(0, 6, 4, 14),)))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    sizes=st.lists(st.tuples(st.integers(4, 40), st.integers(1, 3)), min_size=1, max_size=6),
+    columns=st.integers(4, 8),
+    blocks=st.lists(st.tuples(st.integers(1, 4), st.integers(3, 12), st.sampled_from("LRF")), max_size=2),
+)
+def test_random_units_tile_the_zone_around_random_blocks(sizes, columns, blocks):
+    rows = 40
+    booked: list[Area] = []
+    for w, h, where in blocks:  # a block at the bottom left, bottom right or across the foot
+        w = columns if where == "F" else min(w, columns - 1)
+        area = Area(0 if where == "L" else columns - w, rows - h, w, h)
+        if all(not (a.column < area.column + w and area.column < a.column + a.columns) for a in booked):
+            booked.append(area)
+    try:
+        plan = zone_search(problem(sizes, columns, rows, pad=2, booked=tuple(booked)))
+    except NoArrangement:
+        return
+    assert sorted(p.unit for p in plan.placements) == list(range(len(sizes)))
+    cells = covered(plan, columns, rows)
+    blocked = booked_cells(plan)
+    assert not set(cells) & set(blocked)  # nothing on a booked block
+    order = [p.unit for p in sorted(plan.placements, key=lambda p: (p.row, p.column))]
+    assert order[0] == 0
+    assert zone_search(problem(sizes, columns, rows, pad=2, booked=tuple(booked))) == plan  # deterministic

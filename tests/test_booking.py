@@ -129,7 +129,10 @@ def test_a_top_block_shorter_than_the_furniture_leaves_the_heavy_rule_across(tmp
     ("ads", "words"),
     [
         (
-            [{"id": "a", "size": "报眼", "position": "top-right"}, {"id": "b", "size": "报眼", "position": "top-right"}],
+            [
+                {"id": "a", "size": "报眼", "position": "top-right"},
+                {"id": "b", "size": "报眼", "position": "top-right"},
+            ],
             ["'a'", "'b'", "both booked top-right"],
         ),
         (

@@ -77,14 +77,14 @@ def banner(ctx: Context, page: Page, texts: dict[str, str], columns: int = 0) ->
 
 def intro(ctx: Context, page: Page, texts: dict[str, str], columns: int = 0) -> Block:
     """The intro in columns of ``intro_span`` grid columns, over ``columns`` of the grid
-    (0: all), from the block's left."""
+    (0: all), from the block's left; columns that do not divide evenly share the width."""
     st = ctx.style
     if not page.intro:
         return Block(0, ())
     columns = columns or st.columns
     span = max(1, min(st.intro_span, columns))
     ncols = columns // span
-    width = st.span_width(span)
+    width = (st.span_width(columns) - (ncols - 1) * st.gutter) / ncols  # intro columns share the width
     size = ctx.role("intro").size
     lines = []
     for j in range(len(page.intro)):
@@ -96,7 +96,7 @@ def intro(ctx: Context, page: Page, texts: dict[str, str], columns: int = 0) -> 
     places = [(c, r) for c in range(ncols) for r in range(base + (1 if c < extra else 0))]
     items: list[Item] = []
     for (path, ln), (c, r) in zip(lines, places):
-        x = st.column_x(c * span) - st.left
+        x = c * (width + st.gutter)
         for it in line_items(ctx, (ln,), "intro", size, width, "justify", path, [r * st.leading + ASCENT * size]):
             items.append(
                 TextItem(it.x + x, it.baseline, it.font, it.size, it.runs, it.role, it.source, it.start, it.end)

@@ -186,3 +186,21 @@ def test_a_full_page_around_a_strip_still_sets_every_line_or_reports_it(tmp_path
     assert not m.overset or lost > 0  # overset is counted, never silent
     cells = m.zone_rows * r.style.columns
     assert sum(u.span * u.rows for u in m.units) <= cells - 8 * 20
+
+
+def test_ads_on_the_pages_of_an_edition_with_a_jump_between_them(tmp_path, make_pdf):
+    seed = yaml.safe_load((ROOT / "content" / "seed.yaml").read_text(encoding="utf-8"))
+    seed["ads"] = [{"id": "strip", "size": "通栏", "position": "foot"}]  # the full page no longer holds its copy
+    (tmp_path / "p3.yaml").write_text(yaml.safe_dump(seed, allow_unicode=True), encoding="utf-8")
+    second = yaml.safe_load(page_file(tmp_path, [{"id": "eye", "size": "报眼", "position": "top-left"}], 2).read_text())
+    second["page"] = 5
+    (tmp_path / "p5.yaml").write_text(yaml.safe_dump(second, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "ed.yaml").write_text("edition: 辽源日报\npages: [p3.yaml, p5.yaml]\n", encoding="utf-8")
+    out = tmp_path / "out" / "ed.pdf"
+    proc = make_pdf(tmp_path / "ed.yaml", "-o", out)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "下转" in proc.stderr or "continue on 第5版" in proc.stderr  # the copy the strip displaced jumps
+    assert "booked 'strip' 通栏 (foot)" in proc.stderr and "booked 'eye' 报眼 (top-left)" in proc.stderr
+    again = tmp_path / "again" / "ed.pdf"
+    assert make_pdf(tmp_path / "ed.yaml", "-o", again).returncode == proc.returncode
+    assert again.read_bytes() == out.read_bytes()

@@ -35,7 +35,7 @@ from layout.page.arrange import (
     search as search_rectangle,
 )
 
-MAX_LAYOUTS = 12  # ways of cutting the free part into rectangles tried, at most
+MAX_LAYOUTS = 6  # ways of cutting the free part into rectangles tried, at most (those with fewest rectangles)
 UNREACHABLE = 10_000  # a pin translated out of a rectangle: a column or row no part of it has
 
 
@@ -70,9 +70,11 @@ def search(problem: Problem) -> Arrangement:
 
 
 def layouts(zone: Area, booked: tuple[Area, ...]) -> list[Layout]:
-    """Every way (up to MAX_LAYOUTS) of cutting ``zone`` across and down along the booked
-    blocks' edges until each part is a booked block or free of them."""
-    return list(_layouts(zone, tuple(sorted(booked, key=lambda a: (a.row, a.column)))))[:MAX_LAYOUTS]
+    """The ways (up to MAX_LAYOUTS, fewest free rectangles first: larger rectangles leave the
+    search more freedom) of cutting ``zone`` across and down along the booked blocks' edges
+    until each part is a booked block or free of them."""
+    found = _layouts(zone, tuple(sorted(booked, key=lambda a: (a.row, a.column))))
+    return sorted(found, key=lambda layout: len(layout.frees))[:MAX_LAYOUTS]
 
 
 @lru_cache(maxsize=256)

@@ -204,3 +204,33 @@ def test_ads_on_the_pages_of_an_edition_with_a_jump_between_them(tmp_path, make_
     again = tmp_path / "again" / "ed.pdf"
     assert make_pdf(tmp_path / "ed.yaml", "-o", again).returncode == proc.returncode
     assert again.read_bytes() == out.read_bytes()
+
+
+def test_a_slot_the_style_names_puts_a_foot_block_at_its_column(tmp_path):
+    style = (ROOT / "layout" / "styles" / "broadsheet.yaml").read_text(encoding="utf-8")
+    fonts = ROOT / "fonts"
+    style = style.replace("song: BanmianSerifSC", f"song: {fonts}/BanmianSerifSC")
+    style = style.replace("hei: BanmianSansSC", f"hei: {fonts}/BanmianSansSC")
+    style = style.replace("kai: BanmianKai", f"kai: {fonts}/BanmianKai")
+    style += "ad_slots: {左下: {position: foot, column: 1}, 右栏: {position: right}}\n"
+    (tmp_path / "paper.yaml").write_text(style, encoding="utf-8")
+    ads = [
+        {"id": "a", "size": "半通栏", "position": "左下"},
+        {"id": "b", "columns": 2, "height": "30 lines", "position": "右栏"},
+    ]
+    path = page_file(tmp_path, ads, stories=2)
+    r = render(path, style=str(tmp_path / "paper.yaml"))
+    assert grid(r) == {"a": (0, 82, 4, 20), "b": (6, 72, 2, 30)}
+    with pytest.raises(InputError, match="'中缝' is no position: foot, top-left, top-right, left, right, 左下, 右栏"):
+        render(
+            page_file(tmp_path, [{"id": "c", "size": "通栏", "position": "中缝"}]), style=str(tmp_path / "paper.yaml")
+        )
+
+
+def test_a_slot_with_a_column_off_the_foot_is_a_style_error(tmp_path):
+    from layout.model.style import load_style
+
+    style = (ROOT / "layout" / "styles" / "broadsheet.yaml").read_text(encoding="utf-8")
+    (tmp_path / "paper.yaml").write_text(style + "ad_slots: {右栏: {position: right, column: 3}}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="ad_slots.右栏.column"):
+        load_style(tmp_path / "paper.yaml")

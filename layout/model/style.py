@@ -39,6 +39,7 @@ OPTIONAL_ROLES = (
     ("brief_head", "name", 10.5),  # an item's small head inside a briefs group (五号)
 )
 OPEN_AREAS = ("foot", "corner")
+AD_POSITIONS = ("foot", "top-left", "top-right", "left", "right")  # where a booked block may stand
 FALLBACKS = ("none", "system")  # none: only the style's fonts; system: installed fonts (fontconfig) too
 
 
@@ -78,6 +79,15 @@ class Space:
 
 
 @dataclass(frozen=True)
+class AdSlot:
+    """A place for booked blocks the style names (``ad_slots:``): one of the built-in
+    positions, and for the foot the first column (None: at the right, as ``foot``)."""
+
+    position: str
+    column: int | None = None
+
+
+@dataclass(frozen=True)
 class Style:
     name: str
     file: str
@@ -109,6 +119,7 @@ class Style:
     briefs: Briefs = Briefs()
     open_area: str = "foot"  # a short page's open area: "foot" (a band across) or "corner" (bottom right)
     spaces: tuple[Space, ...] = ()  # standard spaces, largest first
+    ad_slots: dict[str, AdSlot] = field(default_factory=dict)  # named places for booked blocks
     fallback: str = "none"  # "system": characters no style font has may come from installed fonts
     warnings: tuple[str, ...] = ()  # e.g. unknown fields (ignored)
 
@@ -256,6 +267,22 @@ def _ratio_pair(doc: Located, mods: dict[str, Any], key: str, default: list[floa
     return float(pair[0]), float(pair[1])
 
 
+def _ad_slots(doc: Located, m: dict[str, Any], columns: int) -> dict[str, AdSlot]:
+    """Named places for booked blocks: ``{name: {position, column}}``."""
+    out = {}
+    for name, value in _map(doc, m.get("ad_slots", {}) or {}, "ad_slots").items():
+        path = f"ad_slots.{name}"
+        slot = _map(doc, value, path)
+        position = slot.get("position")
+        if position not in AD_POSITIONS:
+            raise doc.error(f"{path}.position", f"expected one of {', '.join(AD_POSITIONS)}, got {position!r}")
+        column = slot.get("column")
+        if column is not None and (position != "foot" or not isinstance(column, int) or not 1 <= column <= columns):
+            raise doc.error(f"{path}.column", f"a first column (1 to {columns}) is given only for a slot on the foot")
+        out[str(name)] = AdSlot(position, column)
+    return out
+
+
 def _open_area(doc: Located, mods: dict[str, Any]) -> str:
     value = mods.get("open_area", "foot")
     if value not in OPEN_AREAS:
@@ -354,6 +381,7 @@ def _load_style(path: Path, doc: Located) -> Style:
         open_area=_open_area(doc, mods),
         spaces=_spaces(doc, m, int(grid.get("columns", 1)), int(grid.get("lines", 1))),
         fallback=_fallback(doc, m),
+        ad_slots=_ad_slots(doc, m, int(grid.get("columns", 1))),
     )
     if style.leading < style.body_size:
         raise doc.error("grid.leading", "leading must be at least the body size")

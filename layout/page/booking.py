@@ -13,7 +13,8 @@ Positions, as newspapers book them:
 - ``foot``: on the foot of the type area, across it (通栏) or, narrower, at the
   right; several foot blocks stand side by side, right to left;
 - ``right`` / ``left``: along the side of the module zone, standing on the foot
-  (on a foot block under it, with a rule row between).
+  (on a foot block under it, with a rule row between);
+- a slot the style names (``ad_slots:``): one of these, and on the foot its first column.
 The physical height stays as booked when copyfitting tightens the leading: a
 height in lines (or a standard space) is lines of the style's own leading.
 """
@@ -25,13 +26,13 @@ from dataclasses import dataclass
 
 from layout.errors import InputError
 from layout.model.content import Ad, Page
-from layout.model.style import Style
+from layout.model.style import AD_POSITIONS, AdSlot, Style
 from layout.page.arrange import GAP_ROWS, Area
 
 MM = 72 / 25.4
 TOP = ("top-left", "top-right")
 SIDES = ("left", "right")
-POSITIONS = ("foot", *TOP, *SIDES)
+POSITIONS = AD_POSITIONS
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,9 @@ def sizes(page: Page, base: Style) -> dict[str, Size]:
     """Each ad's size by id, checked against the grid of the style (at its own leading)."""
     out = {}
     for ad in page.ads:
-        if ad.position not in POSITIONS:
-            raise _error(page, f"{ad.path}.position", f"'{ad.position}' is no position: {', '.join(POSITIONS)}")
+        if ad.position not in POSITIONS and ad.position not in base.ad_slots:
+            known = ", ".join((*POSITIONS, *base.ad_slots))
+            raise _error(page, f"{ad.path}.position", f"'{ad.position}' is no position: {known}")
         out[ad.id] = _size(page, ad, base)
     return out
 
@@ -101,7 +103,7 @@ def top_bookings(page: Page, st: Style, booked: dict[str, Size]) -> tuple[Bookin
     """The blocks booked beside the furniture (报眼), at the top corners of the type area."""
     out: list[Booking] = []
     for position in TOP:
-        ads = _at(page, position)
+        ads = _at(page, st, position)
         if len(ads) > 1:
             raise _two(page, ads[0], ads[1], f"both booked {position}")
         for ad in ads:
@@ -117,7 +119,7 @@ def top_bookings(page: Page, st: Style, booked: dict[str, Size]) -> tuple[Bookin
 
 def furniture_columns(st: Style, top: tuple[Booking, ...]) -> tuple[int, int]:
     """The first column and the number of columns the kicker, banner and intro take."""
-    first = sum(b.columns for b in top if b.ad.position == "top-left")
+    first = sum(b.columns for b in top if b.column == 0)
     return first, st.columns - sum(b.columns for b in top)
 
 
@@ -125,16 +127,27 @@ def zone_bookings(page: Page, st: Style, booked: dict[str, Size], zone_top: int)
     """The blocks booked on the foot and along the sides, standing on the foot."""
     out: list[Booking] = []
     right = st.columns
-    feet = _at(page, "foot")
+    feet = _at(page, st, "foot")
     for k, ad in enumerate(feet):
         size = booked[ad.id]
+        rows = rows_for(st, size.height)
+        first = slot(st, ad).column
+        if first is not None:  # the style's slot names the first column
+            if first - 1 + size.columns > st.columns:
+                raise _error(
+                    page,
+                    ad.path,
+                    f"booking '{ad.id}' is {size.columns} columns wide: from column "
+                    f"{first} of slot '{ad.position}' it runs off the grid",
+                )
+            out.append(Booking(ad, first - 1, st.lines - rows, size.columns, rows, _line(page, ad)))
+            continue
         if size.columns > right:
             raise _two(page, feet[k - 1], ad, f"booked on the foot need more than the {st.columns} columns there are")
-        rows = rows_for(st, size.height)
         out.append(Booking(ad, right - size.columns, st.lines - rows, size.columns, rows, _line(page, ad)))
         right -= size.columns
     for position in SIDES:
-        ads = _at(page, position)
+        ads = _at(page, st, position)
         if len(ads) > 1:
             raise _two(page, ads[0], ads[1], f"both booked {position}")
         for ad in ads:
@@ -183,8 +196,13 @@ def _no_overlap(page: Page, bookings: list[Booking]) -> None:
                 raise _two(page, a.ad, b.ad, "overlap on the page")
 
 
-def _at(page: Page, position: str) -> list[Ad]:
-    return [ad for ad in page.ads if ad.position == position]
+def slot(st: Style, ad: Ad) -> AdSlot:
+    """Where an ad stands: a built-in position, or the style's slot of that name."""
+    return st.ad_slots.get(ad.position) or AdSlot(ad.position)
+
+
+def _at(page: Page, st: Style, position: str) -> list[Ad]:
+    return [ad for ad in page.ads if slot(st, ad).position == position]
 
 
 def _line(page: Page, ad: Ad) -> int:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from layout.artwork import check_ad_files, check_placed_ads
 from layout.errors import InputError, LayoutError
 from layout.fonts.page import PageFonts, fallback_record, load_faces, page_fonts
 from layout.frame import ImageItem
@@ -53,6 +54,7 @@ class Output:
     photos: str = "gray"  # "gray" (K only) or "cmyk" (separated with the output intent's profile)
     draft: bool = False  # a review draft: a proof sheet with bookmarks, named destinations and a source map
     allow_outside: bool = False  # photos may lie outside the page's folder
+    convert_ads: bool = False  # press: convert RGB raster ads as photos are (else refused)
     system_fonts: bool = False  # installed fonts (fontconfig) may set characters no style font has
 
 
@@ -364,6 +366,7 @@ def render(
     checked = _checked_texts(texts, continuations, jump_to)
     fonts = page_fonts(st, checked, page.source, system=output.system_fonts or st.fallback == "system")
     check_photos(page, allow_outside=output.allow_outside)
+    arts = check_ad_files(page, output)
     rules = rules_for(
         page.lang,
         st.kinsoku or None,
@@ -382,9 +385,15 @@ def render(
     photo_notes = check_resolution(
         page, makeup.frame, output.limits, press=bool(output.press), continuations=continuations
     )
+    photo_notes += check_placed_ads(page, makeup.frame, arts, output)
     when = document_time(page)
     drawn = _draw(makeup, fonts, page, st, output, when)
-    post = _post_process(drawn.pdf, output, page, makeup, texts, fonts.faces, continuations, drawn.margin, when)
+    pdf = drawn.pdf
+    if arts:  # PDF ads as form XObjects (post stage, pikepdf)
+        from layout.post.artwork import embed_artwork
+
+        pdf = embed_artwork(pdf, makeup.frame, drawn.margin)
+    post = _post_process(pdf, output, page, makeup, texts, fonts.faces, continuations, drawn.margin, when)
     return Rendered(
         post.pdf,
         makeup,

@@ -63,6 +63,12 @@ def _press_arguments(p: argparse.ArgumentParser) -> None:
         "with the --icc profile (cmyk)",
     )
     press.add_argument(
+        "--convert-ads",
+        action="store_true",
+        help="convert RGB raster ads for the press as photos are (by default an RGB ad is refused: "
+        "converting an advertiser's artwork changes what they paid for)",
+    )
+    press.add_argument(
         "--proof",
         action="store_true",
         help="write a proof: the page with crop marks outside the trim and a slug "
@@ -177,6 +183,7 @@ def output_for(args: argparse.Namespace) -> Output:
         photos=args.photos,
         draft=args.draft,
         allow_outside=args.allow_outside,
+        convert_ads=args.convert_ads,
         system_fonts=args.system_fonts,
     )
 

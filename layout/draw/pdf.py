@@ -34,9 +34,10 @@ from reportlab.lib.utils import ImageReader, TimeStamp
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfgen.canvas import Canvas
 
+from layout.artwork import is_pdf, raster_colour
 from layout.errors import InputError
 from layout.fonts.metrics import Companion, FontFace, GapFonts
-from layout.frame import ImageItem, MarkItem, PageFrame, RuleItem, TextItem
+from layout.frame import AdItem, ImageItem, MarkItem, PageFrame, RuleItem, TextItem
 from layout.inline.breaker import Run
 
 K100 = CMYKColor(0, 0, 0, 1)
@@ -137,6 +138,8 @@ def _chars_by_font(frame: PageFrame, label_font: str) -> dict[str, set[str]]:
                 else:
                     key = f"{item.font}/{run.variant}" if run.variant else item.font
                 used.setdefault(key, set()).update(run.text)
+        elif isinstance(item, AdItem) and item.file is None:
+            used[label_font] |= set(item.label)
     return used
 
 
@@ -332,6 +335,95 @@ def _placeholder(c: Canvas, item: ImageItem, height: float, label_font: str) -> 
     c.drawCentredString(x + w / 2, y + h / 2 - size * 0.35, label)
 
 
+def _ad_pixels(img, source_icc: bytes | None, output_icc: bytes | None):
+    """An ad's pixels as drawn: grey and CMYK kept as they are (1-bit as 8-bit grey,
+    16-bit grey scaled to 8 bits, transparency over white); RGB (allowed only when
+    checked before drawing) converted as photos are: separated with ``output_icc``, else grey."""
+    from PIL import Image
+
+    colour = raster_colour(img)
+    if colour == "cmyk":
+        return img
+    if img.mode in ("LA", "La") or (colour == "gray" and "transparency" in img.info):
+        la = img.convert("LA")
+        return Image.alpha_composite(Image.new("LA", la.size, (255, 255)), la).convert("L")
+    if colour in ("gray", "bitmap"):
+        if img.mode.startswith("I") or img.mode == "F":
+            wide = img.convert("I") if img.mode.startswith("I;16") else img
+            top = wide.getextrema()[1]
+            return wide.point(lambda v: v * (255 / 65535 if top > 255 else 1)).convert("L")
+        return img.convert("L")
+    if img.mode in ("RGBA", "PA") or "transparency" in img.info:
+        rgba = img.convert("RGBA")
+        img = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
+    return _separate(img, source_icc, output_icc) if output_icc is not None else img.convert("L")
+
+
+def _ad_raster(c: Canvas, item: AdItem, height: float, output_icc: bytes | None) -> None:
+    """A raster ad drawn whole in its box: scaled to fit without distortion, centred;
+    downsampled above ``MAX_PPI`` at its placed size, as photos are."""
+    from PIL import Image, ImageOps
+
+    with Image.open(item.file) as src:  # type: ignore[arg-type]
+        icc = src.info.get("icc_profile")
+        img = _ad_pixels(ImageOps.exif_transpose(src), icc, output_icc)
+    w, h = img.size
+    scale = min(item.width / w, item.height / h)
+    dw, dh = w * scale, h * scale
+    max_px = round(dw / 72 * MAX_PPI)
+    if w > max_px:
+        img = img.resize((max_px, max(1, round(max_px * h / w))), Image.Resampling.LANCZOS)
+    x, top = item.x + (item.width - dw) / 2, item.y + (item.height - dh) / 2
+    c.drawImage(ImageReader(img), x, height - top - dh, dw, dh)
+
+
+def _ad_placeholder(c: Canvas, item: AdItem, height: float, label_font: str) -> None:
+    """Booked space with no artwork yet (drafts, proofs, plain pages): a tinted box,
+    crossed and hatched, with the booking's label (id and size) on a white ground."""
+    x, y, w, h = item.x, height - item.y - item.height, item.width, item.height
+    c.setFillColor(PLACEHOLDER_TINT)
+    c.setStrokeColor(K100)
+    c.setLineWidth(0.5)
+    c.rect(x, y, w, h, stroke=1, fill=1)
+    c.setLineWidth(0.25)
+    c.line(x, y, x + w, y + h)
+    c.line(x, y + h, x + w, y)
+    path = c.beginPath()
+    step = 12.0
+    k = step
+    while k < w + h:  # hatching at 45°, clipped to the box by construction
+        x0, y0 = (x + k, y) if k <= w else (x + w, y + k - w)
+        x1, y1 = (x, y + k) if k <= h else (x + k - h, y + h)
+        path.moveTo(x0, y0)
+        path.lineTo(x1, y1)
+        k += step
+    c.drawPath(path, stroke=1, fill=0)
+    fit = 0.9 * w / (pdfmetrics.stringWidth(item.label, label_font, 1.0) + 1)  # the label's size that fills 90 %
+    size = min(18.0, max(6.0, h / 6), fit)
+    lw = pdfmetrics.stringWidth(item.label, label_font, size) + size
+    c.setFillColor(CMYKColor(0, 0, 0, 0))  # a white ground for the label: knocks out
+    c.rect(x + (w - lw) / 2, y + h / 2 - size * 0.8, lw, size * 1.6, stroke=0, fill=1)
+    _overprint(c, True)
+    c.setFillColor(K100)
+    c.setFont(label_font, size)
+    c.drawCentredString(x + w / 2, y + h / 2 - size * 0.35, item.label)
+
+
+def _ad(c: Canvas, item: AdItem, height: float, label_font: str, output_icc: bytes | None) -> None:
+    """A booked block: a placeholder, or raster artwork; PDF artwork is embedded after
+    drawing, as a form XObject (post/artwork.py), so nothing is drawn for it here."""
+    c.saveState()
+    _overprint(c, False)  # artwork knocks out, as photos do
+    if item.file is None:
+        _ad_placeholder(c, item, height, label_font)
+    elif not is_pdf(item.file):
+        try:
+            _ad_raster(c, item, height, output_icc)
+        except ValueError as exc:
+            raise InputError(f"ad '{item.id}': artwork {item.file.name}: {exc}", file=str(item.file)) from None
+    c.restoreState()
+
+
 def _mark(c: Canvas, item: MarkItem, height: float, font: str) -> None:
     x, y, w, h = item.x, height - item.y - item.height, item.width, item.height
     c.setStrokeColor(K100)
@@ -455,6 +547,8 @@ def draw_pdf(
             c.restoreState()
         elif isinstance(item, MarkItem):
             _mark(c, item, H, label_font)
+        elif isinstance(item, AdItem):
+            _ad(c, item, H, label_font, photo_profile)
     if proof:
         _crop_marks(c, W, H, proof)
         c.setFillColor(K100)

@@ -554,3 +554,30 @@ def preflight(source: bytes | Path, limits: Limits | None = None) -> Report:
         text_total += state.text_total
         text_k += state.text_k_only
     return Report(tuple(findings), len(pdf.pages), max_tac, text_k / text_total if text_total else 1.0)
+
+
+def preflight_artwork(data: bytes, limits: Limits | None = None) -> list[Finding]:
+    """An artwork PDF (an ad's one page) checked as content for the plate: colour spaces,
+    total ink, fonts embedded, transparency, images; not the rules of a whole document
+    (PDF/X identification, output intent, boxes, Trapped), which the page it is placed
+    on answers for. Findings are on page 1."""
+    limits = limits or Limits()
+    try:
+        pdf = pikepdf.open(io.BytesIO(data))
+    except pikepdf.PdfError as exc:
+        return [Finding("unreadable", ERROR, 0, f"not a readable PDF: {exc}", "export the PDF again")]
+    with pdf:
+        if pdf.is_encrypted:
+            return [Finding("encryption", ERROR, 0, "the file is encrypted", "deliver it unencrypted")]
+        findings: list[Finding] = []
+        for n, page in enumerate(pdf.pages, 1):
+            state = _Page(n)
+            try:
+                findings += _fonts(page, n)
+                _Interpreter(state, limits).run(page, page.obj.get("/Resources", pikepdf.Dictionary()), _State())
+            except (pikepdf.PdfError, TypeError, ValueError, KeyError, AttributeError) as exc:  # malformed objects
+                state.add("content", ERROR, f"malformed page objects or content: {exc}", "export the page again")
+            if "/Group" in page.obj and page.obj["/Group"].get("/S") == pikepdf.Name.Transparency:
+                state.add("transparency", ERROR, "the page is a transparency group", "flatten the transparency")
+            findings += state.findings
+    return findings

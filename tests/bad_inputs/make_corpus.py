@@ -69,6 +69,22 @@ def png_header(width: int, height: int) -> bytes:
     )
 
 
+def two_page_pdf() -> bytes:
+    """A PDF of two pages (an ad must be one)."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=(200, 50), invariant=1)
+    c.showPage()
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def with_ad(ad: str) -> str:
+    return GOOD + "ads:\n  - " + ad + "\n"
+
+
 def with_photo(name: str) -> str:
     photo = f"    photo:\n      file: {name}\n      caption: 图\n"
     return GOOD.replace("      - 第一段正文。\n", "      - 第一段正文。\n" + photo, 1)
@@ -148,6 +164,27 @@ CASES: dict[str, dict] = {
     "photo-bomb": {"files": {"page.yaml": with_photo("bomb.png"), "bomb.png": png_header(100_000, 100_000)}},
     "photo-outside-folder": {"files": {"page.yaml": with_photo("../outside.jpg")}},
     "photo-a-folder": {"files": {"page.yaml": with_photo("photos"), "photos/x": ""}},
+    # -- booked ads
+    "ad-size-and-columns": {"files": {"page.yaml": with_ad("{id: bank, size: 通栏, columns: 8, position: foot}")}},
+    "ad-columns-without-height": {"files": {"page.yaml": with_ad("{id: bank, columns: 8, position: foot}")}},
+    "ad-duplicate-id": {
+        "files": {
+            "page.yaml": with_ad(
+                "{id: bank, size: 通栏, position: foot}\n  - {id: bank, size: 报眼, position: top-right}"
+            )
+        }
+    },
+    "ad-artwork-missing": {"files": {"page.yaml": with_ad("{id: bank, size: 通栏, position: foot, file: bank.pdf}")}},
+    "ad-artwork-two-pages": {
+        "files": {
+            "page.yaml": with_ad("{id: bank, size: 通栏, position: foot, file: bank.pdf}"),
+            "bank.pdf": two_page_pdf(),
+        }
+    },
+    "ad-press-without-artwork": {
+        "files": {"page.yaml": with_ad("{id: bank, size: 通栏, position: foot}")},
+        "args": ["page.yaml", "--press"],
+    },
     # -- styles and fonts
     "unknown-style": {"files": {"page.yaml": GOOD + "style: nosuchstyle\n"}},
     "style-bad-size": {"files": {"page.yaml": GOOD + "style: s.yaml\n", "s.yaml": "STYLE:size: 大五"}},

@@ -671,3 +671,17 @@ def test_ads_on_a_page_of_an_edition(tmp_path, make_pdf):
     with pikepdf.open(out) as doc:
         forms = [[str(k) for k in p.Resources.get("/XObject", {}).keys()] for p in doc.pages]
     assert "/BanmianAd1" not in forms[0] and "/BanmianAd1" in forms[1]
+
+
+def test_two_pdf_ads_are_two_forms_and_watch_follows_the_artwork(seed, tmp_path):
+    import argparse
+
+    from layout.cli.watch import watched_files
+
+    frame, faces = seed
+    art = write(tmp_path, "bank.pdf", artwork_pdf())
+    low = foot_ad(frame, art, "low", height=40 * MM)
+    high = replace(low, y=low.y - 50 * MM, id="high", source="ads[1]")
+    assert sorted(placed(stages(with_ads(frame, low, high), faces, "proof"))) == ["/BanmianAd1", "/BanmianAd2"]
+    path = ad_page(tmp_path, "bank.pdf")
+    assert art in watched_files(argparse.Namespace(page=path, style=None))

@@ -19,7 +19,7 @@ from layout.errors import BanmianError
 
 
 def watched_files(args: argparse.Namespace) -> list[Path]:
-    """What a render depends on: the page (or edition and its pages), the style, the photos."""
+    """What a render depends on: the page (or edition and its pages), the style, the photos, ads' artwork."""
     from layout.edition import is_edition, load_edition
     from layout.model.content import load_page
     from layout.model.source import load_yaml
@@ -34,6 +34,7 @@ def watched_files(args: argparse.Namespace) -> list[Path]:
             page = load_page(f)
             files.append(style_path(args.style or page.style, Path(page.file).resolve().parent))
             files += [pr.photo.file for pr in page.profiles if pr.photo and pr.photo.file]
+            files += [ad.file for ad in page.ads]  # ad artwork
     except BanmianError:
         pass  # a broken file is still watched: the render that follows prints what is wrong with it
     return sorted({f for f in files if f is not None})

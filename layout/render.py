@@ -30,6 +30,7 @@ from layout.model.style import Style, load_style, style_path
 from layout.page.arrange import NoArrangement
 from layout.page.check import check_frame
 from layout.page.context import Context
+from layout.page.keep import Previous, previous_page
 from layout.page.makeup import Makeup, jump_text, make_page
 from layout.post.intent import IFRA26, Limits, OutputIntent
 
@@ -247,6 +248,7 @@ def _make_up(
     mark_open: bool,
     jump_to: int,
     continuations: tuple[Continuation, ...],
+    keep: Previous | None = None,
 ) -> Makeup:
     """Line breaking, column flow and arrangement (the page stages), then the self-check."""
     try:
@@ -258,6 +260,7 @@ def _make_up(
             mark_open=mark_open,
             jump_to=jump_to,
             continuations=continuations,
+            keep=keep,
         )
     except NoArrangement as exc:
         raise InputError(str(exc), file=page.file) from None
@@ -266,6 +269,15 @@ def _make_up(
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise LayoutError(f"internal layout check failed: {problems[0]}{more}", file=page.file)
     return makeup
+
+
+def _previous(keep: Path | None, page: Page) -> Previous | None:
+    """``--keep``: the previous round's arrangement of this page, from a draft or its map."""
+    if keep is None:
+        return None
+    from layout.review.draft import load_map
+
+    return previous_page(load_map(keep), page.page, str(keep))
 
 
 def proof_slug(page: Page, style: Style, when: dt.datetime, proof_round: str) -> str:
@@ -301,6 +313,7 @@ def _post_process(
     continuations: tuple[Continuation, ...],
     margin: float,
     when: dt.datetime,
+    style: str = "",
 ) -> _Post:
     """A draft's navigation and source map; a press file's PDF/X and its preflight."""
     review_map = draft_page = report = None
@@ -309,7 +322,7 @@ def _post_process(
         from layout.review.draft import map_bytes, review_page
 
         origin = (margin, margin + makeup.frame.height)
-        review_map, draft_page = review_page(page, makeup, texts, continuations, faces, origin)
+        review_map, draft_page = review_page(page, makeup, texts, continuations, faces, origin, style)
         pdf = make_draft(pdf, [draft_page], map_bytes([review_map], Path(page.file).name))
     if output.press:  # post-processing (pikepdf) only for the press
         from layout.post.pdfx import make_press
@@ -356,10 +369,12 @@ def render(
     jump_to: int = 0,
     continuations: tuple[Continuation, ...] = (),
     output: Output = Output(),
+    keep: Path | None = None,
 ) -> Rendered:
     """Render one page. In an edition, ``jump_to`` is the 版次 where text that does not
     fit continues (``Rendered.makeup.jumps``) and ``continuations`` are profiles
-    continued from earlier pages. ``output`` asks for press or proof output."""
+    continued from earlier pages. ``output`` asks for press or proof output. ``keep``: a
+    previous round's draft (or its map): its arrangement is kept where the copy allows."""
     page = load_page(page_file, doc)
     st = load_style(style_path(style or page.style, Path(page.file).resolve().parent))
     texts, counts = normalized_texts(page)
@@ -381,6 +396,7 @@ def render(
         mark_open=output.proof or output.draft,
         jump_to=jump_to,
         continuations=continuations,
+        keep=_previous(keep, page),
     )
     photo_notes = check_resolution(
         page, makeup.frame, output.limits, press=bool(output.press), continuations=continuations
@@ -393,7 +409,7 @@ def render(
         from layout.post.artwork import embed_artwork
 
         pdf = embed_artwork(pdf, makeup.frame, drawn.margin)
-    post = _post_process(pdf, output, page, makeup, texts, fonts.faces, continuations, drawn.margin, when)
+    post = _post_process(pdf, output, page, makeup, texts, fonts.faces, continuations, drawn.margin, when, st.name)
     return Rendered(
         post.pdf,
         makeup,

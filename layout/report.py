@@ -205,6 +205,7 @@ def notes(r: Rendered) -> list[str]:
     out += [f"{n} (warning)" for n in r.photo_notes]
     out += [f"{r.page.file}:{b['line']}: note: {_booked_line(b)}" for b in booked(r)]
     out += [f"{r.page.file}: note: {n}" for n in r.makeup.notes]
+    out += [f"{r.page.file}: note: {line}" for line in moved(r)]
     if leading_note(r):
         out.append(f"{r.page.file}: note: {leading_note(r)}")
     if r.makeup.cut_short:
@@ -221,6 +222,11 @@ def notes(r: Rendered) -> list[str]:
         if mod.jump_from:
             out.append(f"{r.page.file}: '{mod.id}' continues from 第{mod.jump_from}版 (上接)")
     return out
+
+
+def moved(r: Rendered) -> list[str]:
+    """``--keep``: each module changed since the previous round, where it was and is, and why."""
+    return [f"kept round: '{mv.id}' {mv.describe()}: {mv.reason}" for mv in r.makeup.moved]
 
 
 def table(r: Rendered) -> str:
@@ -261,6 +267,7 @@ def table(r: Rendered) -> str:
             f"line {area['row'] + 1} ({area['mm'][0]} × {area['mm'][1]} mm{space}; ≈{area['characters']} characters)"
         )
     lines += [_booked_line(b) for b in booked(r)]
+    lines += moved(r)
     if leading_note(r):
         lines.append(leading_note(r))
     return "\n".join(lines)
@@ -310,6 +317,7 @@ def as_dict(r: Rendered) -> dict:
         "score": vars(m.score),
         "search": {"searches": m.searches, "cut_short": m.cut_short},
         "notes": list(m.notes),
+        "moved": [mv.as_dict() for mv in m.moved],
         "warnings": [w for w in (short_page(r), *legibility_warnings(r), *r.page.warnings, *r.style.warnings) if w],
         "substitutions": list(r.substitutions),
     }

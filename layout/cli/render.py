@@ -99,6 +99,14 @@ def _run_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--png", action="store_true", help="also write page pictures next to the PDF (OUT-1.png …)")
     p.add_argument(
+        "--keep",
+        type=Path,
+        metavar="PREVIOUS",
+        help="a new proof round of PREVIOUS (a draft PDF with its map attached, or its .map.json): every module "
+        "keeps its columns, rows and photo; only modules that can no longer hold their text (or have far too "
+        "little) move, as few as possible, and the run says which and why",
+    )
+    p.add_argument(
         "--watch",
         action="store_true",
         help="render again whenever the page, its style or a photo changes, printing the page report; Ctrl-C stops",
@@ -221,7 +229,9 @@ def render_page(args: argparse.Namespace, doc: Located) -> Outcome:
     """A single page: the PDF, and a draft's source map beside it."""
     from layout.render import render
 
-    rendered = render(args.page, style=args.style, mark_overset=args.allow_overset, doc=doc, output=output_for(args))
+    rendered = render(
+        args.page, style=args.style, mark_overset=args.allow_overset, doc=doc, output=output_for(args), keep=args.keep
+    )
     judged = _judged([rendered], args)
     if judged.refused:
         return judged
@@ -249,6 +259,8 @@ def render_edition(args: argparse.Namespace, doc: Located) -> Outcome:
     from layout.edition import load_edition, merge_pdfs
     from layout.edition import render_edition as render_pages
 
+    if args.keep:
+        raise InputError("--keep keeps one page's previous round: render the edition's pages one by one with it")
     edition = load_edition(args.page, doc)
     for w in edition.warnings:
         print(w, file=sys.stderr)

@@ -26,6 +26,7 @@ from layout.page.briefs import BriefGroup
 from layout.page.context import Context
 from layout.page.fillers import set_fillers
 from layout.page.furniture import date_text, jump_text
+from layout.page.keep import Moved, Previous, keep_round
 from layout.page.module import Module, Shape
 from layout.page.units import Copy, Mode, Unit
 from layout.page.zone import search
@@ -108,6 +109,7 @@ class Makeup:
     zone_top: int = 0  # the zone's first grid row in the type area
     white_cells: int = 0  # white outside modules: rectangles too shallow to be an open area
     booked: tuple[booking.Booking, ...] = ()  # blocks booked before the copy (ads), on the type area's grid
+    moved: tuple[Moved, ...] = ()  # --keep: modules changed since the previous round, and why (keep.py)
 
     @property
     def open_area(self) -> Area | None:
@@ -247,14 +249,18 @@ def make_page(
     mark_open: bool = False,
     jump_to: int = 0,
     continuations: tuple[Continuation, ...] = (),
+    keep: Previous | None = None,
 ) -> Makeup:
     """The page, set by the makeup policy (``_Policy``): the first of its steps that
     sets every line wins. Body size never changes. ``jump_to`` (a 版次 later in the
     edition): text may continue there. ``mark_overset`` marks overset text on the
-    page; ``mark_open`` draws the open area of a short page as a marked placeholder."""
+    page; ``mark_open`` draws the open area of a short page as a marked placeholder.
+    ``keep``: the previous proof round's arrangement, kept where the copy allows (keep.py)."""
     policy = _Policy(ctx, page, texts, continuations)
+    kept = keep_round(lambda leading: policy.sheet(leading or ctx.style.leading), keep) if keep else None
     found = (
-        policy.full_size()
+        (Settled(policy.sheet(kept.leading), kept.plan, kept.mode) if kept and kept.plan else None)
+        or policy.full_size()
         or policy.copyfit()
         or policy.tighter_leading()
         or policy.with_white()
@@ -271,6 +277,8 @@ def make_page(
         pins_overset=found.pins_overset,
         excess=found.excess,
     )
+    if kept is not None:
+        made = replace(made, moved=kept.moves(made.units), notes=made.notes + kept.notes)
     return replace(made, searches=policy.searches)
 
 

@@ -4,7 +4,10 @@ Input: the source maps of two drafts (``map.py``), old and new. Output: a list
 of ``Change`` per profile (text edited in a field, with what was replaced,
 inserted or deleted; a module moved or resized; text reflowed into different
 lines) and, per page of the new draft, the boxes of the lines that differ, for
-the picture ``make_pdf.py diff`` draws over the new page.
+the picture ``make_pdf.py diff`` draws over the new page. Moved modules are
+found from the maps' grid records (version 2: each module's columns, rows and
+photo) with the reason the new round recorded (``--keep``), else from the
+modules' boxes in points (version 1 maps).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ class Change:
     old: str = ""
     new: str = ""
     where: str = ""  # the profile id, or 第N版 for a page's own field (an edition has several pages)
+    reason: str = ""  # moved: why, as the new round recorded it (--keep), or "" when not recorded
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -104,9 +108,11 @@ def diff_maps(old: dict, new: dict) -> Diff:
             counts = f"{len(o[2])} → {len(n[2])} lines" if len(o[2]) != len(n[2]) else f"{len(n[2])} lines"
             detail = f"same text, new line breaks ({counts})"
             result.changes.append(Change(profile, "reflowed", key[1], detail, where=key[0]))
+    result.changes += _grid_moves(old, new)
+    gridded = {c.profile for c in result.changes if c.kind == "moved"} | _gridded(old, new)
     om, nm = _modules(old), _modules(new)
     for mid, (number, box) in nm.items():
-        if mid in om and om[mid] != (number, box):
+        if mid in om and om[mid] != (number, box) and mid not in gridded:
             before_page, before = om[mid]
             size_o = (round(before[2] - before[0]), round(before[3] - before[1]))
             size_n = (round(box[2] - box[0]), round(box[3] - box[1]))
@@ -121,6 +127,42 @@ def diff_maps(old: dict, new: dict) -> Diff:
     return result
 
 
+def _grid(doc_map: dict) -> dict[str, tuple[int, tuple[int, int, int, int], str]]:
+    """Per profile: (版次, its module's column, span, row, rows, photo) from a version 2 map."""
+    out = {}
+    for page in doc_map.get("pages", []):
+        for u in (page.get("arrangement") or {}).get("units", []):
+            for pid in u["ids"]:
+                out[pid] = (page["number"], (u["column"], u["span"], u["row"], u["rows"]), u.get("photo", ""))
+    return out
+
+
+def _gridded(old: dict, new: dict) -> set[str]:
+    """Profiles both maps record in grid units (their moves are the grid's, not the boxes')."""
+    return set(_grid(old)) & set(_grid(new))
+
+
+def _where(number: int, rect: tuple[int, int, int, int], photo: str) -> str:
+    pic = f", photo {photo}" if photo else ""
+    return f"第{number}版 columns {rect[0] + 1}–{rect[0] + rect[1]}, rows {rect[2] + 1}+{rect[3]}{pic}"
+
+
+def _grid_moves(old: dict, new: dict) -> list[Change]:
+    """Modules whose rectangle or photo changed between two maps with grid records, with the
+    reason the new round recorded (its --keep moves), in the new round's order."""
+    og, ng = _grid(old), _grid(new)
+    reasons = {
+        m["id"]: m["reason"] for p in new.get("pages", []) for m in (p.get("arrangement") or {}).get("moved", [])
+    }
+    out = []
+    for pid, (number, rect, photo) in ng.items():
+        if pid in og and og[pid] != (number, rect, photo):
+            why = reasons.get(pid, "")
+            detail = f"module from {_where(*og[pid])} to {_where(number, rect, photo)}" + (f": {why}" if why else "")
+            out.append(Change(pid, "moved", "", detail, reason=why))
+    return out
+
+
 def as_markdown(d: Diff, old_name: str, new_name: str) -> str:
     out = [f"# Changes from {old_name} to {new_name}", ""]
     if not d.changes:
@@ -132,6 +174,10 @@ def as_markdown(d: Diff, old_name: str, new_name: str) -> str:
             where = f" `{c.source}`" if c.source else ""
             out.append(f"- **{c.kind}**{where}: {c.detail}")
         out.append("")
+    moves = [c for c in d.changes if c.kind == "moved"]
+    if moves:
+        named = ", ".join(f"{c.profile} ({c.reason or 'no reason recorded'})" for c in moves)
+        out.append(f"{len(moves)} module(s) moved: {named}.")
     lines = sum(len(m) for m in d.marked)
     out.append(f"{lines} line(s) of the new draft differ from the old one.")
     return "\n".join(out) + "\n"

@@ -24,10 +24,11 @@ def map_bytes(pages: list[dict], name: str) -> bytes:
     return json.dumps(document_map(pages, name), ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def review_page(page: Page, makeup: Makeup, texts: dict[str, str], continuations, faces, origin):
-    """A draft's source map and bookmarks for one page."""
+def review_page(page: Page, makeup: Makeup, texts: dict[str, str], continuations, faces, origin, style: str = ""):
+    """A draft's source map and bookmarks for one page (``style``: the style's name, for
+    the map's record of the arrangement)."""
     from layout.post.draft import Destination, DraftPage
-    from layout.review.map import page_map
+    from layout.review.map import grid_record, page_map
 
     folder = Path(page.file).resolve().parent
     ids = {p.path: p.id for p in page.profiles}
@@ -45,7 +46,10 @@ def review_page(page: Page, makeup: Makeup, texts: dict[str, str], continuations
 
     ox, oy = origin
     frame = makeup.frame
-    review_map = page_map(frame, faces, number=page.page, file=page.file, locate=locate, profile_ids=ids, origin=origin)
+    grid = grid_record(makeup, style or page.style)
+    review_map = page_map(
+        frame, faces, number=page.page, file=page.file, locate=locate, profile_ids=ids, origin=origin, arrangement=grid
+    )
     dests = []
     first = {}
     for item in frame.items:
@@ -65,3 +69,39 @@ def review_page(page: Page, makeup: Makeup, texts: dict[str, str], continuations
         title = f"{box.id}: {headlines.get(box.id, '')}"
         dests.append(Destination(f"p{page.page}-{box.id}", title, ox + box.x, oy - box.y))
     return review_map, DraftPage(page.page, f"第{page.page}版 {page.section}", tuple(dests))
+
+
+def load_map(path: Path) -> dict:
+    """A draft's source map: attached to a draft PDF (or in its sidecar beside it), or a
+    ``.map.json`` itself. An input error if there is none or it cannot be read."""
+    import json
+
+    from layout.errors import InputError
+
+    if not path.is_file():
+        raise InputError("no such file", file=str(path))
+    raw: bytes | None
+    if path.suffix.lower() == ".pdf":
+        import pikepdf
+
+        from layout.post.draft import attached_map
+
+        try:
+            with pikepdf.open(path) as pdf:
+                raw = attached_map(pdf)
+        except pikepdf.PdfError as exc:
+            raise InputError(f"cannot read the PDF: {exc}", file=str(path)) from None
+        beside = path.with_name(path.stem + ".map.json")
+        if raw is None and beside.is_file():
+            raw = beside.read_bytes()
+        if raw is None:
+            raise InputError("no source map: give a draft made with --draft, or its .map.json", file=str(path))
+    else:
+        raw = path.read_bytes()
+    try:
+        doc = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError(f"not a source map: {exc}", file=str(path)) from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("pages"), list):
+        raise InputError("not a Banmian source map (no pages)", file=str(path))
+    return doc

@@ -7,19 +7,24 @@ its file. Output: a JSON-ready dict: per text line its box in PDF user space
 source: file, YAML path (``profiles[3].body[2]``), character offsets in that
 field's normalised text, YAML line, and the profile it belongs to. Reviewers'
 annotations are mapped back to the content through it (``comments.py``), and
-two proof rounds are compared through it (``diff.py``).
+two proof rounds are compared through it (``diff.py``). From version 2 each
+page also records its makeup in grid units (``grid_record``: style, columns,
+zone, leading, every module's rectangle and photo, open areas, booked blocks,
+and the modules moved since the previous round), which ``--keep`` reads back
+(``page/keep.py``) and ``diff.py`` compares; readers accept versions 1 and 2.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from layout.fonts.metrics import FontFace
 from layout.frame import PageFrame, TextItem
 
 ASCENT, DESCENT = 0.88, 0.12  # the ideographic em box around the baseline, in em
-MAP_VERSION = 1
+MAP_VERSION = 2  # 2: pages record their arrangement (grid_record)
 PROFILE_PATH = re.compile(r"^(?:(?P<file>[^#]+)#)?(?P<profile>profiles\[\d+\])")
 
 
@@ -51,11 +56,13 @@ def page_map(
     locate: Callable[[str], tuple[str, int | None]],
     profile_ids: dict[str, str],
     origin: tuple[float, float] = (0.0, 0.0),
+    arrangement: dict | None = None,
 ) -> dict:
     """The map of one page. ``origin``: where the page's top-left corner is in PDF
     user space, y up (0, page height for a plain page; shifted on a proof sheet).
     ``locate(source)`` gives (file, YAML line) of a source path; ``profile_ids``
-    maps 'profiles[3]' (or 'p1.yaml#profiles[3]') to the profile's id."""
+    maps 'profiles[3]' (or 'p1.yaml#profiles[3]') to the profile's id; ``arrangement``:
+    the page's ``grid_record``."""
     ox, oy = origin
     lines = []
     for item in frame.items:
@@ -94,7 +101,47 @@ def page_map(
         }
         for b in frame.boxes
     ]
-    return {"number": number, "file": file, "lines": lines, "modules": modules}
+    out = {"number": number, "file": file, "lines": lines, "modules": modules}
+    if arrangement is not None:
+        out["arrangement"] = arrangement
+    return out
+
+
+def grid_record(makeup: Any, style: str) -> dict:
+    """A page's makeup in grid units of its module zone (0-based columns and rows): what
+    ``--keep`` needs to set the next round in the same arrangement."""
+    units = [
+        {
+            "ids": list(u.ids),
+            "briefs": u.briefs,
+            "column": u.column,
+            "span": u.span,
+            "row": u.row,
+            "rows": u.rows,
+            "photo": u.photo,
+            "legs": list(u.legs),
+            "blank": u.blank_cells,
+            "broken": list(u.broken),
+        }
+        for u in makeup.units
+    ]
+    top = makeup.zone_top
+    booked = [  # the part of each booked block inside the module zone
+        {"id": b.ad.id, "column": b.column, "row": max(0, b.row - top), "columns": b.columns, "rows": rows}
+        for b in getattr(makeup, "booked", ())
+        if (rows := b.row + b.rows - max(b.row, top)) > 0
+    ]
+    return {
+        "style": style,
+        "columns": makeup.columns,
+        "zone_rows": makeup.zone_rows,
+        "zone_top": top,
+        "leading": makeup.leading,
+        "units": units,
+        "open": [{"column": a.column, "row": a.row, "columns": a.columns, "rows": a.rows} for a in makeup.open_areas],
+        "booked": booked,
+        "moved": [m.as_dict() for m in getattr(makeup, "moved", ())],
+    }
 
 
 def document_map(pages: list[dict], content: str) -> dict:

@@ -149,8 +149,7 @@ def _file_error(page: Page, ad: Ad, allow_outside: bool) -> str:
 def check_ad_files(page: Page, output: Output) -> dict[str, Artwork]:
     """Every ad's artwork file, before the makeup: in the page's folder (unless
     ``allow_outside``), there, readable, a PDF of one page; for press output, delivered,
-    and fit for the plate as it is (colour, ink, fonts, transparency). Returns the
-    artwork by booking id."""
+    and a raster fit for the plate as it is (colour, ink). Returns the artwork by booking id."""
     arts: dict[str, Artwork] = {}
     for ad in page.ads:
         if ad.file is None:
@@ -165,8 +164,8 @@ def check_ad_files(page: Page, output: Output) -> dict[str, Artwork]:
     if output.press:
         _check_delivered(page)
         for ad in page.ads:
-            if ad.file is not None:
-                _check_press(page, ad, arts[ad.id], output)
+            if ad.file is not None and arts[ad.id].kind == "raster":
+                _check_press_raster(page, ad, arts[ad.id], output)
     return arts
 
 
@@ -182,47 +181,54 @@ def _check_delivered(page: Page) -> None:
         )
 
 
-def _check_press(page: Page, ad: Ad, art: Artwork, output: Output) -> None:
-    """One ad's artwork as the plate needs it, never converted without being asked."""
+def _check_press_raster(page: Page, ad: Ad, art: Artwork, output: Output) -> None:
+    """A raster ad as the plate needs it, never converted without being asked."""
     assert ad.file is not None
     name = ad.file.name
     limit = output.limits.tac
-    if art.kind == "raster":
-        if art.colour == "rgb" and not output.convert_ads:
-            raise _error(
-                page,
-                ad,
-                f"artwork {name} is an RGB image; the press takes CMYK or grey artwork as delivered: "
-                "ask the advertiser for CMYK (or pass --convert-ads to convert it as photos are)",
-            )
-        if art.colour == "cmyk" and art.peak_ink > limit + 0.5:
-            raise _error(
-                page,
-                ad,
-                f"artwork {name} puts down up to {art.peak_ink:.0f} % total ink; the plant's limit is "
-                f"{limit:g} % (--tac): ask the advertiser for artwork separated for newsprint",
-            )
-        return
+    if art.colour == "rgb" and not output.convert_ads:
+        raise _error(
+            page,
+            ad,
+            f"artwork {name} is an RGB image; the press takes CMYK or grey artwork as delivered: "
+            "ask the advertiser for CMYK (or pass --convert-ads to convert it as photos are)",
+        )
+    if art.colour == "cmyk" and art.peak_ink > limit + 0.5:
+        raise _error(
+            page,
+            ad,
+            f"artwork {name} puts down up to {art.peak_ink:.0f} % total ink; the plant's limit is "
+            f"{limit:g} % (--tac): ask the advertiser for artwork separated for newsprint",
+        )
+
+
+def _check_press_pdf(page: Page, ad: Ad, item: AdItem, art: Artwork, output: Output, where: str) -> list[str]:
+    """PDF artwork through the preflight's content rules at its placed size: an error refuses
+    it (naming the ad and file), a warning is said, naming the ad."""
     from layout.post.preflight import ERROR, preflight_artwork
 
-    findings = preflight_artwork(ad.file.read_bytes(), output.limits)
+    assert ad.file is not None
+    scale = min(item.width / art.width, item.height / art.height)
+    findings = preflight_artwork(ad.file.read_bytes(), output.limits, scale)
     errors = [f for f in findings if f.severity == ERROR]
     if errors:
         listed = "; ".join(f"[{f.rule}] {f.what}" for f in errors)
         raise _error(
             page,
             ad,
-            f"artwork {name} fails the press preflight: {listed} (the advertiser must deliver "
+            f"artwork {ad.file.name} fails the press preflight: {listed} (the advertiser must deliver "
             "press-ready artwork, e.g. PDF/X-1a: CMYK or grey, fonts embedded, no transparency, ink within "
-            f"{limit:g} %)",
+            f"{output.limits.tac:g} %)",
         )
+    return [f"{where}: artwork {ad.file.name}: preflight [{f.rule}] {f.what} — {f.fix}" for f in findings]
 
 
 def check_placed_ads(page: Page, frame: PageFrame, arts: dict[str, Artwork], output: Output) -> list[str]:
     """The placed ads, after the makeup: each artwork's shape against its box (a warning
-    beyond ``ASPECT_TOLERANCE``), a raster's effective resolution at its placed size (as
-    photos: under the error figure refused for press output, under the warning figure a
-    warning), and RGB rasters converted (said)."""
+    beyond ``ASPECT_TOLERANCE``); for press output a PDF through the preflight's content
+    rules at its placed size (colour, ink, fonts, transparency, image resolution); a
+    raster's effective resolution there (as photos: under the error figure refused for
+    press output, under the warning figure a warning), and RGB rasters converted (said)."""
     by_id = {ad.id: ad for ad in page.ads}
     notes = []
     for item in frame.items:
@@ -231,6 +237,8 @@ def check_placed_ads(page: Page, frame: PageFrame, arts: dict[str, Artwork], out
         ad, art = by_id[item.id], arts[item.id]
         where = f"{page.file}:{page.source.line(f'{ad.path}.file')}: {ad.path}.file: ad '{ad.id}'"
         notes += _aspect(item, art, where)
+        if art.kind == "pdf" and output.press:
+            notes += _check_press_pdf(page, ad, item, art, output, where)
         if art.kind == "raster":
             notes += _resolution(page, ad, item, art, output, where)
             notes += _converted(art, output, where)

@@ -88,6 +88,8 @@ def artwork_pdf(defect: str = "", size: tuple[float, float] = (400.0, 100.0), pa
         elif defect == "rgb-image":
             img = Image.new("RGB", (200, 100), (200, 30, 30))
             c.drawImage(_reader(img), 0, 0, w / 4, h / 2)
+        elif defect == "gray-image":  # 200 × 100 pixels in 100 × 50 pt: 144 ppi at its own size
+            c.drawImage(_reader(Image.new("L", (200, 100), 90)), 0, 0, w / 4, h / 2)
         elif defect == "ink-320":
             c.setFillColorCMYK(0.8, 0.8, 0.8, 0.8)
             c.rect(0, 0, w / 4, h / 4, stroke=0, fill=1)
@@ -314,15 +316,34 @@ def test_artwork_outside_the_folder_is_refused_as_photos_are(tmp_path):
         ("alpha", "transparency", "constant opacity ca 0.5"),
     ],
 )
-def test_press_refuses_broken_pdf_artwork_naming_the_ad(tmp_path, defect, rule, what):
+def test_press_refuses_broken_pdf_artwork_naming_the_ad(seed, tmp_path, defect, rule, what):
     path = ad_page(tmp_path, f"{defect}.pdf", artwork_pdf(defect))
-    assert checked(path)["bank"].kind == "pdf"  # a proof shows it
+    page = load_page(path)
+    arts = checked(path, press="x1a")
+    item = AdItem(0, 0, 400, 100, "bank", page.ads[0].file, "广告 bank", "ads[0]")
+    framed = replace(seed[0], items=(item,))
+    assert check_placed_ads(page, framed, arts, Output()) == []  # a proof shows it as delivered
     with pytest.raises(InputError) as exc:
-        checked(path, press="x1a")
+        check_placed_ads(page, framed, arts, Output(press="x1a"))
     message = str(exc.value)
     assert message.startswith(f"{tmp_path}/page.yaml:13:") and "ads[0].file: ad 'bank': artwork " + defect in message
     assert f"[{rule}] {what}" in message
     assert [f.rule for f in preflight_artwork(artwork_pdf(defect)) if f.severity == "error"] == [rule]
+
+
+def test_pdf_artwork_is_preflighted_at_its_placed_size(seed, tmp_path):
+    data = artwork_pdf("gray-image")
+    assert [(f.rule, f.severity) for f in preflight_artwork(data)] == [("image-resolution", "warning")]
+    assert [(f.rule, f.severity) for f in preflight_artwork(data, scale=2)] == [("image-resolution", "error")]
+    path = ad_page(tmp_path, "photo.pdf", data)
+    page = load_page(path)
+    arts = checked(path, press="x1a")
+    same = AdItem(0, 0, 400, 100, "bank", page.ads[0].file, "广告 bank", "ads[0]")
+    (note,) = check_placed_ads(page, replace(seed[0], items=(same,)), arts, Output(press="x1a"))
+    assert "ad 'bank': artwork photo.pdf: preflight [image-resolution] a 200×100 image at 144 ppi" in note
+    double = replace(same, width=800, height=200)
+    with pytest.raises(InputError, match=r"ad 'bank': artwork photo.pdf fails .* image at 72 ppi"):
+        check_placed_ads(page, replace(seed[0], items=(double,)), arts, Output(press="x1a"))
 
 
 def test_good_pdf_artwork_preflights_clean():

@@ -556,11 +556,12 @@ def preflight(source: bytes | Path, limits: Limits | None = None) -> Report:
     return Report(tuple(findings), len(pdf.pages), max_tac, text_k / text_total if text_total else 1.0)
 
 
-def preflight_artwork(data: bytes, limits: Limits | None = None) -> list[Finding]:
+def preflight_artwork(data: bytes, limits: Limits | None = None, scale: float = 1.0) -> list[Finding]:
     """An artwork PDF (an ad's one page) checked as content for the plate: colour spaces,
     total ink, fonts embedded, transparency, images; not the rules of a whole document
     (PDF/X identification, output intent, boxes, Trapped), which the page it is placed
-    on answers for. Findings are on page 1."""
+    on answers for. ``scale``: the size it is placed at (image resolution and line widths
+    are measured there). Findings are on page 1."""
     limits = limits or Limits()
     try:
         pdf = pikepdf.open(io.BytesIO(data))
@@ -574,7 +575,8 @@ def preflight_artwork(data: bytes, limits: Limits | None = None) -> list[Finding
             state = _Page(n)
             try:
                 findings += _fonts(page, n)
-                _Interpreter(state, limits).run(page, page.obj.get("/Resources", pikepdf.Dictionary()), _State())
+                placed = _State(ctm=(scale, 0, 0, scale, 0, 0))
+                _Interpreter(state, limits).run(page, page.obj.get("/Resources", pikepdf.Dictionary()), placed)
             except (pikepdf.PdfError, TypeError, ValueError, KeyError, AttributeError) as exc:  # malformed objects
                 state.add("content", ERROR, f"malformed page objects or content: {exc}", "export the page again")
             if "/Group" in page.obj and page.obj["/Group"].get("/S") == pikepdf.Name.Transparency:

@@ -249,3 +249,33 @@ def test_tree_of_a_guillotine_page():
 def test_tree_refuses_a_pinwheel():
     pinwheel = [(Area(0, 0, 2, 1), 0), (Area(2, 0, 1, 2), 1), (Area(1, 2, 2, 1), 2), (Area(0, 1, 1, 2), 3)]
     assert tree(Area(0, 0, 3, 3), pinwheel) is None
+
+
+def test_booked_block_stays_and_a_changed_booking_makes_the_page_anew(tmp_path):
+    def with_ad(page, seed):
+        page["profiles"] = page["profiles"][:4]
+        page["ads"] = [{"id": "bank", "size": "通栏", "position": "foot"}]
+
+    first, _ = render(write_page(tmp_path, "ad1", with_ad), code=None)
+    doc = json.loads(first.with_name("ad1.map.json").read_text(encoding="utf-8"))
+    (booked,) = doc["pages"][0]["arrangement"]["booked"]
+    assert (
+        booked["id"] == "bank"
+        and booked["columns"] == 8
+        and booked["row"] + booked["rows"] == doc["pages"][0]["arrangement"]["zone_rows"]
+    )
+
+    def cut(page, seed):
+        with_ad(page, seed)
+        text = body(page, roomiest(first))[0]
+        body(page, roomiest(first))[0] = text[: -CUT - 1] + text[-1]
+
+    new, _ = render(write_page(tmp_path, "ad2", cut), "--keep", first, code=None)
+    assert grid(new) == grid(first) and moved(new) == {}
+
+    def no_ad(page, seed):
+        with_ad(page, seed)
+        del page["ads"]
+
+    _, proc = render(write_page(tmp_path, "ad3", no_ad), "--keep", first, code=None)
+    assert "the booked blocks (ads) changed: the page is made up anew" in proc.stderr

@@ -14,7 +14,8 @@ or went, that is the page. Otherwise the previous arrangement's guillotine tree
 is rebuilt from its rectangles (``tree``: full-length cuts across or down
 between modules, booked blocks and open space), and from the smallest subtree
 holding each failing, new or removed module, only that subtree is searched
-again (``arrange.search`` on a sub-problem of its columns × rows and its units),
+again (``zone.search`` on a sub-problem of its columns × rows, its units and any
+booked block inside),
 widening to the parent until the result sets every line and breaks no rule its
 modules did not break before; modules outside keep their exact rectangles. When
 even the whole zone fails, ``keep_round`` says so and the normal policy runs.
@@ -31,7 +32,7 @@ that changed, make the page up anew with a note.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from layout.errors import InputError
@@ -46,9 +47,9 @@ from layout.page.arrange import (
     Problem,
     Rule,
     Score,
-    search,
 )
 from layout.page.units import HEAD_PAD_ROWS, Copy, Mode, Unit
+from layout.page.zone import search
 
 KEEP_MODES = (
     Mode(briefs=True, compact=True, head_space=True),  # the copyfit search's mode: every way to fit
@@ -505,8 +506,7 @@ def _kept(sheet: Any, previous: Previous, m: _Match) -> Kept:
             for i in _ids(copy, m.units, k, k + 1):
                 reasons[i] = "new profile"
     plan = _assemble(root, tasks, previous, m, options, st.legibility.min_leg)
-    if booked and "booked" in {f.name for f in fields(Arrangement)}:
-        plan = replace(plan, booked=booked)
+    plan = replace(plan, booked=booked)
     moved = sum(1 for t in tasks for _ in t.node.modules)
     note = f"--keep: the previous round's arrangement kept; {len(tasks)} part(s) re-arranged" if moved else ""
     return Kept(previous, plan, m.mode, sheet.ctx.style.leading, reasons, (note,) if note else ())
@@ -598,13 +598,17 @@ def _research(t: _Task, sheet: Any, m: _Match, previous: Previous, whole: bool) 
     """The task's subtree searched again with its units (kept and new), placed in the zone;
     None if it oversets, breaks a rule one of its modules did not break before, or leaves
     open space where there was none (the whole zone may leave it where the style says).
-    A subtree holding a booked block is not searched again here (the normal policy
-    arranges the copy around booked blocks)."""
+    A booked block inside stays where it is: the units go around it (``zone.search``)."""
     held = sorted({k for j in t.node.modules if j in m.runs for k in range(*m.runs[j])} | t.new)
-    if not held or any(n.booked for n in t.node.walk()):
+    if not held:
         return None
     area = t.node.area
-    problem = _subproblem(sheet, m, held, area)
+    booked = tuple(
+        Area(n.area.column - area.column, n.area.row - area.row, n.area.columns, n.area.rows)
+        for n in t.node.walk()
+        if n.booked
+    )
+    problem = replace(_subproblem(sheet, m, held, area), booked=booked)
     sheet.searches += 1
     try:
         found = search(problem)
@@ -663,7 +667,7 @@ def _offset(found: Arrangement, held: list[int], area: Area) -> Arrangement:
     )
     rules = tuple(replace(r, column=r.column + x, row=r.row + y) for r in found.rules)
     opens = tuple(Area(a.column + x, a.row + y, a.columns, a.rows) for a in found.opens)
-    return replace(found, placements=placements, rules=rules, opens=opens)
+    return replace(found, placements=placements, rules=rules, opens=opens, booked=())
 
 
 def _assemble(

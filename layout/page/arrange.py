@@ -546,11 +546,13 @@ class RectSearch:
         thin = sum(a.cells for a in opened if a.rows < self.p.open_min_rows)
         score = sum((pl.option.score for pl in out), Score())
         butting = sum(1 for r in rules if not r.across)
-        beside = len(opened) - (1 if foot > GAP_ROWS else 0) > 0
+        # an open rectangle beside the last band (one too shallow to use is white, not out of place)
+        beside = any(a.rows >= self.p.open_min_rows for a in opened[: len(opened) - (1 if foot > GAP_ROWS else 0)])
         if last:
             score += Score(open=usable + gap, open_parts=self._misplaced(beside, foot > GAP_ROWS))
         else:  # every open rectangle here is out of place; a thin foot is white
-            score += Score(open=usable + (gap if foot > GAP_ROWS else 0), open_parts=len(opened))
+            parts = sum(1 for a in opened if a.rows >= self.p.open_min_rows)
+            score += Score(open=usable + (gap if foot > GAP_ROWS else 0), open_parts=parts)
             score += Score(blank=0 if foot > GAP_ROWS else gap)
         score += Score(blank=thin, butting=butting)
         out.sort(key=lambda pl: pl.unit)

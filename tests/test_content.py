@@ -214,7 +214,8 @@ def test_edit_distance():
 def test_unknown_field_without_close_match(tmp_path):
     path = write(tmp_path, with_lines({3: "page: 3\nzzz: 1\n"}))
     (warning,) = load_page(path).warnings
-    assert warning.startswith(f"{path}:4:1: warning: zzz: unknown field 'zzz', ignored (known fields: ads, date, editor, ")
+    known = "known fields: ads, date, editor, "
+    assert warning.startswith(f"{path}:4:1: warning: zzz: unknown field 'zzz', ignored ({known}")
 
 
 def test_every_problem_at_once_with_line_and_column(tmp_path):

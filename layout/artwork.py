@@ -13,13 +13,11 @@ asks to convert ads (``Output.convert_ads``), and PDF artwork must pass the pref
 
 from __future__ import annotations
 
-import struct
-import warnings
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from layout import raster
 from layout.errors import InputError
 from layout.frame import AdItem, PageFrame
 from layout.model.content import Ad, Page
@@ -29,8 +27,6 @@ if TYPE_CHECKING:
 
     from layout.render import Output
 
-MAX_ART_PIXELS = 60_000_000  # as for photos: more is a decompression bomb
-RASTER_READ_ERRORS = (OSError, ValueError, SyntaxError, EOFError, struct.error, zlib.error)
 ASPECT_TOLERANCE = 0.02  # artwork and box may differ this much in shape before a warning
 GRAY_MODES = ("1", "L", "LA", "La", "I", "I;16", "I;16B", "I;16L", "I;16N", "F")
 BITMAP_PPI = (550.0, 800.0)  # line art (1 bit): refused under, warned under (as the preflight)
@@ -76,26 +72,12 @@ def _peak_ink(img: Image) -> float:
 
 def _read_raster(path: Path) -> Artwork:
     """A JPEG, PNG or TIFF, decoded completely (as photos are); ValueError if it cannot be."""
-    from PIL import Image
-
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None  # our own limit, from the header
-            try:
-                img = Image.open(path)
-            finally:
-                Image.MAX_IMAGE_PIXELS = limit
-            with img:
-                if img.width * img.height > MAX_ART_PIXELS:
-                    raise ValueError(f"{img.width} × {img.height} pixels is more than {MAX_ART_PIXELS:,}")
-                img.load()
-                w, h = img.size
-                if img.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # EXIF rotated a quarter turn
-                    w, h = h, w
-                colour = raster_colour(img)
-                peak = _peak_ink(img) if colour == "cmyk" else 0.0
-    except (*RASTER_READ_ERRORS, Image.DecompressionBombError) as exc:
+        with raster.opened(path) as img:
+            w, h = raster.upright_size(img)
+            colour = raster_colour(img)
+            peak = _peak_ink(img) if colour == "cmyk" else 0.0
+    except ValueError as exc:
         raise ValueError(f"not a readable image (JPEG, PNG, TIFF) or PDF: {exc}") from None
     return Artwork("raster", w, h, colour, peak)
 

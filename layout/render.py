@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import struct
-import zlib
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from layout import raster
 from layout.artwork import check_ad_files, check_placed_ads
 from layout.errors import InputError, LayoutError
 from layout.fonts.page import PageFonts, fallback_record, load_faces, page_fonts
@@ -120,19 +119,9 @@ def normalized_texts(page: Page) -> tuple[dict[str, str], Counter[str]]:
     return texts, total
 
 
-MAX_PHOTO_PIXELS = 60_000_000  # a 60-megapixel photo is plenty; more is a decompression bomb
-# What Pillow raises for a damaged or hostile file (UnidentifiedImageError is an OSError; a
-# truncated one an OSError or EOFError; bad headers ValueError, SyntaxError, struct or zlib errors).
-PHOTO_READ_ERRORS = (OSError, ValueError, SyntaxError, EOFError, struct.error, zlib.error)
-
-
 def check_photos(page: Page, *, allow_outside: bool = False) -> None:
     """Every photo file must lie in the page's folder (or below it, unless
     ``allow_outside``), exist, and decode completely (truncated files included)."""
-    import warnings
-
-    from PIL import Image
-
     folder = Path(page.file).resolve().parent
     files = [(p.photo.file, f"{p.path}.photo.file") for p in page.profiles if p.photo and p.photo.file]
     files += [(f.file, f"{f.path}.file") for f in page.fillers if f.file]
@@ -146,21 +135,9 @@ def check_photos(page: Page, *, allow_outside: bool = False) -> None:
         if not f.is_file():
             raise page.source.error(field, f"photo not found: {f}")
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-                limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None  # our own limit, from the header
-                try:
-                    img = Image.open(f)
-                finally:
-                    Image.MAX_IMAGE_PIXELS = limit
-                with img:
-                    if img.width * img.height > MAX_PHOTO_PIXELS:
-                        raise ValueError(
-                            f"{img.width} × {img.height} pixels is more than {MAX_PHOTO_PIXELS:,} "
-                            "(refused unread: a decompression bomb, or a scan far too large)"
-                        )
-                    img.load()
-        except (*PHOTO_READ_ERRORS, Image.DecompressionBombError) as exc:
+            with raster.opened(f):
+                pass
+        except ValueError as exc:
             raise page.source.error(field, f"cannot read the photo: {exc}") from None
 
 
@@ -188,9 +165,7 @@ def check_resolution(
         if not isinstance(item, ImageItem) or item.file is None:
             continue
         with Image.open(item.file) as img:
-            w, h = img.size
-            if img.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # EXIF rotated a quarter turn
-                w, h = h, w
+            w, h = raster.upright_size(img)
         # cropped to fill the box: the pixels along the box's tighter side
         ppi = h / (item.height / 72) if w / h > item.width / item.height else w / (item.width / 72)
         file, field, line = where.get(item.file, (page.file, str(item.file), None))

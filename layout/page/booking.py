@@ -103,10 +103,7 @@ def top_bookings(page: Page, st: Style, booked: dict[str, Size]) -> tuple[Bookin
     """The blocks booked beside the furniture (报眼), at the top corners of the type area."""
     out: list[Booking] = []
     for position in TOP:
-        ads = _at(page, st, position)
-        if len(ads) > 1:
-            raise _two(page, ads[0], ads[1], f"both booked {position}")
-        for ad in ads:
+        for ad in _alone(page, st, position):
             size = booked[ad.id]
             column = 0 if position == "top-left" else st.columns - size.columns
             out.append(Booking(ad, column, 0, size.columns, rows_for(st, size.height), _line(page, ad)))
@@ -147,10 +144,7 @@ def zone_bookings(page: Page, st: Style, booked: dict[str, Size], zone_top: int)
         out.append(Booking(ad, right - size.columns, st.lines - rows, size.columns, rows, _line(page, ad)))
         right -= size.columns
     for position in SIDES:
-        ads = _at(page, st, position)
-        if len(ads) > 1:
-            raise _two(page, ads[0], ads[1], f"both booked {position}")
-        for ad in ads:
+        for ad in _alone(page, st, position):
             size = booked[ad.id]
             column = 0 if position == "left" else st.columns - size.columns
             under = [b for b in out if b.column < column + size.columns and column < b.column + b.columns]
@@ -203,6 +197,14 @@ def slot(st: Style, ad: Ad) -> AdSlot:
 
 def _at(page: Page, st: Style, position: str) -> list[Ad]:
     return [ad for ad in page.ads if slot(st, ad).position == position]
+
+
+def _alone(page: Page, st: Style, position: str) -> list[Ad]:
+    """The ad booked at a position that holds one (a top corner, a side): none or one."""
+    ads = _at(page, st, position)
+    if len(ads) > 1:
+        raise _two(page, ads[0], ads[1], f"both booked {position}")
+    return ads
 
 
 def _line(page: Page, ad: Ad) -> int:

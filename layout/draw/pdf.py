@@ -37,7 +37,7 @@ from reportlab.pdfgen.canvas import Canvas
 from layout.artwork import is_pdf, raster_colour
 from layout.errors import InputError
 from layout.fonts.metrics import Companion, FontFace, GapFonts
-from layout.frame import AdItem, ImageItem, MarkItem, PageFrame, RuleItem, TextItem
+from layout.frame import AdItem, ImageItem, Item, MarkItem, PageFrame, RuleItem, TextItem
 from layout.inline.breaker import Run
 
 K100 = CMYKColor(0, 0, 0, 1)
@@ -476,6 +476,42 @@ def _watermark(c: Canvas, w: float, h: float, text: str, font: str) -> None:
     c.restoreState()
 
 
+def _item(
+    c: Canvas,
+    item: Item,
+    faces: dict[str, FontFace],
+    names: dict[str, str],
+    variants: dict[str, str],
+    label_font: str,
+    H: float,
+    photo_profile: bytes | None,
+) -> None:
+    """One item of the frame on the canvas (``names``: registered font names by style key;
+    ``label_font`` sets placeholders' and marks' labels)."""
+    if isinstance(item, TextItem):
+        gaps = faces[item.font].gap if item.font in faces and _has_gap(item) else None
+        _text(c, item, names[item.font], variants, names, H, gaps)
+    elif isinstance(item, RuleItem):
+        c.setStrokeColor(K100)
+        c.setLineWidth(item.weight)
+        c.line(item.x1, H - item.y1, item.x2, H - item.y2)
+    elif isinstance(item, ImageItem):
+        c.saveState()
+        _overprint(c, False)  # photos and the placeholder's white label knock out
+        if item.file is not None:
+            try:
+                _photo(c, item, H, photo_profile)
+            except ValueError as exc:
+                raise InputError(f"photo {item.file.name}: {exc}", file=str(item.file)) from None
+        else:
+            _placeholder(c, item, H, label_font)
+        c.restoreState()
+    elif isinstance(item, MarkItem):
+        _mark(c, item, H, label_font)
+    elif isinstance(item, AdItem):
+        _ad(c, item, H, label_font, photo_profile)
+
+
 def draw_pdf(
     frame: PageFrame,
     faces: dict[str, FontFace],
@@ -527,28 +563,7 @@ def draw_pdf(
         _watermark(c, W, H, proof.watermark, label_font)
     _overprint(c, True)
     for item in frame.items:
-        if isinstance(item, TextItem):
-            gaps = faces[item.font].gap if item.font in faces and _has_gap(item) else None
-            _text(c, item, names[item.font], variants, names, H, gaps)
-        elif isinstance(item, RuleItem):
-            c.setStrokeColor(K100)
-            c.setLineWidth(item.weight)
-            c.line(item.x1, H - item.y1, item.x2, H - item.y2)
-        elif isinstance(item, ImageItem):
-            c.saveState()
-            _overprint(c, False)  # photos and the placeholder's white label knock out
-            if item.file is not None:
-                try:
-                    _photo(c, item, H, photo_profile)
-                except ValueError as exc:
-                    raise InputError(f"photo {item.file.name}: {exc}", file=str(item.file)) from None
-            else:
-                _placeholder(c, item, H, label_font)
-            c.restoreState()
-        elif isinstance(item, MarkItem):
-            _mark(c, item, H, label_font)
-        elif isinstance(item, AdItem):
-            _ad(c, item, H, label_font, photo_profile)
+        _item(c, item, faces, names, variants, label_font, H, photo_profile)
     if proof:
         _crop_marks(c, W, H, proof)
         c.setFillColor(K100)

@@ -128,20 +128,40 @@ def short_page(r: Rendered) -> str:
             f"add about {white * st.chars} characters of copy, or a photo"
         )
     parts = []
+    wheres = []
     for a in open_areas(r):
-        where = "across the foot" if a["columns"] == st.columns else "at the bottom right"
-        if a["row"] + a["lines"] < m.zone_rows:
-            where = "beside the last modules"
+        where = _where(r, a)
+        wheres.append(where)
         space = f", room for a standard {a['space']}" if a["space"] else ""
         parts.append(f"{a['columns']} columns × {a['lines']} lines ({a['mm'][0]} × {a['mm'][1]} mm) {where}{space}")
     characters = sum(a["characters"] for a in open_areas(r))
     smaller = area["smaller_format"]
     fmt = f"; the copy would fill a smaller {smaller} page (--style {smaller})" if smaller else ""
     two = " (in two parts: no arrangement with one open rectangle keeps every module legible)" if len(parts) > 1 else ""
+    if len(parts) > 1 and m.booked and not any(p.endswith("beside the last modules") for p in wheres):
+        two = f" (in {len(parts)} parts, around the booked blocks)"
     return (
         f"short page (缺稿): the copy leaves an open area of {' and '.join(parts)}{two}; about {characters} "
         f"characters of body copy, a filler or an ad would fill it{fmt}"
     )
+
+
+def _where(r: Rendered, a: dict) -> str:
+    """Where an open area lies, in words: on the foot (of the zone, or on a booked block), or
+    beside the last modules."""
+    m, st = r.makeup, r.style
+    bottom = a["row"] + a["lines"]
+    left, right = a["column"], a["column"] + a["columns"]
+    on_block = any(
+        b.row - m.zone_top == bottom + 1 and b.column < right and left < b.column + b.columns for b in m.booked
+    )
+    if bottom < m.zone_rows and not on_block:
+        return "beside the last modules"
+    if a["columns"] == st.columns:
+        return "across the foot"
+    if a["column"] == 0:
+        return "at the bottom left"
+    return "at the bottom right" if a["column"] + a["columns"] == st.columns else "on the foot"
 
 
 def legibility_warnings(r: Rendered) -> list[str]:

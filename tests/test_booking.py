@@ -234,3 +234,16 @@ def test_a_slot_with_a_column_off_the_foot_is_a_style_error(tmp_path):
     (tmp_path / "paper.yaml").write_text(style + "ad_slots: {右栏: {position: right, column: 3}}\n", encoding="utf-8")
     with pytest.raises(InputError, match="ad_slots.右栏.column"):
         load_style(tmp_path / "paper.yaml")
+
+
+def test_open_space_on_a_booked_block_or_on_the_foot_beside_it_is_in_place(tmp_path):
+    ads = [{"id": "half", "size": "半通栏", "position": "foot"}]
+    r = render(page_file(tmp_path, ads, stories=2))
+    m = r.makeup
+    assert m.open_areas and m.score.open_parts == 0  # no open rectangle out of place
+    for a in m.open_areas:  # each stands on the zone's foot or on the block
+        on_block = a.row + a.rows + 1 == 82 - m.zone_top and a.column + a.columns > 4
+        assert a.row + a.rows == m.zone_rows or on_block
+    from layout.report import short_page
+
+    assert "beside the last modules" not in short_page(r)

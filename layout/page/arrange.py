@@ -223,11 +223,12 @@ class RectSearch:
     height, lower key, lower height) a cut across, ("D", left key, right key) a cut down.
     ``arrangement`` turns the best of them into named values."""
 
-    def __init__(self, problem: Problem, lead_width: int | None = None, at_top: bool = True) -> None:
+    def __init__(
+        self, problem: Problem, lead_width: int | None = None, at_top: bool = True, on_foot: bool = True
+    ) -> None:
         self.p = problem
-        self.at_top = (
-            at_top  # the rectangle's first band is at the zone's top (a region beside a booked block may not be)
-        )
+        self.at_top = at_top  # its first band is at the zone's top (a rectangle beside a booked block may not be)
+        self.on_foot = on_foot  # it stands on the zone's foot or on a booked block: open rows under it are in place
         self.stacks_from: dict[int, list[dict[tuple[int, int], tuple[int, tuple | None]]]] = {}
         self.bounded = problem.stacks  # rows of units (polynomial, no stacks) run to their end
         self.n = len(problem.pins)
@@ -483,7 +484,8 @@ class RectSearch:
         for end in range(start + 1, self.n + 1):
             for key, (c, _) in stacks[end].items():
                 foot = self.H - key[0]
-                total = c + self._foot_cost(foot, False) + Score(open_parts=int(foot > GAP_ROWS)).cost
+                misplaced = int(foot > GAP_ROWS and not self.on_foot)
+                total = c + self._foot_cost(foot, False) + Score(open_parts=misplaced).cost
                 if end not in out or total < out[end][0]:
                     out[end] = (total, key, foot)
         return out
@@ -550,8 +552,8 @@ class RectSearch:
         beside = any(a.rows >= self.p.open_min_rows for a in opened[: len(opened) - (1 if foot > GAP_ROWS else 0)])
         if last:
             score += Score(open=usable + gap, open_parts=self._misplaced(beside, foot > GAP_ROWS))
-        else:  # every open rectangle here is out of place; a thin foot is white
-            parts = sum(1 for a in opened if a.rows >= self.p.open_min_rows)
+        else:  # an open foot is out of place unless the rectangle stands on the foot; a thin foot is white
+            parts = sum(1 for a in opened if a.rows >= self.p.open_min_rows) - int(foot > GAP_ROWS and self.on_foot)
             score += Score(open=usable + (gap if foot > GAP_ROWS else 0), open_parts=parts)
             score += Score(blank=0 if foot > GAP_ROWS else gap)
         score += Score(blank=thin, butting=butting)

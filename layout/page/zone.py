@@ -148,7 +148,12 @@ def _solve_layout(problem: Problem, layout: Layout, lead_width: int | None) -> _
     """The best arrangement of the units over one layout's free rectangles, in order."""
     n = len(problem.pins)
     searches = [
-        RectSearch(_within(problem, area), lead_width if k == 0 else None, at_top=area.row == 0)
+        RectSearch(
+            _within(problem, area),
+            lead_width if k == 0 else None,
+            at_top=area.row == 0,
+            on_foot=_on_foot(problem, area),
+        )
         for k, area in enumerate(layout.frees)
     ]
     runs: dict[int, tuple[int, tuple[_Run, ...]]] = {0: (0, ())}  # units placed → (cost, runs so far)
@@ -190,11 +195,23 @@ def _runs(s: RectSearch, area: Area, start: int, n: int, last: bool) -> list[_Ru
 
 
 def _empty(s: RectSearch, area: Area, last: bool) -> Score:
-    """A free rectangle with no unit: open (out of place but in the last rectangle), or,
-    too shallow to hold anything, white."""
+    """A free rectangle with no unit: open (in place in the last rectangle or on the foot,
+    else out of place), or, too shallow to hold anything, white."""
     if area.rows < s.p.open_min_rows:
         return Score(blank=area.cells)
-    return Score(open=area.cells, open_parts=0 if last else 1)
+    return Score(open=area.cells, open_parts=0 if last or s.on_foot else 1)
+
+
+def _on_foot(problem: Problem, area: Area) -> bool:
+    """Does the rectangle stand on the zone's foot, or on a booked block (under a rule row)?
+    Open space there lies on the foot of the copy, where a short page's open area belongs."""
+    bottom = area.row + area.rows
+    if bottom == problem.rows:
+        return True
+    return any(
+        b.row == bottom + GAP_ROWS and b.column < area.column + area.columns and area.column < b.column + b.columns
+        for b in problem.booked
+    )
 
 
 def _within(problem: Problem, area: Area) -> Problem:

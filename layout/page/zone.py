@@ -35,7 +35,7 @@ from layout.page.arrange import (
     search as search_rectangle,
 )
 
-MAX_LAYOUTS = 6  # ways of cutting the free part into rectangles tried, at most (those with fewest rectangles)
+MAX_LAYOUTS = 8  # ways of cutting the free part into rectangles tried, at most
 UNREACHABLE = 10_000  # a pin translated out of a rectangle: a column or row no part of it has
 
 
@@ -52,7 +52,7 @@ def search(problem: Problem) -> Arrangement:
     """The best arrangement of ``problem``, around its booked blocks if it has any."""
     if not problem.booked:
         return search_rectangle(problem)
-    cuts = layouts(Area(0, 0, problem.columns, problem.rows), problem.booked)
+    cuts = layouts(Area(0, 0, problem.columns, problem.rows), problem.booked, problem.open_min_rows)
     if not cuts:
         raise ValueError(f"booked blocks that no guillotine cut separates: {problem.booked}")  # booking.py prevents
 
@@ -69,12 +69,19 @@ def search(problem: Problem) -> Arrangement:
     return search_rectangle(problem, solve)
 
 
-def layouts(zone: Area, booked: tuple[Area, ...]) -> list[Layout]:
-    """The ways (up to MAX_LAYOUTS, fewest free rectangles first: larger rectangles leave the
-    search more freedom) of cutting ``zone`` across and down along the booked blocks' edges
-    until each part is a booked block or free of them."""
+def layouts(zone: Area, booked: tuple[Area, ...], min_rows: int = 1) -> list[Layout]:
+    """The ways (up to MAX_LAYOUTS: those with the fewest cells in slivers no module can
+    take, then with the fewest free rectangles, which leave the search more freedom) of
+    cutting ``zone`` across and down along the booked blocks' edges until each part is a
+    booked block or free of them."""
     found = _layouts(zone, tuple(sorted(booked, key=lambda a: (a.row, a.column))))
-    return sorted(found, key=lambda layout: len(layout.frees))[:MAX_LAYOUTS]
+    return sorted(found, key=lambda layout: (_slivers(layout, min_rows), len(layout.frees)))[:MAX_LAYOUTS]
+
+
+def _slivers(layout: Layout, min_rows: int) -> int:
+    """Cells of a layout's free rectangles too thin to hold a module (one column, or fewer
+    rows than a legible leg): white whatever the search does."""
+    return sum(a.cells for a in layout.frees if a.columns < 2 or a.rows < min_rows)
 
 
 @lru_cache(maxsize=256)

@@ -113,13 +113,21 @@ def _render_one(
     mark_overset: bool,
     output: Output,
     jump_to: int = 0,
+    keep: Path | None = None,
     continuations: tuple = (),
 ) -> Rendered:
-    """One page of the edition. Its errors propagate unchanged; a bug (anything not a
-    ``BanmianError``) gets a note naming the page, for the log."""
+    """One page of the edition (``keep``: its previous round, a draft or map holding this
+    page). Its errors propagate unchanged; a bug (anything not a ``BanmianError``) gets a
+    note naming the page, for the log."""
     try:
         return render(
-            page, style=style, mark_overset=mark_overset, jump_to=jump_to, continuations=continuations, output=output
+            page,
+            style=style,
+            mark_overset=mark_overset,
+            jump_to=jump_to,
+            continuations=continuations,
+            output=output,
+            keep=keep,
         )
     except BanmianError:
         raise
@@ -146,6 +154,11 @@ def _crosses(exc: BaseException) -> bool:
         return type(pickle.loads(pickle.dumps(exc))) is type(exc)
     except Exception:  # any failure to pickle or to rebuild: it cannot cross as it is
         return False
+
+
+def page_numbers(edition: Edition) -> list[int]:
+    """The 版次 of the edition's pages that give one, read ahead of rendering."""
+    return [n for n in _numbers(edition) if n is not None]
 
 
 def _numbers(edition: Edition) -> list[int | None]:
@@ -189,17 +202,23 @@ def render_edition(
     jobs: int | None = None,
     progress: Progress | None = None,
     output: Output | None = None,
+    keep: Path | None = None,
+    kept: frozenset[int] = frozenset(),
 ) -> list[Rendered]:
     """Render every page, ``jobs`` at a time (default: one per core); edition order kept.
     Pages that receive continued text are then set again, in edition order. The first
-    page in edition order that fails stops the run with its own error."""
+    page in edition order that fails stops the run with its own error. ``keep``: the
+    previous round (a draft or its map), kept on the pages whose 版次 are in ``kept``."""
     n = len(edition.pages)
     numbers = _numbers(edition)
     targets = jump_targets(edition, numbers)
     jump_to = [(numbers[t] or 0) if t >= 0 else 0 for t in targets]
     jobs = max(1, min(jobs or os.cpu_count() or 1, n))
     output = output or Output()
-    args = [(page, style, mark_overset, output, jump_to[i]) for i, page in enumerate(edition.pages)]
+    args = [
+        (page, style, mark_overset, output, jump_to[i], keep if numbers[i] in kept else None)
+        for i, page in enumerate(edition.pages)
+    ]
     report = progress or (lambda done, total, page: None)
     rendered = _render_serial(args, report) if jobs == 1 else _render_pool(args, jobs, report)
     if jump_targets(edition, [r.page.page for r in rendered]) != targets:

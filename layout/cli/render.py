@@ -254,23 +254,47 @@ def render_page(args: argparse.Namespace, doc: Located) -> Outcome:
     return replace(judged, written=tuple(written))
 
 
+def _kept_pages(keep: Path | None, edition, quiet: bool) -> frozenset[int]:
+    """``--keep`` on an edition: the 版次 the previous round's map holds (each keeps its
+    arrangement); a page new since then is made up anew, said once."""
+    if keep is None:
+        return frozenset()
+    from layout.edition import page_numbers
+    from layout.review.draft import load_map
+
+    doc_map = load_map(keep)
+    held = {p.get("number") for p in doc_map.get("pages", []) if isinstance(p, dict)}
+    numbers = page_numbers(edition)
+    if not held & set(numbers):
+        raise InputError("--keep: the previous round holds none of this edition's pages", file=str(keep))
+    for n in numbers:
+        if n not in held and not quiet:
+            print(f"note: --keep: 第{n}版 is not in {keep.name}: made up anew", file=sys.stderr)
+    return frozenset(n for n in numbers if n in held)
+
+
 def render_edition(args: argparse.Namespace, doc: Located) -> Outcome:
     """Every page of an edition: one PDF of all pages and one per page, named by 版次."""
     from layout.edition import load_edition, merge_pdfs
     from layout.edition import render_edition as render_pages
 
-    if args.keep:
-        raise InputError("--keep keeps one page's previous round: render the edition's pages one by one with it")
     edition = load_edition(args.page, doc)
     for w in edition.warnings:
         print(w, file=sys.stderr)
+    kept = _kept_pages(args.keep, edition, args.quiet)
 
     def progress(done: int, total: int, page: Path) -> None:
         if not args.quiet:
             print(f"[{done}/{total}] {page.name}", file=sys.stderr)
 
     pages = render_pages(
-        edition, style=args.style, mark_overset=args.allow_overset, progress=progress, output=output_for(args)
+        edition,
+        style=args.style,
+        mark_overset=args.allow_overset,
+        progress=progress,
+        output=output_for(args),
+        keep=args.keep,
+        kept=kept,
     )
     judged = _judged(pages, args)
     if judged.refused:

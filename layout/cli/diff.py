@@ -1,9 +1,11 @@
 """``banmian diff OLD NEW``: what changed between two proof rounds (command layer).
 
 Input: two drafts (``--draft`` PDFs with their source maps) or two page or edition
-YAML files (rendered as drafts here). Output: per profile what was edited, moved
-or reflowed, as Markdown or JSON, and a picture of each page of the new round with
-the changed lines marked; exit 0 no changes, 1 changes, 2 bad input.
+YAML files (rendered as drafts here). Output: per profile what was edited (sentence
+by sentence), which paragraphs moved, were deleted or inserted, which modules moved
+and what reflowed, with YAML lines of both rounds, as Markdown or JSON; and a picture
+of each page pair, the old page beside the new, changes marked on both; exit 0 no
+changes, 1 changes, 2 bad input.
 """
 
 from __future__ import annotations
@@ -13,10 +15,14 @@ import json
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from layout.cli.files import sidecar
 from layout.cli.outcome import EXIT_INPUT, EXIT_OK, EXIT_WARN
 from layout.errors import BanmianError, InputError
+
+if TYPE_CHECKING:
+    from layout.review.diff import Diff
 
 
 def _draft_and_map(path: Path, workdir: Path, name: str) -> tuple[Path, dict]:
@@ -57,7 +63,7 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog=f"{prog} diff",
         description="Show what changed between two proof rounds, per profile (text changed, moved, reflowed), "
-        "and write a picture of each page of the new round with the changed lines marked.",
+        "and write a picture of each page pair, the old page beside the new, with the changes marked on both.",
         epilog="OLD and NEW: draft PDFs (made with --draft) or page / edition YAML files. "
         "Exit status: 0 no changes, 1 changes, 2 bad input.",
     )
@@ -69,22 +75,32 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     return p
 
 
-def _pictures(new_pdf: Path, marked: list, folder: Path, stem: str) -> list[Path]:
-    """The new round's pages as pictures, the changed lines marked."""
-    import pikepdf
+def _pictures(old_pdf: Path, new_pdf: Path, d: Diff, folder: Path, stem: str) -> list[Path]:
+    """Each new page beside the old page of the same 版次, the changes marked on both:
+    ``STEM-diff-N.png`` in ``folder``, one per new page."""
+    from PIL import Image
 
-    from layout.review.pictures import NoRenderer, mark, render_pngs
+    from layout.review.pictures import NoRenderer, draw_marks, page_spaces, render_pngs, side_by_side
 
-    try:
-        pictures = render_pngs(new_pdf, folder / f"{stem}-diff")
-    except NoRenderer as exc:
-        print(f"note: {exc}; no pictures", file=sys.stderr)
-        return []
-    with pikepdf.open(new_pdf) as pdf:
-        media = [[float(v) for v in page.MediaBox] for page in pdf.pages]
-    for png, boxes, box in zip(pictures, marked, media):
-        mark(png, boxes, box)
-    return pictures
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        try:
+            olds = render_pngs(old_pdf, Path(tmp) / "old")
+            news = render_pngs(new_pdf, Path(tmp) / "new")
+        except NoRenderer as exc:
+            print(f"note: {exc}; no pictures", file=sys.stderr)
+            return []
+        for pngs, pdf, marks in ((olds, old_pdf, d.old_marks), (news, new_pdf, d.new_marks)):
+            for png, space, page_marks in zip(pngs, page_spaces(pdf), marks):
+                with Image.open(png) as src:
+                    draw_marks(src.convert("RGB"), page_marks, space).save(png)
+        out = []
+        for i, j in d.pairs:
+            if j < len(news):
+                target = folder / f"{stem}-diff-{j + 1}.png"
+                side_by_side(olds[i] if i is not None and i < len(olds) else None, news[j], target)
+                out.append(target)
+    return out
 
 
 def run(argv: list[str], prog: str = "banmian") -> int:
@@ -99,7 +115,7 @@ def run(argv: list[str], prog: str = "banmian") -> int:
             return EXIT_INPUT
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            _, old_map = _draft_and_map(args.old, Path(tmp), "old")
+            old_pdf, old_map = _draft_and_map(args.old, Path(tmp), "old")
             new_pdf, new_map = _draft_and_map(args.new, Path(tmp), "new")
         except BanmianError as exc:
             print(f"error: {exc}", file=sys.stderr)
@@ -110,7 +126,7 @@ def run(argv: list[str], prog: str = "banmian") -> int:
         d = diff_maps(old_map, new_map)
         pictures: list[Path] = []
         if not args.no_pictures:
-            pictures = _pictures(new_pdf, d.marked, args.out or args.new.resolve().parent, args.new.stem)
+            pictures = _pictures(old_pdf, new_pdf, d, args.out or args.new.resolve().parent, args.new.stem)
     if args.json:
         data = {"changes": [c.as_dict() for c in d.changes], "pictures": [str(x) for x in pictures]}
         print(json.dumps(data, ensure_ascii=False, indent=2))

@@ -131,3 +131,10 @@ def check_html(page: Path, comments: list[dict], size: tuple[int, int], space: S
     first = re.search(rf'<li id="c{number}">(.*?)</li>', text, re.S).group(1)
     assert "↳ <b>作者 周</b>: 已核实" in first and "seed.yaml:" in first
     assert "&lt;多余&gt;" in text  # the reviewer's text, escaped
+
+
+def test_no_comments_no_pictures(draft, tmp_path, make_pdf):
+    proc = make_pdf("comments", draft, "--png", tmp_path / "pics")
+    assert proc.returncode == 0, proc.stderr
+    assert "no comments on any page: no pictures" in proc.stderr
+    assert not list((tmp_path / "pics").glob("*.png"))

@@ -203,13 +203,15 @@ def _pair(of: dict[Key, _Field], nf: dict[Key, _Field]) -> dict[Key, tuple[Key, 
         for i, j, n in matcher.get_matching_blocks():
             pairs.update({news[j + d]: (olds[i + d], False) for d in range(n)})
     _pair_left(of, nf, pairs, lambda o, n: o.text == n.text, moved=True)
-    _pair_left(of, nf, pairs, lambda o, n: o.group == n.group and _ratio(o, n) >= SIMILAR, moved=False)
-    _pair_left(of, nf, pairs, lambda o, n: _ratio(o, n) >= SIMILAR_MOVED, moved=True)
+    _pair_left(of, nf, pairs, lambda o, n: o.group == n.group and _similar(o, n, SIMILAR), moved=False)
+    _pair_left(of, nf, pairs, lambda o, n: _similar(o, n, SIMILAR_MOVED), moved=True)
     return pairs
 
 
-def _ratio(o: _Field, n: _Field) -> float:
-    return difflib.SequenceMatcher(None, o.text, n.text, autojunk=False).ratio()
+def _similar(o: _Field, n: _Field, at_least: float) -> bool:
+    """Are two paragraphs' texts alike to ``at_least`` (difflib's ratio; cheap bounds first)?"""
+    m = difflib.SequenceMatcher(None, o.text, n.text, autojunk=False)
+    return m.real_quick_ratio() >= at_least and m.quick_ratio() >= at_least and m.ratio() >= at_least
 
 
 def _pair_left(of: dict[Key, _Field], nf: dict[Key, _Field], pairs: dict, fits, *, moved: bool) -> None:

@@ -246,7 +246,8 @@ def show(pdf: Path, comments: list, doc_map: dict, png: str | bool | None, page:
         lines = []
         if png:
             folder = Path(png) if isinstance(png, str) else pdf.parent
-            lines += [f"picture: {p}" for p in write_pngs(pdf, comments, doc_map, folder)]
+            made = write_pngs(pdf, comments, doc_map, folder)
+            lines += [f"picture: {p}" for p in made] or ["note: no comments on any page: no pictures"]
         if page:
             out = Path(page) if isinstance(page, str) else pdf.with_name(f"{pdf.stem}.comments.html")
             lines.append(f"html: {write_html(pdf, comments, doc_map, out)}")

@@ -7,7 +7,9 @@ its file. Output: a JSON-ready dict: per text line its box in PDF user space
 source: file, YAML path (``profiles[3].body[2]``), character offsets in that
 field's normalised text, YAML line, and the profile it belongs to. Reviewers'
 annotations are mapped back to the content through it (``comments.py``), and
-two proof rounds are compared through it (``diff.py``). From version 2 each
+two proof rounds are compared through it (``diff.py``). Each page also lists its photo
+boxes (``photo_boxes``: profile, YAML path, caption box), which reviewers' shapes
+are matched to. From version 2 each
 page also records its makeup in grid units (``grid_record``: style, columns,
 zone, leading, every module's rectangle and photo, open areas, booked blocks,
 and the modules moved since the previous round), which ``--keep`` reads back
@@ -21,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from layout.fonts.metrics import FontFace
-from layout.frame import PageFrame, TextItem
+from layout.frame import ImageItem, PageFrame, TextItem
 
 ASCENT, DESCENT = 0.88, 0.12  # the ideographic em box around the baseline, in em
 MAP_VERSION = 2  # 2: pages record their arrangement (grid_record)
@@ -101,10 +103,52 @@ def page_map(
         }
         for b in frame.boxes
     ]
-    out = {"number": number, "file": file, "lines": lines, "modules": modules}
+    photos = photo_boxes(frame, lines, origin, locate, profile_ids)
+    out = {"number": number, "file": file, "lines": lines, "modules": modules, "photos": photos}
     if arrangement is not None:
         out["arrangement"] = arrangement
     return out
+
+
+def photo_boxes(
+    frame: PageFrame,
+    lines: list[dict],
+    origin: tuple[float, float],
+    locate: Callable[[str], tuple[str, int | None]],
+    profile_ids: dict[str, str],
+) -> list[dict]:
+    """Each photo box of the page in PDF user space with its profile (the module box
+    holding it), YAML path (``profiles[3].photo``), file and line, and the box of its
+    caption lines (None without a caption): what reviewers' shapes are matched to."""
+    ox, oy = origin
+    paths = {v: k for k, v in profile_ids.items()}
+    out = []
+    for item in frame.items:
+        if not isinstance(item, ImageItem):
+            continue
+        cx, cy = item.x + item.width / 2, item.y + item.height / 2
+        owner = next((b.id for b in frame.boxes if b.x <= cx <= b.x + b.width and b.y <= cy <= b.y + b.height), "")
+        source = f"{paths[owner]}.photo" if owner in paths else ""
+        caption = [ln["box"] for ln in lines if source and ln["source"] == f"{source}.caption"]
+        src_file, line = locate(source) if source else ("", None)
+        box = [item.x, item.y + item.height, item.x + item.width, item.y]
+        out.append(
+            {
+                "profile": owner,
+                "source": source,
+                "file": src_file,
+                "line": line,
+                "box": [round(ox + box[0], 2), round(oy - box[1], 2), round(ox + box[2], 2), round(oy - box[3], 2)],
+                "caption": _union(caption),
+            }
+        )
+    return out
+
+
+def _union(boxes: list[list[float]]) -> list[float] | None:
+    if not boxes:
+        return None
+    return [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)]
 
 
 def grid_record(makeup: Any, style: str) -> dict:

@@ -6,6 +6,10 @@ to show). Output: the PDF with an outline (one bookmark per destination, under
 one entry per page), named destinations (``p3-zhou-hong``), page labels by
 版次, and the title. reportlab writes none of the named destinations, so all of
 it is done here with pikepdf, the same way for one page or a whole edition.
+The source map is attached, and its digest (``review/map.map_digest``) is
+written in the document Info as ``/BanmianMap``: the binding that tells the
+draft's own map from another round's (qpdf, PyMuPDF and incremental saves keep
+the Info dictionary).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ class DraftPage:
 
 
 MAP_ATTACHMENT = "banmian-map.json"
+MAP_KEY = "/BanmianMap"  # Info key: SHA-256 of the attached map's pages
 
 
 def make_draft(pdf_bytes: bytes, pages: list[DraftPage], source_map: bytes | None = None) -> bytes:
@@ -53,6 +58,7 @@ def make_draft(pdf_bytes: bytes, pages: list[DraftPage], source_map: bytes | Non
     if source_map is not None:  # after /Names is made: attachments live in it too
         spec = pikepdf.AttachedFileSpec(pdf, source_map, description="Banmian source map", mime_type="application/json")
         pdf.attachments[MAP_ATTACHMENT] = spec
+        pdf.docinfo[MAP_KEY] = pikepdf.String(_digest(source_map))
     nums = pikepdf.Array()
     for index, info in enumerate(pages):  # each page labelled by its 版次: 第3版 shows as "3"
         nums.append(index)
@@ -62,6 +68,20 @@ def make_draft(pdf_bytes: bytes, pages: list[DraftPage], source_map: bytes | Non
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True)
     return out.getvalue()
+
+
+def _digest(source_map: bytes) -> str:
+    import json
+
+    from layout.review.map import map_digest
+
+    return map_digest(json.loads(source_map))
+
+
+def map_binding(pdf: pikepdf.Pdf) -> str | None:
+    """The digest of the map a draft was written with (None: no binding, an older draft)."""
+    value = pdf.trailer.get("/Info", pikepdf.Dictionary()).get(MAP_KEY)
+    return str(value) if isinstance(value, pikepdf.String) else None
 
 
 def attached_map(pdf: pikepdf.Pdf) -> bytes | None:

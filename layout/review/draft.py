@@ -72,36 +72,112 @@ def review_page(page: Page, makeup: Makeup, texts: dict[str, str], continuations
 
 
 def load_map(path: Path) -> dict:
-    """A draft's source map: attached to a draft PDF (or in its sidecar beside it), or a
-    ``.map.json`` itself. An input error if there is none or it cannot be read."""
-    import json
-
+    """A draft's source map: the one attached to a draft PDF (or its sidecar beside it,
+    if it belongs to that PDF: ``bound_map``), or a ``.map.json`` itself. An input error
+    if there is none, it cannot be read, or it belongs to another draft."""
     from layout.errors import InputError
 
     if not path.is_file():
         raise InputError("no such file", file=str(path))
-    raw: bytes | None
-    if path.suffix.lower() == ".pdf":
-        import pikepdf
+    if path.suffix.lower() != ".pdf":
+        return parse_map(path.read_bytes(), str(path))
+    import pikepdf
 
-        from layout.post.draft import attached_map
+    try:
+        with pikepdf.open(path) as pdf:
+            doc, notes = bound_map(pdf, path)
+    except pikepdf.PasswordError:
+        raise InputError("encrypted: the draft needs a password", file=str(path)) from None
+    except pikepdf.PdfError as exc:
+        raise InputError(f"cannot read the PDF: {exc}", file=str(path)) from None
+    for note in notes:
+        import sys
 
-        try:
-            with pikepdf.open(path) as pdf:
-                raw = attached_map(pdf)
-        except pikepdf.PdfError as exc:
-            raise InputError(f"cannot read the PDF: {exc}", file=str(path)) from None
-        beside = path.with_name(path.stem + ".map.json")
-        if raw is None and beside.is_file():
-            raw = beside.read_bytes()
-        if raw is None:
-            raise InputError("no source map: give a draft made with --draft, or its .map.json", file=str(path))
-    else:
-        raw = path.read_bytes()
+        print(f"warning: {note}", file=sys.stderr)
+    return doc
+
+
+def parse_map(raw: bytes, name: str) -> dict:
+    """A source map from its JSON bytes, or an input error naming ``name``."""
+    import json
+
+    from layout.errors import InputError
+
     try:
         doc = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(f"not a source map: {exc}", file=str(path)) from None
+        raise InputError(f"not a source map: {exc}", file=name) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("pages"), list):
-        raise InputError("not a Banmian source map (no pages)", file=str(path))
+        raise InputError("not a Banmian source map (no pages)", file=name)
     return doc
+
+
+def bound_map(pdf, pdf_path: Path, given: Path | None = None) -> tuple[dict, list[str]]:
+    """The source map that belongs to an open draft ``pdf``, and warnings. ``given`` (a
+    ``--map``) is used only if its digest is the one the PDF records; else the attached
+    map is preferred, then the sidecar ``NAME.map.json`` if it belongs to the PDF. A PDF
+    with no binding (an older draft) takes any map, with a warning that it is unchecked.
+    An input error, naming both files, for a map of another draft."""
+    from layout.errors import InputError
+    from layout.post.draft import attached_map, map_binding
+
+    key = map_binding(pdf)
+    beside = pdf_path.with_name(pdf_path.stem + ".map.json")
+    if given is not None:
+        return _checked(parse_map(_read(given), str(given)), str(given), key, pdf_path), _unbound(key, pdf_path, given)
+    raw = attached_map(pdf)
+    if raw is not None:
+        doc = _checked(parse_map(raw, f"{pdf_path} (attached map)"), "the attached map", key, pdf_path)
+        notes = []
+        if beside.is_file() and key is not None and _digest_of(beside) != key:
+            notes.append(f"{beside} belongs to another draft, not {pdf_path}: ignored; the attached map is used")
+        return doc, notes
+    if beside.is_file():
+        doc = _checked(parse_map(_read(beside), str(beside)), str(beside), key, pdf_path)
+        return doc, _unbound(key, pdf_path, beside)
+    raise InputError(
+        f"no source map (none attached, no {beside.name} beside it): give --map, or review a --draft PDF",
+        file=str(pdf_path),
+    )
+
+
+def _read(path: Path) -> bytes:
+    from layout.errors import InputError
+
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the map: {exc.strerror}", file=str(path)) from None
+
+
+def _digest_of(path: Path) -> str | None:
+    """The digest of a map file, None if it is not one."""
+    from layout.errors import InputError
+    from layout.review.map import map_digest
+
+    try:
+        return map_digest(parse_map(_read(path), str(path)))
+    except InputError:
+        return None
+
+
+def _checked(doc: dict, name: str, key: str | None, pdf_path: Path) -> dict:
+    """``doc`` if it is the map the PDF records (or the PDF records none)."""
+    from layout.errors import InputError
+    from layout.review.map import map_digest
+
+    digest = map_digest(doc)
+    if key is not None and digest != key:
+        raise InputError(
+            f"{name} is not this draft's source map: it was written for another draft "
+            f"(map {digest[:12]}, the PDF records {key[:12]}); give the map written with this draft, "
+            "or none to use the one attached to it",
+            file=str(pdf_path),
+        )
+    return doc
+
+
+def _unbound(key: str | None, pdf_path: Path, used: Path) -> list[str]:
+    if key is not None:
+        return []
+    return [f"{pdf_path} records no map binding (a draft made before maps were bound): {used} is used unchecked"]

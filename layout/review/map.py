@@ -14,10 +14,15 @@ page also records its makeup in grid units (``grid_record``: style, columns,
 zone, leading, every module's rectangle and photo, open areas, booked blocks,
 and the modules moved since the previous round), which ``--keep`` reads back
 (``page/keep.py``) and ``diff.py`` compares; readers accept versions 1 and 2.
+The map is bound to its PDF: ``map_digest`` (SHA-256 of the pages' records) is
+written in the map as ``binding`` and in the PDF's Info as ``/BanmianMap``
+(``post/draft.py``), so a map that belongs to another draft is recognised.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -188,7 +193,18 @@ def grid_record(makeup: Any, style: str) -> dict:
     }
 
 
+def map_digest(doc: dict) -> str:
+    """SHA-256 (hex) of a map's own content: its pages' records (text lines with their
+    boxes and sources, modules, arrangement) in canonical JSON. The same for the map
+    attached to a draft, its sidecar and any copy, whatever their key order."""
+    pages = doc.get("pages") if isinstance(doc, dict) else None
+    canon = json.dumps(pages, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canon.encode()).hexdigest()
+
+
 def document_map(pages: list[dict], content: str) -> dict:
     """The sidecar for a draft PDF: its pages' maps, in page order; ``content`` names
-    the page or edition file it was made from."""
-    return {"version": MAP_VERSION, "content": content, "pages": pages}
+    the page or edition file it was made from; ``binding`` the digest the PDF records."""
+    doc = {"version": MAP_VERSION, "content": content, "pages": pages}
+    doc["binding"] = map_digest(doc)
+    return doc

@@ -182,6 +182,11 @@ def test_in_place_edits_the_yaml_itself(tmp_path, make_pdf):
     assert texts(source) == intended(before, expect)
     assert not source.with_name("seed.reviewed.yaml").exists()
     assert source.with_name("seed.reviewed.patch").is_file()
+    done = source.read_bytes()  # applied again: every edit is seen as made already, nothing changes
+    proc = make_pdf("comments", pdf, "--apply", "--in-place", "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert not data["applied"] and len(data["refused"]) == 3 and source.read_bytes() == done
 
 
 def test_yaml_styles_keep_their_form(tmp_path):

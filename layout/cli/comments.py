@@ -101,15 +101,20 @@ def read(pdf_path: Path, map_path: Path | None, password: str | None) -> tuple[l
     read); an input error when nothing can be read or the map is not this draft's."""
     import pikepdf
 
-    from layout.review.comments import read_comments
+    from layout.review import comments as reader
     from layout.review.draft import bound_map
 
     pdf = _open(pdf_path, password)
     with pdf, tempfile.TemporaryDirectory(prefix="banmian-comments-") as tmp:
         doc_map, notes = bound_map(pdf, pdf_path, map_path)
         readable, salvage = _readable(pdf, pdf_path, Path(tmp))
-        try:
-            comments = read_comments(readable, doc_map)
+        try:  # the reader's own warnings name annotations it skipped
+            with_warnings = getattr(reader, "read_comments_with_warnings", None)
+            if with_warnings is not None:
+                comments, skipped = with_warnings(readable, doc_map)
+            else:
+                comments, skipped = reader.read_comments(readable, doc_map), []
+            salvage.notes += skipped
         except pikepdf.PdfError as exc:
             raise InputError(f"damaged: the annotations cannot be read ({exc})", file=str(pdf_path)) from None
         except (ValueError, KeyError, TypeError, IndexError) as exc:
@@ -220,7 +225,7 @@ def _apply(args: argparse.Namespace, comments: list) -> int:
     from layout.review.apply import apply_comments, as_json, as_markdown
 
     try:
-        result = apply_comments(comments, in_place=args.in_place)
+        result = apply_comments(comments, in_place=args.in_place, base=args.pdf.parent)
     except (InputError, OutputError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INPUT

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import difflib
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,8 @@ class Edit:
     end: int
     file: str
     line: int | None = None
+    before: str = ""  # an insertion: the characters shown just before and after its point
+    after: str = ""  # (checked, so an insertion already made is not made twice)
 
 
 @dataclass
@@ -65,7 +67,16 @@ def edit_of(comment: Any) -> Edit | None:
     (insert) or a strike-out (delete) on one stretch of one field."""
     given = getattr(comment, "edit", None)
     if given is not None:
-        return Edit(given.kind, given.old, given.new, given.source, given.start, given.end, given.file, given.line)
+        edit = Edit(given.kind, given.old, given.new, given.source, given.start, given.end, given.file, given.line)
+    else:
+        edit = _derived(comment)
+    if edit is not None and edit.start == edit.end and "‸" in comment.quoted:
+        before, after = comment.quoted.split("‸", 1)
+        return replace(edit, before=before[-2:], after=after[:2])
+    return edit
+
+
+def _derived(comment: Any) -> Edit | None:
     places = comment.places
     if comment.kind not in ("Caret", "StrikeOut") or len(places) != 1 or getattr(comment, "where", "text") != "text":
         return None
@@ -81,16 +92,17 @@ def comment_id(comment: Any) -> str:
     return str(getattr(comment, "id", "") or getattr(comment, "ref", ""))
 
 
-def apply_comments(comments: list, *, in_place: bool = False) -> Result:
+def apply_comments(comments: list, *, in_place: bool = False, base: Path | None = None) -> Result:
     """Plan, make and write the edits of ``comments``: ``NAME.reviewed.patch`` and
     ``NAME.reviewed.yaml`` beside each YAML file touched (or, ``in_place``, the file
-    itself, atomically, and the patch)."""
-    result = plan(comments)
+    itself, atomically, and the patch). ``base``: where to look for a YAML file the map
+    names by a relative path that is not found from the current folder (the PDF's)."""
+    result = plan(comments, base)
     write(result, in_place=in_place)
     return result
 
 
-def plan(comments: list) -> Result:
+def plan(comments: list, base: Path | None = None) -> Result:
     """The edits made in memory, file by file, each checked; nothing written."""
     result = Result()
     by_file: dict[str, list[tuple[Any, Edit]]] = {}
@@ -101,17 +113,32 @@ def plan(comments: list) -> Result:
         elif c.state.lower() in REFUSED_STATES:
             result.outcomes.append(Outcome(comment_id(c), c.author, edit, False, f"{c.state} by the reviewers"))
         else:
-            by_file.setdefault(edit.file, []).append((c, edit))
+            by_file.setdefault(str(_found(edit.file, base)), []).append((c, edit))
     for file, edits in by_file.items():
         _plan_file(Path(file), edits, result)
     return result
+
+
+def _found(file: str, base: Path | None) -> Path:
+    """The YAML file a map names: as written (relative to the current folder), else
+    relative to ``base``; resolved, so one file is edited once."""
+    path = Path(file)
+    if not path.is_file() and base is not None and (base / path).is_file():
+        path = base / path
+    return path.resolve() if path.is_file() else path
 
 
 def _plan_file(path: Path, edits: list[tuple[Any, Edit]], result: Result) -> None:
     """Apply one file's edits one by one (last in the text first), keeping each that checks."""
     from layout.model.source import read_text
 
-    original = read_text(path)
+    try:
+        original = read_text(path)
+    except InputError as exc:
+        for c, edit in edits:
+            reason = f"the YAML file cannot be read ({exc.message}): run from the folder the draft was made in"
+            result.outcomes.append(Outcome(comment_id(c), c.author, edit, False, reason))
+        return
     text = original
     order = sorted(edits, key=lambda ce: (ce[1].source, ce[1].start, ce[1].end), reverse=True)
     taken: list[Edit] = []
@@ -161,6 +188,8 @@ def edit_text(path: Path, text: str, edit: Edit) -> str:
     if not 0 <= edit.start <= edit.end <= len(current) or current[edit.start : edit.end] != edit.old:
         found = current[edit.start : edit.end] if edit.end <= len(current) else ""
         raise InputError(f"the text has changed: «{found}» at {key} {edit.start}–{edit.end}, not «{edit.old}»")
+    if not _in_context(current, edit):
+        raise InputError(f"the text around the insertion point has changed (or it was made already) at {key}")
     start, end, new = _trimmed(edit)
     span = field_span(text, key, current, start, end)
     edited = replace_span(text, span, new)
@@ -171,6 +200,16 @@ def edit_text(path: Path, text: str, edit: Edit) -> str:
     }:
         raise InputError(f"the YAML would not read back as intended at {key}: not applied")
     return edited
+
+
+def _in_context(current: str, edit: Edit) -> bool:
+    """An insertion's point still has the characters shown around it (those of the field:
+    not marks the layout adds before or after it)."""
+    if edit.start != edit.end:
+        return True
+    before = edit.before[len(edit.before) - min(len(edit.before), edit.start) :]
+    after = edit.after[: len(current) - edit.start]
+    return current[: edit.start].endswith(before) and current[edit.start :].startswith(after)
 
 
 def _trimmed(edit: Edit) -> tuple[int, int, str]:
@@ -220,8 +259,6 @@ def _load(path: Path, text: str):
 
 
 def _renamed(doc: Any, path: Path) -> Any:
-    from dataclasses import replace
-
     return replace(doc, file=str(path))
 
 

@@ -119,26 +119,38 @@ def bound_map(pdf, pdf_path: Path, given: Path | None = None) -> tuple[dict, lis
     with no binding (an older draft) takes any map, with a warning that it is unchecked.
     An input error, naming both files, for a map of another draft."""
     from layout.errors import InputError
-    from layout.post.draft import attached_map, map_binding
+    from layout.post.draft import map_binding
 
     key = map_binding(pdf)
     beside = pdf_path.with_name(pdf_path.stem + ".map.json")
+    raw, notes = _attached(pdf, pdf_path)
     if given is not None:
-        return _checked(parse_map(_read(given), str(given)), str(given), key, pdf_path), _unbound(key, pdf_path, given)
-    raw = attached_map(pdf)
+        doc = _checked(parse_map(_read(given), str(given)), str(given), key, pdf_path, raw is not None)
+        return doc, notes + _unbound(key, pdf_path, given)
     if raw is not None:
         doc = _checked(parse_map(raw, f"{pdf_path} (attached map)"), "the attached map", key, pdf_path)
-        notes = []
         if beside.is_file() and key is not None and _digest_of(beside) != key:
             notes.append(f"{beside} belongs to another draft, not {pdf_path}: ignored; the attached map is used")
         return doc, notes
     if beside.is_file():
         doc = _checked(parse_map(_read(beside), str(beside)), str(beside), key, pdf_path)
-        return doc, _unbound(key, pdf_path, beside)
+        return doc, notes + _unbound(key, pdf_path, beside)
     raise InputError(
         f"no source map (none attached, no {beside.name} beside it): give --map, or review a --draft PDF",
         file=str(pdf_path),
     )
+
+
+def _attached(pdf, pdf_path: Path) -> tuple[bytes | None, list[str]]:
+    """The map attached to the PDF (None if there is none, or it is damaged: then a note)."""
+    import pikepdf
+
+    from layout.post.draft import attached_map
+
+    try:
+        return attached_map(pdf), []
+    except pikepdf.PdfError as exc:
+        return None, [f"{pdf_path}: the attached map cannot be read ({exc}): not used"]
 
 
 def _read(path: Path) -> bytes:
@@ -161,7 +173,7 @@ def _digest_of(path: Path) -> str | None:
         return None
 
 
-def _checked(doc: dict, name: str, key: str | None, pdf_path: Path) -> dict:
+def _checked(doc: dict, name: str, key: str | None, pdf_path: Path, attached: bool = False) -> dict:
     """``doc`` if it is the map the PDF records (or the PDF records none)."""
     from layout.errors import InputError
     from layout.review.map import map_digest
@@ -170,8 +182,8 @@ def _checked(doc: dict, name: str, key: str | None, pdf_path: Path) -> dict:
     if key is not None and digest != key:
         raise InputError(
             f"{name} is not this draft's source map: it was written for another draft "
-            f"(map {digest[:12]}, the PDF records {key[:12]}); give the map written with this draft, "
-            "or none to use the one attached to it",
+            f"(map {digest[:12]}, the PDF records {key[:12]}); give the map written with this draft"
+            + (", or none to use the one attached to it" if attached else " (--map)"),
             file=str(pdf_path),
         )
     return doc

@@ -626,7 +626,8 @@ def _resolve(raws: list[_Raw], pages: list[dict], warn: list[str]) -> list[Comme
         if c.state and r.state_model != "Marked":
             parent.comment.state = c.state  # the latest review state wins
     for c in top:
-        _own_edit(c)
+        if c.ref not in head.values():  # a group's edit is the group's, or none
+            _own_edit(c)
     return sorted(top, key=lambda c: _position(c, pages))
 
 

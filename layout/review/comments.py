@@ -12,7 +12,8 @@ space the map is in, so page rotation and MediaBox origins do not matter.
 What each subtype covers (a glyph box: its advance × the line's em box):
 - Highlight, Underline, Squiggly, StrikeOut, Redact: glyphs whose centre lies in
   a QuadPoints quadrilateral (any corner order) on lines it overlaps by half
-  their height; no QuadPoints (a Chrome highlight): the Rect the same way.
+  their height; no QuadPoints (a Chrome highlight): the Rect the same way;
+  no text under it but a photo: the photo.
 - Square, Circle (ellipse), Polygon, a closed Ink loop, Stamp, a FreeText box
   without a leader: glyphs with at least half their box inside the shape (so a
   loose loop round a number does not take the comma after it). A shape holding
@@ -414,7 +415,13 @@ def _strokes_located(page: _Page, kind: str, annot: pikepdf.Dictionary) -> Locat
 
 def _locate(kind: str, annot: pikepdf.Dictionary, page: _Page) -> Located:
     if kind in MARKUP:
-        return _text_located(page, page.in_quads(_quads(annot)))
+        quads = _quads(annot)
+        located = _text_located(page, page.in_quads(quads))
+        return (
+            located
+            if located[0] != "page"
+            else _on_photo(page, rg.bbox([q[:2] for q in quads] + [q[2:] for q in quads]))
+        )
     if kind in STROKES:
         return _strokes_located(page, kind, annot)
     if kind == "Caret":

@@ -273,6 +273,8 @@ def merge_pdfs(pdfs: list[bytes], title: str) -> bytes:
     their identification and output intent, taken from the first page."""
     import pikepdf
 
+    from layout.post.subsets import retag
+
     out = pikepdf.new()
     first = None
     keywords: list[str] = []  # each page's record of installed fonts, kept for the whole edition
@@ -296,6 +298,7 @@ def merge_pdfs(pdfs: list[bytes], title: str) -> bytes:
         out.docinfo["/Keywords"] = "; ".join(keywords)
     out.docinfo["/Title"] = title
     out.docinfo["/Creator"] = "Banmian"
+    retag(out)  # pages share no subset name unless they share the subset
     buf = io.BytesIO()
     out.save(buf, deterministic_id=True, force_version="1.3" if version == "1.3" else None)
     return buf.getvalue()

@@ -384,6 +384,9 @@ def render(
         from layout.post.artwork import embed_artwork
 
         pdf = embed_artwork(pdf, makeup.frame, drawn.margin)
+    from layout.post.subsets import unique_subset_tags  # post stage (pikepdf)
+
+    pdf = unique_subset_tags(pdf)  # subset names from each font program, unique across pages and editions
     post = _post_process(pdf, output, page, makeup, texts, fonts.faces, continuations, drawn.margin, when, st.name)
     return Rendered(
         post.pdf,

@@ -51,7 +51,8 @@ def _press_arguments(p: argparse.ArgumentParser) -> None:
     press.add_argument(
         "--icc",
         help="ICC profile to embed as the output intent: a CMYK output profile such as WAN-IFRA's "
-        "ISOnewspaper26v4.icc, or 'bundled' (Banmian's newsprint profile from CGATS TR 002); PDF/X-4 needs one",
+        "ISOnewspaper26v4.icc, or 'bundled' (Banmian's newsprint profile from CGATS TR 002 for the --tac limit: "
+        "240 %% or 220 %%); PDF/X-4 without --icc embeds the bundled one",
     )
     press.add_argument("--output-condition", help="OutputConditionIdentifier for --icc (default: IFRA26)")
     press.add_argument("--tac", type=tac_limit, default=240.0, help="the plant's total ink limit in %% (default 240)")
@@ -169,16 +170,18 @@ def parse_args(argv: list[str], prog: str = "banmian") -> argparse.Namespace:
 
 def output_for(args: argparse.Namespace) -> Output:
     """The kind of PDF the arguments ask for (plain, press, proof or draft)."""
-    from layout.post.intent import BUNDLED_ICC, Limits, output_intent
+    from layout.post.intent import Limits, bundled_icc, default_intent, output_intent
     from layout.render import Output
 
     intent = None
     if args.press:
-        icc = None if args.icc is None else (BUNDLED_ICC if args.icc == "bundled" else Path(args.icc))
+        icc = None if args.icc is None else (bundled_icc(args.tac) if args.icc == "bundled" else Path(args.icc))
         try:
             intent = output_intent(icc, args.output_condition)
         except (OSError, ValueError) as exc:
             raise InputError(f"--icc: {exc}") from None
+        if icc is None and args.output_condition is None:
+            intent = default_intent(args.press, args.tac)  # X-4: IFRA26 with the bundled profile for the limit
         if args.press == "x4" and intent.profile is None:
             raise InputError("--press x4 embeds the output profile: give --icc FILE (or --icc bundled)")
     return Output(

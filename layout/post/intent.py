@@ -13,7 +13,9 @@ from pathlib import Path
 
 from layout.resources import icc_file
 
-BUNDLED_ICC = icc_file("banmian-newsprint.icc")
+BUNDLED_ICC = icc_file("banmian-newsprint.icc")  # total ink limit 240 %
+BUNDLED_ICC_220 = icc_file("banmian-newsprint-220.icc")  # total ink limit 220 %
+BUNDLED_LIMITS = {240.0: BUNDLED_ICC, 220.0: BUNDLED_ICC_220}  # built by icc/build_icc.sh; measured in the tests
 STANDARDS = ("x1a", "x4")
 
 
@@ -36,6 +38,35 @@ IFRA26 = OutputIntent(
 )
 
 
+def bundled_icc(tac: float = 240.0) -> Path:
+    """The bundled newsprint profile for a plant's total ink limit: the one with the highest
+    limit not above ``tac`` (the 220 % profile for lower limits, whose photos the ink check
+    then refuses)."""
+    fitting = [limit for limit in BUNDLED_LIMITS if limit <= tac]
+    return BUNDLED_LIMITS[max(fitting) if fitting else min(BUNDLED_LIMITS)]
+
+
+def default_intent(standard: str = "x1a", tac: float = 240.0) -> OutputIntent:
+    """The output intent when no profile is given: IFRA26 by its registered name for both
+    standards. PDF/X-4 must embed a profile, so there the same condition carries the bundled
+    profile for the plant's limit (the closest free characterisation, CGATS TR 002 newsprint;
+    /Info says so)."""
+    if standard != "x4":
+        return IFRA26
+    path = bundled_icc(tac)
+    return OutputIntent(
+        IFRA26.identifier,
+        IFRA26.condition,
+        f"{IFRA26.info}; embedded profile {path.name} (CGATS TR 002 newsprint data, TAC {_limit_of(path):.0f} %)",
+        path.read_bytes(),
+        IFRA26.registry,
+    )
+
+
+def _limit_of(path: Path) -> float:
+    return next(limit for limit, p in BUNDLED_LIMITS.items() if p == path)
+
+
 def icc_info(data: bytes) -> tuple[str, str]:
     """(device class, colour space) from an ICC profile header, e.g. ('prtr', 'CMYK')."""
     if len(data) < 128 or data[36:40] != b"acsp":
@@ -45,7 +76,7 @@ def icc_info(data: bytes) -> tuple[str, str]:
 
 def output_intent(icc: Path | None, identifier: str | None = None) -> OutputIntent:
     """The output intent for a run: IFRA26 by name, optionally with a profile to embed
-    (the user's, e.g. WAN-IFRA's ISOnewspaper26v4.icc; or ``BUNDLED_ICC``). The profile
+    (the user's, e.g. WAN-IFRA's ISOnewspaper26v4.icc; or ``bundled_icc(tac)``). The profile
     must be a CMYK output profile; ``identifier`` names its condition (default IFRA26,
     or the bundled profile's own)."""
     if icc is None:
@@ -54,11 +85,13 @@ def output_intent(icc: Path | None, identifier: str | None = None) -> OutputInte
     device, space = icc_info(data)
     if device != "prtr" or space != "CMYK":
         raise ValueError(f"{icc}: a {space} '{device}' profile; an output intent needs a CMYK output (prtr) profile")
-    if icc.resolve() == BUNDLED_ICC.resolve() and identifier is None:
+    bundled = {p.resolve(): limit for limit, p in BUNDLED_LIMITS.items()}
+    tac = bundled.get(icc.resolve())
+    if tac is not None and identifier is None:
         return OutputIntent(
             "CGATS TR 002",
             "Coldset offset on newsprint (CGATS TR 002, SNAP)",
-            "Banmian newsprint profile built from CGATS TR 002 characterisation data",
+            f"Banmian newsprint profile built from CGATS TR 002 characterisation data, TAC {tac:.0f} %",
             data,
         )
     name = identifier or IFRA26.identifier

@@ -4,18 +4,29 @@ Input: the PDF bytes the drawing stage wrote (K-only text and rules that
 overprint, grayscale photos, TrimBox at the page), an ``OutputIntent`` and
 the document date. Output: PDF/X-1a:2001 (default) or PDF/X-4 bytes, with
 pikepdf adding what reportlab cannot write: the GTS_PDFX identification, a
-single GTS_PDFX output intent, Trapped, the PDF version, and XMP for X-4.
+single GTS_PDFX output intent, Trapped, the PDF version, and XMP for X-4
+(identification, dates and the xmpMM ids, derived from the content's SHA-256).
 Deterministic: the same input gives the same bytes (trailer ID from content).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
+import uuid
+import warnings
 
 import pikepdf
 
-from layout.post.intent import STANDARDS, OutputIntent
+from layout.post.intent import IFRA26, STANDARDS, OutputIntent, default_intent
+
+# Namespace of Banmian's content-derived XMP ids (a fixed UUID, so ids are stable across runs).
+_ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://banmian.invalid/xmp/id")
+
+
+def _bytes(value: str | bytes) -> bytes:
+    return value if isinstance(value, bytes) else value.encode("utf-8")
 
 
 def _pdf_date(when: dt.datetime) -> str:
@@ -26,12 +37,41 @@ def _pdf_date(when: dt.datetime) -> str:
     return when.strftime("D:%Y%m%d%H%M%S") + f"{sign}{abs(minutes) // 60:02d}'{abs(minutes) % 60:02d}'"
 
 
+def content_uuid(*parts: bytes) -> str:
+    """A deterministic ``uuid:`` id for XMP from content (a name-based UUID of its SHA-256)."""
+    digest = hashlib.sha256(b"\0".join(parts)).hexdigest()
+    return f"uuid:{uuid.uuid5(_ID_NAMESPACE, digest)}"
+
+
+def _xmp(pdf: pikepdf.Pdf, when: dt.datetime, ids: tuple[str, str]) -> None:
+    """PDF/X-4 metadata (ISO 15930-7 §6.7.5, XMP Media Management): the identification,
+    Trapped, the dates, and xmpMM DocumentID / InstanceID / VersionID / RenditionClass."""
+    stamp = when.isoformat()
+    with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+        with warnings.catch_warnings():  # Trapped and GTS_PDFXVersion: set below in their own namespaces
+            warnings.filterwarnings("ignore", "The metadata field", UserWarning)
+            meta.load_from_docinfo(pdf.docinfo)
+        meta["{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion"] = "PDF/X-4"
+        meta["pdf:Trapped"] = "False"
+        meta["xmp:CreateDate"] = stamp
+        meta["xmp:ModifyDate"] = stamp
+        meta["xmp:MetadataDate"] = stamp
+        meta["xmp:CreatorTool"] = "Banmian"
+        meta["xmpMM:DocumentID"] = ids[0]
+        meta["xmpMM:InstanceID"] = ids[1]
+        meta["xmpMM:VersionID"] = "1"  # the first (only) version made from this content
+        meta["xmpMM:RenditionClass"] = "default"  # the master rendition, for the plate
+
+
 def make_press(pdf_bytes: bytes, intent: OutputIntent, *, when: dt.datetime, standard: str = "x1a") -> bytes:
-    """The drawn PDF as PDF/X-1a:2001 or PDF/X-4, for the plate."""
+    """The drawn PDF as PDF/X-1a:2001 or PDF/X-4, for the plate. PDF/X-4 embeds the
+    output profile: without one, the bundled 240 % newsprint profile (``default_intent``)."""
     if standard not in STANDARDS:
         raise ValueError(f"unknown PDF/X standard {standard!r}; use one of {', '.join(STANDARDS)}")
     if standard == "x4" and intent.profile is None:
-        raise ValueError("PDF/X-4 embeds the output profile: give an ICC profile (--icc FILE or --icc bundled)")
+        if intent.identifier != IFRA26.identifier:
+            raise ValueError(f"PDF/X-4 embeds the output profile: give the ICC profile of {intent.identifier}")
+        intent = default_intent("x4")
     pdf = pikepdf.open(io.BytesIO(pdf_bytes))
     stamp = _pdf_date(when)
     info = pdf.docinfo
@@ -64,13 +104,8 @@ def make_press(pdf_bytes: bytes, intent: OutputIntent, *, when: dt.datetime, sta
         if "/Annots" in page.obj:
             del page.obj["/Annots"]
     if standard == "x4":
-        with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
-            meta.load_from_docinfo(pdf.docinfo)
-            meta["{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion"] = "PDF/X-4"
-            meta["pdf:Trapped"] = "False"
-            meta["xmp:CreateDate"] = when.isoformat()
-            meta["xmp:ModifyDate"] = when.isoformat()
-            meta["xmp:MetadataDate"] = when.isoformat()
+        press_inputs = (standard, intent.identifier, intent.info, intent.profile or b"")
+        _xmp(pdf, when, (content_uuid(pdf_bytes), content_uuid(pdf_bytes, *map(_bytes, press_inputs))))
     out = io.BytesIO()
     pdf.save(
         out,

@@ -273,6 +273,7 @@ def merge_pdfs(pdfs: list[bytes], title: str) -> bytes:
     their identification and output intent, taken from the first page."""
     import pikepdf
 
+    from layout.post.pdfx import edition_xmp
     from layout.post.subsets import retag
 
     out = pikepdf.new()
@@ -285,6 +286,9 @@ def merge_pdfs(pdfs: list[bytes], title: str) -> bytes:
             if words and words not in keywords:
                 keywords.append(words)
             if first is None:
+                if str(src.docinfo.get("/GTS_PDFXVersion", "")).startswith("PDF/X-4") and "/Metadata" in src.Root:
+                    out.docinfo["/Title"] = title
+                    edition_xmp(out, src, pdfs)  # X-4 identifies itself in XMP
                 intents = src.Root.get("/OutputIntents")
                 copied = pikepdf.Array([out.copy_foreign(i) for i in intents]) if intents is not None else None
                 first = (src.pdf_version, dict(src.docinfo), copied)
@@ -300,5 +304,5 @@ def merge_pdfs(pdfs: list[bytes], title: str) -> bytes:
     out.docinfo["/Creator"] = "Banmian"
     retag(out)  # pages share no subset name unless they share the subset
     buf = io.BytesIO()
-    out.save(buf, deterministic_id=True, force_version="1.3" if version == "1.3" else None)
+    out.save(buf, deterministic_id=True, force_version=version if version in ("1.3", "1.6") else None)
     return buf.getvalue()

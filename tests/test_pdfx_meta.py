@@ -127,6 +127,20 @@ def test_press_x4_without_icc_works_and_preflights_clean(tmp_path, make_pdf):
         assert low_pdf.Root.OutputIntents[0].DestOutputProfile.read_bytes() == BUNDLED_ICC_220.read_bytes()
 
 
+def test_a_merged_x4_edition_has_its_own_xmp():
+    drawn = [small_pdf("甲", "第3版"), small_pdf("乙", "第4版")]
+    pages = [make_press(d, IFRA26, when=WHEN, standard="x4") for d in drawn]
+    merged = merge_pdfs(pages, "示例日报")
+    pdf = pikepdf.open(io.BytesIO(merged))
+    meta = pdf.open_metadata()
+    assert pdf.pdf_version == "1.6" and meta[PDFX + "GTS_PDFXVersion"] == "PDF/X-4"
+    assert meta["dc:title"] == "示例日报" and meta["xmpMM:RenditionClass"] == "default"
+    page_ids = {pikepdf.open(io.BytesIO(p)).open_metadata()["xmpMM:DocumentID"] for p in pages}
+    assert meta["xmpMM:DocumentID"].startswith("uuid:") and meta["xmpMM:DocumentID"] not in page_ids
+    assert merge_pdfs(pages, "示例日报") == merged
+    assert preflight(merged, Limits(standard="x4")).findings == ()
+
+
 # -- subset tags ----------------------------------------------------------------------------------
 
 

@@ -114,3 +114,13 @@ def make_press(pdf_bytes: bytes, intent: OutputIntent, *, when: dt.datetime, sta
         object_stream_mode=pikepdf.ObjectStreamMode.disable,
     )
     return out.getvalue()
+
+
+def edition_xmp(merged: pikepdf.Pdf, first_page: pikepdf.Pdf, pages: list[bytes]) -> None:
+    """A merged PDF/X-4 edition's XMP: the first page's (identification, Trapped, dates),
+    with the edition's title and its own DocumentID / InstanceID from all pages' content."""
+    merged.Root.Metadata = merged.copy_foreign(first_page.Root.Metadata)
+    with merged.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+        meta["dc:title"] = str(merged.docinfo.get("/Title", ""))
+        meta["xmpMM:DocumentID"] = content_uuid(b"edition", *pages)
+        meta["xmpMM:InstanceID"] = content_uuid(b"edition instance", *pages)

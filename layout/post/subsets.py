@@ -85,17 +85,17 @@ def tag_for(key: bytes, salt: int = 0) -> str:
 
 
 def _subset_fonts(pdf: pikepdf.Pdf) -> list[tuple[pikepdf.Dictionary, str]]:
-    """Every font dictionary with a tagged /BaseFont (and not itself a descendant), with
-    its name without the tag, in object order."""
+    """Every font dictionary with a tagged /BaseFont, its own or its descendant's (descendants
+    are renamed with their Type0), with its name without the tag, in object order."""
     found = []
     for obj in pdf.objects:
         if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != pikepdf.Name.Font:
             continue
         if obj.get("/Subtype") in (pikepdf.Name.CIDFontType0, pikepdf.Name.CIDFontType2):
             continue  # renamed with its Type0 parent
-        base = obj.get("/BaseFont")
-        if isinstance(base, pikepdf.Name) and TAG.match(str(base)[1:]):
-            found.append((obj, str(base)[8:]))
+        names = [str(f.get("/BaseFont", ""))[1:] for f in (obj, _glyph_font(obj))]
+        if any(TAG.match(n) for n in names):  # a Type0 may carry the tag on its descendant only
+            found.append((obj, TAG.sub("", names[0])))
     return found
 
 

@@ -317,6 +317,7 @@ class _Drawn:
 def _draw(makeup: Makeup, fonts: PageFonts, page: Page, style: Style, output: Output, when: dt.datetime) -> _Drawn:
     """The drawing stage: the frame as PDF, on a proof sheet for proofs and drafts."""
     from layout.draw.pdf import Proof, draw_pdf  # the drawing stage loads reportlab
+    from layout.draw.tone import PhotoInk
 
     proof = None
     if output.proof or output.draft:
@@ -329,6 +330,12 @@ def _draw(makeup: Makeup, fonts: PageFonts, page: Page, style: Style, output: Ou
         subject=f"第{page.page}版 {page.section}",
         proof=proof,
         photo_profile=output.intent.profile if output.photos == "cmyk" and output.intent else None,
+        photo_ink=PhotoInk(  # the press: grey photos tone-corrected, colour photos within the plant's TAC
+            profile=output.intent.profile if output.intent else None,
+            tac=output.limits.tac,
+        )
+        if output.press
+        else None,
         keywords=fallback_record(fonts.supplied),
         when=when,
     )

@@ -148,7 +148,7 @@ def test_the_clean_small_page_passes():
         ("photo-72ppi", "image-resolution", "error"),
         ("transparency", "transparency", "error"),
         ("annotation-in-trim", "annotation", "error"),
-        ("hairline", "thin-line", "warning"),
+        ("hairline", "thin-line", "error"),  # 0.1 pt: under GWG 2015's 0.125 pt
     ],
 )
 def test_each_broken_file_is_flagged_by_its_rule_only(defect, rule, severity):
@@ -277,7 +277,7 @@ def test_preflight_command(press_pdf, tmp_path, make_pdf):
     assert "error: [rich-black-text] page 1: black text in 4 colours (C60 M40 Y40 K100)" in proc.stdout
     thin = tmp_path / "thin.pdf"
     thin.write_bytes(small_page("hairline"))
-    assert make_pdf("preflight", thin).returncode == 1
+    assert make_pdf("preflight", thin).returncode == 2  # 0.1 pt is under GWG 2015's 0.125 pt: an error
     junk = tmp_path / "junk.pdf"
     junk.write_bytes(b"%PDF-1.4 this is not a PDF")
     proc = make_pdf("preflight", junk)
@@ -397,10 +397,10 @@ def test_colour_photos_are_separated_with_the_output_profile(tmp_path, make_pdf)
     assert 150 < report.max_tac <= 240  # the profile's ink limit holds
     if shutil.which("gs"):
         assert 150 < gs_max_tac(out) <= 241
-    # a plant with a lower limit than the profile's: a clear input error, nothing written
+    # a plant with a lower limit than the profile's: the separation is held to it (draw/tone.py limit_ink)
     low = make_pdf(page, "--press", "--icc", "bundled", "--photos", "cmyk", "--tac", "200", "-o", tmp_path / "x.pdf")
-    assert low.returncode == 2 and "exceed the ink limit" in low.stderr
-    assert not (tmp_path / "x.pdf").exists()
+    assert low.returncode == 0, low.stderr
+    assert 150 < preflight(tmp_path / "x.pdf", Limits(tac=200)).max_tac <= 200
     assert make_pdf(page, "--photos", "cmyk").returncode == 2  # needs the plant's profile
 
 

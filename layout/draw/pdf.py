@@ -35,6 +35,7 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfgen.canvas import Canvas
 
 from layout.artwork import is_pdf, raster_colour
+from layout.draw.tone import PhotoInk, compensate_grey, limit_ink
 from layout.errors import InputError
 from layout.fonts.metrics import Companion, FontFace, GapFonts
 from layout.frame import AdItem, ImageItem, Item, MarkItem, PageFrame, RuleItem, TextItem
@@ -284,24 +285,46 @@ def _separate(img, source_icc: bytes | None, output_icc: bytes):
         ) from None
 
 
-def _photo(c: Canvas, item: ImageItem, height: float, output_icc: bytes | None = None) -> None:
+def _photo_pixels(src, output_icc: bytes | None):
+    """A photo's pixels before cropping: upright, transparency over white, 16-bit grey in
+    8 bits; separated to CMYK with ``output_icc`` (colour pages), else grey (K only)."""
     from PIL import Image, ImageOps
 
+    source_icc = src.info.get("icc_profile")
+    img = ImageOps.exif_transpose(src)
+    if img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info:
+        # transparent parts show the paper: composite over white before dropping alpha
+        rgba = img.convert("RGBA")
+        img = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
+    if img.mode.startswith("I") or img.mode == "F":  # 16-bit or wider grey: scale to 8 bits, not clip
+        wide = img.convert("I") if img.mode.startswith("I;16") else img
+        top = wide.getextrema()[1]
+        img = wide.point(lambda v: v * (255 / 65535 if top > 255 else 1)).convert("L")
+    if output_icc is not None and img.mode not in ("L", "1"):
+        return _separate(img, source_icc, output_icc)  # colour pages: CMYK for the plant's profile
+    return img.convert("L")  # newsprint text pages: photos in black ink only
+
+
+def _for_press(img, ink: PhotoInk | None):
+    """The plate's values (layout/draw/tone.py), on the final pixels so resampling cannot
+    undo them: a grey photo tone-corrected for the condition (through the output profile's
+    K channel when there is one), a CMYK photo held to the plant's total ink limit."""
+    if ink is None:
+        return img  # plain pages, proofs and drafts: the photo's own tones
+    if img.mode == "CMYK":
+        return limit_ink(img, ink.tac)
+    return compensate_grey(img, ink.condition, ink.profile)
+
+
+def _photo(
+    c: Canvas, item: ImageItem, height: float, output_icc: bytes | None = None, ink: PhotoInk | None = None
+) -> None:
+    """A photo cropped to fill its box, downsampled above ``MAX_PPI``; for the press
+    (``ink``) with newsprint tone correction or the plant's ink limit."""
+    from PIL import Image
+
     with Image.open(item.file) as src:  # type: ignore[arg-type]
-        source_icc = src.info.get("icc_profile")
-        img = ImageOps.exif_transpose(src)
-        if img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info:
-            # transparent parts show the paper: composite over white before dropping alpha
-            rgba = img.convert("RGBA")
-            img = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
-        if img.mode.startswith("I") or img.mode == "F":  # 16-bit or wider grey: scale to 8 bits, not clip
-            wide = img.convert("I") if img.mode.startswith("I;16") else img
-            top = wide.getextrema()[1]
-            img = wide.point(lambda v: v * (255 / 65535 if top > 255 else 1)).convert("L")
-        if output_icc is not None and img.mode not in ("L", "1"):
-            img = _separate(img, source_icc, output_icc)  # colour pages: CMYK for the plant's profile
-        else:
-            img = img.convert("L")  # newsprint text pages: photos in black ink only
+        img = _photo_pixels(src, output_icc)
     box_ratio = item.width / item.height
     w, h = img.size
     if w / h > box_ratio:  # too wide: crop the sides
@@ -313,6 +336,7 @@ def _photo(c: Canvas, item: ImageItem, height: float, output_icc: bytes | None =
     max_px = round(item.width / 72 * MAX_PPI)
     if img.size[0] > max_px:
         img = img.resize((max_px, max(1, round(max_px / box_ratio))), Image.Resampling.LANCZOS)
+    img = _for_press(img, ink)
     c.drawImage(ImageReader(img), item.x, height - item.y - item.height, item.width, item.height)
 
 
@@ -485,6 +509,7 @@ def _item(
     label_font: str,
     H: float,
     photo_profile: bytes | None,
+    ink: PhotoInk | None = None,
 ) -> None:
     """One item of the frame on the canvas (``names``: registered font names by style key;
     ``label_font`` sets placeholders' and marks' labels)."""
@@ -500,7 +525,7 @@ def _item(
         _overprint(c, False)  # photos and the placeholder's white label knock out
         if item.file is not None:
             try:
-                _photo(c, item, H, photo_profile)
+                _photo(c, item, H, photo_profile, ink)
             except ValueError as exc:
                 raise InputError(f"photo {item.file.name}: {exc}", file=str(item.file)) from None
         else:
@@ -520,6 +545,7 @@ def draw_pdf(
     subject: str = "",
     proof: Proof | None = None,
     photo_profile: bytes | None = None,
+    photo_ink: PhotoInk | None = None,
     keywords: str = "",
     when: dt.datetime | None = None,
 ) -> bytes:
@@ -527,7 +553,9 @@ def draw_pdf(
     overprint; with ``proof``, the page sits in a larger sheet (TrimBox at the page)
     with crop marks, a slug and an optional watermark outside or under it. Photos are
     grayscale, or with ``photo_profile`` (a CMYK output ICC profile) colour photos
-    are separated to CMYK for it. ``when`` is the document's date (CreationDate, ModDate)."""
+    are separated to CMYK for it. ``photo_ink``: the press's tone correction of grey
+    photos and ink limit of CMYK ones (draw/tone.py); without it photos keep their tones.
+    ``when`` is the document's date (CreationDate, ModDate)."""
     label_key = "kai" if "kai" in faces else next(iter(faces))
     used = _chars_by_font(frame, label_key)
     if proof:  # the slug and watermark are set in the label font too
@@ -563,7 +591,7 @@ def draw_pdf(
         _watermark(c, W, H, proof.watermark, label_font)
     _overprint(c, True)
     for item in frame.items:
-        _item(c, item, faces, names, variants, label_font, H, photo_profile)
+        _item(c, item, faces, names, variants, label_font, H, photo_profile, ink=photo_ink)
     if proof:
         _crop_marks(c, W, H, proof)
         c.setFillColor(K100)

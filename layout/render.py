@@ -56,6 +56,7 @@ class Output:
     allow_outside: bool = False  # photos may lie outside the page's folder
     convert_ads: bool = False  # press: convert RGB raster ads as photos are (else refused)
     system_fonts: bool = False  # installed fonts (fontconfig) may set characters no style font has
+    allow_placeholders: bool = False  # press: photos without a file and open areas print as a keyline
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,39 @@ def check_resolution(
     return notes
 
 
+def _missing_photos(page: Page, frame, continuations: tuple[Continuation, ...]) -> list[str]:
+    """Where each photo the frame holds as a placeholder (no file) is asked for: file:line, profile."""
+    shown = {i.label for i in frame.items if isinstance(i, ImageItem) and i.file is None}  # profiles' names
+    wheres = []
+    for c in continuations:
+        if c.with_photo and c.profile.photo and not c.profile.photo.file and c.profile.name in shown:
+            wheres.append(f"{c.file}:{c.line} {c.profile.path} ({c.profile.name})")
+    for pr in page.profiles:
+        if pr.photo and not pr.photo.file and pr.name in shown:
+            wheres.append(f"{page.file}:{page.source.line(pr.path + '.photo')} {pr.path} ({pr.name})")
+    return wheres
+
+
+def check_plate(page: Page, makeup: Makeup, continuations: tuple[Continuation, ...] = ()) -> None:
+    """Press output carries no placeholders: a photo without its file, or a short page's
+    open area, is refused (``--allow-placeholders`` prints them as a keyline instead)."""
+    wheres = _missing_photos(page, makeup.frame, continuations)
+    if wheres:
+        raise InputError(
+            f"the press file would print {len(wheres)} photo placeholder(s) on the plate; these profiles lack "
+            f"their photo file: {'; '.join(wheres)}. Give each photo its file, or pass --allow-placeholders "
+            "(a thin keyline marks the box)",
+            file=page.file,
+        )
+    if makeup.open_areas:
+        sizes = ", ".join(f"{a.columns} columns × {a.rows} lines" for a in makeup.open_areas)
+        raise InputError(
+            f"the press file would leave an open area on the plate (short page: {sizes}); add copy, a filler "
+            "or an ad, or pass --allow-placeholders (a thin keyline marks the area)",
+            file=page.file,
+        )
+
+
 def document_time(page: Page) -> dt.datetime:
     """The time a document states (PDF dates, the proof slug): SOURCE_DATE_EPOCH if set
     (reproducible builds), else the page's publication date; never the clock or a file
@@ -246,6 +280,18 @@ def _make_up(
     return makeup
 
 
+def _checked_output(
+    page: Page, makeup: Makeup, arts: dict, output: Output, continuations: tuple[Continuation, ...]
+) -> list[str]:
+    """What the made-up page may print: photos' resolution, placed ads, and for the press
+    no placeholders (unless allowed). Returns the notes; refusals raise."""
+    notes = check_resolution(page, makeup.frame, output.limits, press=bool(output.press), continuations=continuations)
+    notes += check_placed_ads(page, makeup.frame, arts, output)
+    if output.press and not output.allow_placeholders:
+        check_plate(page, makeup, continuations)
+    return notes
+
+
 def _previous(keep: Path | None, page: Page) -> Previous | None:
     """``--keep``: the previous round's arrangement of this page, from a draft or its map."""
     if keep is None:
@@ -299,7 +345,11 @@ def _post_process(
         origin = (margin, margin + makeup.frame.height)
         review_map, draft_page = review_page(page, makeup, texts, continuations, faces, origin, style)
         pdf = make_draft(pdf, [draft_page], map_bytes([review_map], Path(page.file).name))
-    if output.press:  # post-processing (pikepdf) only for the press
+    if (output.proof or output.draft) and not output.press:  # the press's output intent on the proof
+        from layout.post.proof import make_proof
+
+        pdf = make_proof(pdf, output.intent or IFRA26, draft=output.draft)
+    if output.press:  # PDF/X and its preflight
         from layout.post.pdfx import make_press
         from layout.post.preflight import preflight
 
@@ -322,7 +372,7 @@ def _draw(makeup: Makeup, fonts: PageFonts, page: Page, style: Style, output: Ou
     proof = None
     if output.proof or output.draft:
         mark = output.watermark or ("校样" if output.draft else "")
-        proof = Proof(proof_slug(page, style, when, output.proof_round), mark)
+        proof = Proof(proof_slug(page, style, when, output.proof_round), mark, colour=bool(style.colours))
     pdf = draw_pdf(
         makeup.frame,
         fonts.faces,
@@ -338,6 +388,8 @@ def _draw(makeup: Makeup, fonts: PageFonts, page: Page, style: Style, output: Ou
         else None,
         keywords=fallback_record(fonts.supplied),
         when=when,
+        plate=bool(output.press),
+        colours=style.colours,
     )
     return _Drawn(pdf, proof.margin if proof else 0.0)
 
@@ -375,15 +427,12 @@ def render(
         page,
         texts,
         mark_overset=mark_overset,
-        mark_open=output.proof or output.draft,
+        mark_open=output.proof or output.draft or bool(output.press and output.allow_placeholders),
         jump_to=jump_to,
         continuations=continuations,
         keep=_previous(keep, page),
     )
-    photo_notes = check_resolution(
-        page, makeup.frame, output.limits, press=bool(output.press), continuations=continuations
-    )
-    photo_notes += check_placed_ads(page, makeup.frame, arts, output)
+    photo_notes = _checked_output(page, makeup, arts, output, continuations)
     when = document_time(page)
     drawn = _draw(makeup, fonts, page, st, output, when)
     pdf = drawn.pdf

@@ -625,7 +625,7 @@ def banked(tmp_path_factory) -> Path:
 
 def test_press_output_with_a_booked_pdf_ad_preflights_clean(banked, make_pdf, tmp_path):
     out = tmp_path / "press.pdf"
-    proc = make_pdf(banked, "--press", "-o", out)
+    proc = make_pdf(banked, "--press", "--allow-placeholders", "-o", out)
     assert proc.returncode in (0, 1), proc.stderr  # a short page is a warning
     assert "preflight: clean" in proc.stderr and "ad 'bank-2024-03':" not in proc.stderr  # the booked shape
     box = booked_box(banked)
@@ -638,7 +638,7 @@ def test_press_output_with_a_booked_pdf_ad_preflights_clean(banked, make_pdf, tm
         px = (round((box.x + box.width / 4) / 2), round((box.y + box.height / 2) / 2))  # 36 dpi: 2 pt a pixel
         assert {k: 255 - img.getpixel(px) for k, img in seps.items()} == {"c": 255, "m": 0, "y": 0, "k": 0}
     again = tmp_path / "again.pdf"
-    assert make_pdf(banked, "--press", "-o", again).returncode in (0, 1)
+    assert make_pdf(banked, "--press", "--allow-placeholders", "-o", again).returncode in (0, 1)
     assert again.read_bytes() == out.read_bytes()  # deterministic
 
 
@@ -675,7 +675,7 @@ def test_press_refuses_missing_artwork_and_rgb_rasters_unless_converted(tmp_path
     path = story_page(tmp_path, [{"id": "eye-1", "size": "报眼", "position": "top-right", "file": "eye.png"}])
     proc = make_pdf(path, "--press", "-o", out)
     assert proc.returncode == 2 and "ad 'eye-1': artwork eye.png is an RGB image" in proc.stderr
-    proc = make_pdf(path, "--press", "--convert-ads", "-o", out)
+    proc = make_pdf(path, "--press", "--allow-placeholders", "--convert-ads", "-o", out)
     assert proc.returncode == 1, proc.stderr
     assert "ad 'eye-1': RGB artwork converted to grey (K) for the press, as asked (--convert-ads)" in proc.stderr
     assert images(out.read_bytes())[0][0] == "/DeviceGray" and preflight(out).findings == ()
@@ -687,7 +687,7 @@ def test_ads_on_a_page_of_an_edition(tmp_path, make_pdf):
     story_page(tmp_path, [{"id": "bank", "size": "通栏", "position": "foot", "file": "bank.pdf"}], page=2)
     (tmp_path / "ed.yaml").write_text("edition: 测试\npages: [page1.yaml, page2.yaml]\n", encoding="utf-8")
     out = tmp_path / "ed.pdf"
-    proc = make_pdf(tmp_path / "ed.yaml", "--press", "-o", out)
+    proc = make_pdf(tmp_path / "ed.yaml", "--press", "--allow-placeholders", "-o", out)
     assert proc.returncode in (0, 1), proc.stderr
     with pikepdf.open(out) as doc:
         forms = [[str(k) for k in p.Resources.get("/XObject", {}).keys()] for p in doc.pages]

@@ -286,7 +286,7 @@ def test_preflight_command(press_pdf, tmp_path, make_pdf):
 
 def test_press_x4_embeds_the_bundled_profile(tmp_path, make_pdf):
     out = tmp_path / "x4.pdf"
-    proc = make_pdf("--press", "x4", "--icc", "bundled", "-o", out)
+    proc = make_pdf("--press", "x4", "--icc", "bundled", "--allow-placeholders", "-o", out)
     assert proc.returncode == 0, proc.stderr
     pdf = pikepdf.open(out)
     with pdf.open_metadata() as meta:
@@ -365,8 +365,11 @@ def test_proof_has_marks_and_slug_outside_the_trim(tmp_path, make_pdf):
             x, y = u * ctm[0] + v * ctm[2] + ctm[4], u * ctm[1] + v * ctm[3] + ctm[5]
             if not (trim[0] <= x <= trim[2] and trim[1] <= y <= trim[3]):
                 outside += 1
-    assert outside == 8  # two marks at each corner
-    assert preflight(out, Limits(standard="")).findings == ()  # a proof is K only too
+    assert outside == 12  # two crop marks at each corner, a centre mark on each side
+    # the page is K only; the registration marks outside the trim are every ink at 100 %
+    assert {(f.rule, f.what) for f in preflight(out, Limits(standard="")).findings} <= {
+        ("total-ink", "a line with 400 % total ink")
+    }
 
 
 def test_an_edition_in_press_output_is_pdfx_as_a_whole_and_per_page(tmp_path, make_pdf):
@@ -376,7 +379,7 @@ def test_an_edition_in_press_output_is_pdfx_as_a_whole_and_per_page(tmp_path, ma
     (tmp_path / "p4.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     (tmp_path / "ed.yaml").write_text("edition: 示例\npages: [p3.yaml, p4.yaml]\n", encoding="utf-8")
     out = tmp_path / "out" / "ed.pdf"
-    proc = make_pdf(tmp_path / "ed.yaml", "--press", "-o", out)
+    proc = make_pdf(tmp_path / "ed.yaml", "--press", "--allow-placeholders", "-o", out)
     assert proc.returncode == 0, proc.stderr
     for pdf in (out, out.with_name("ed-03.pdf"), out.with_name("ed-04.pdf")):
         report = preflight(pdf)
@@ -422,9 +425,9 @@ def test_press_bytes_depend_on_content_not_on_file_times(tmp_path, make_pdf):
     page = tmp_path / "page.yaml"
     shutil.copy(ROOT / "content" / "seed.yaml", page)
     a, b = tmp_path / "a.pdf", tmp_path / "b.pdf"
-    assert make_pdf(page, "--press", "-o", a).returncode == 0
+    assert make_pdf(page, "--press", "--allow-placeholders", "-o", a).returncode == 0
     os.utime(page, (1_000_000_000, 1_000_000_000))
-    assert make_pdf(page, "--press", "-o", b).returncode == 0
+    assert make_pdf(page, "--press", "--allow-placeholders", "-o", b).returncode == 0
     assert a.read_bytes() == b.read_bytes()
     with pikepdf.open(a) as pdf:
         assert str(pdf.docinfo["/CreationDate"]).startswith("D:20210715")  # the page's date

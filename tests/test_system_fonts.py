@@ -167,7 +167,7 @@ def test_an_installed_font_is_used_once_asked_and_recorded(tmp_path, installed, 
     assert render(page).pdf == r.pdf  # same input, same options: same bytes
     cached = sorted(p.name for p in Path(os.environ["BANMIAN_CACHE"], "fonts").iterdir())
     assert cached and all(not n.startswith("Other") for n in cached)
-    press = render(write_page(tmp_path, PUA), output=Output(system_fonts=True, press="x1a"))
+    press = render(write_page(tmp_path, PUA), output=Output(system_fonts=True, press="x1a", allow_placeholders=True))
     assert keywords(press.pdf) == f"Banmian fallback fonts: {good}: U+E000"  # survives PDF/X
 
 

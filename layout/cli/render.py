@@ -70,6 +70,12 @@ def _press_arguments(p: argparse.ArgumentParser) -> None:
         "converting an advertiser's artwork changes what they paid for)",
     )
     press.add_argument(
+        "--allow-placeholders",
+        action="store_true",
+        help="press: print photos without a file and a short page's open area as a thin keyline "
+        "(by default the press refuses them, naming the profiles that lack photos)",
+    )
+    press.add_argument(
         "--proof",
         action="store_true",
         help="write a proof: the page with crop marks outside the trim and a slug "
@@ -159,6 +165,8 @@ def parse_args(argv: list[str], prog: str = "banmian") -> argparse.Namespace:
         p.error("--press writes the file for the plate: it cannot carry proof marks, a watermark or overset marks")
     if (args.round or args.watermark) and not (args.proof or args.draft):
         p.error("--round and --watermark go with --proof or --draft")
+    if args.allow_placeholders and not args.press:
+        p.error("--allow-placeholders goes with --press (proofs and drafts always show placeholders)")
     if (args.icc or args.output_condition) and not args.press:
         p.error("--icc and --output-condition go with --press")
     if args.photos == "cmyk" and not args.icc:
@@ -196,6 +204,7 @@ def output_for(args: argparse.Namespace) -> Output:
         allow_outside=args.allow_outside,
         convert_ads=args.convert_ads,
         system_fonts=args.system_fonts,
+        allow_placeholders=args.allow_placeholders,
     )
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +43,7 @@ from layout.inline.breaker import Run
 
 K100 = CMYKColor(0, 0, 0, 1)
 PLACEHOLDER_TINT = CMYKColor(0, 0, 0, 0.12)
+KEYLINE_WEIGHT = 0.3  # points: a keyline on the plate (GWG: K lines of 0.25 pt or more)
 MAX_PPI = 300  # photos are downsampled above this at their placed size
 
 
@@ -220,12 +221,13 @@ def _text(
     names: dict[str, str],
     height: float,
     gaps: GapFonts | None = None,
+    colour: CMYKColor = K100,
 ) -> None:
     spread = _spread(item, gaps)
     if spread:  # poppler and Acrobat read the span's ActualText instead of guessing spaces
         c.addLiteral(_actual_text(item.text))
     t = c.beginText()
-    t.setFillColor(K100)
+    t.setFillColor(colour)
     current = None
     for k, run in enumerate(item.runs):
         if run.variant.startswith("fb:"):
@@ -340,8 +342,21 @@ def _photo(
     c.drawImage(ImageReader(img), item.x, height - item.y - item.height, item.width, item.height)
 
 
-def _placeholder(c: Canvas, item: ImageItem, height: float, label_font: str) -> None:
+def _keyline(c: Canvas, x: float, y: float, w: float, h: float) -> None:
+    """A box on the plate that something goes into (--press --allow-placeholders): a thin
+    K rule round it, no fill, no diagonals, no label."""
+    c.setStrokeColor(K100)
+    c.setLineWidth(KEYLINE_WEIGHT)
+    c.rect(x, y, w, h, stroke=1, fill=0)
+
+
+def _placeholder(c: Canvas, item: ImageItem, height: float, label_font: str, plate: bool = False) -> None:
+    """A photo without its file: on proofs a grey box, crossed and labelled 照片; on the
+    plate (allowed placeholders only) a keyline."""
     x, y, w, h = item.x, height - item.y - item.height, item.width, item.height
+    if plate:
+        _keyline(c, x, y, w, h)
+        return
     c.setFillColor(PLACEHOLDER_TINT)
     c.setStrokeColor(K100)
     c.setLineWidth(0.25)
@@ -448,8 +463,12 @@ def _ad(c: Canvas, item: AdItem, height: float, label_font: str, output_icc: byt
     c.restoreState()
 
 
-def _mark(c: Canvas, item: MarkItem, height: float, font: str) -> None:
+def _mark(c: Canvas, item: MarkItem, height: float, font: str, plate: bool = False) -> None:
+    """A marked area (open area, overset): ruled and labelled; on the plate a keyline."""
     x, y, w, h = item.x, height - item.y - item.height, item.width, item.height
+    if plate:
+        _keyline(c, x, y, w, h)
+        return
     c.setStrokeColor(K100)
     c.setLineWidth(1)
     c.rect(x, y, w, h, stroke=1, fill=0)
@@ -468,9 +487,16 @@ class Proof:
     mark_offset: float = 6.0  # points between the trim and a crop mark
     mark_length: float = 18.0
     mark_weight: float = 0.25
+    colour: bool = False  # a colour page: the control strip adds a colour bar
 
 
 WATERMARK_TINT = CMYKColor(0, 0, 0, 0.1)
+REGISTRATION = CMYKColor(1, 1, 1, 1)  # the registration colour: every ink at 100 %, so a mark shows on each plate
+STEPS = tuple(range(0, 101, 10))  # the control strip's K steps, in % (0 is the paper)
+COLOUR_BAR = ((1, 0, 0, 0), (0, 1, 0, 0), (0, 0, 1, 0), (1, 1, 0, 0), (1, 0, 1, 0), (0, 1, 1, 0), (0.5, 0.4, 0.4, 0))
+PATCH = 12.0  # points: a control-strip patch's side
+STRIP_X = 36.0  # the strip's left end, from the trim's left edge (clear of the crop marks)
+TARGET_SHIFT = 24.0  # a registration target sits this far along the edge from the centre mark
 
 
 def _overprint(c: Canvas, on: bool) -> None:
@@ -489,6 +515,80 @@ def _crop_marks(c: Canvas, w: float, h: float, proof: Proof) -> None:
         c.line(x, y + dy * o, x, y + dy * (o + n))  # vertical
 
 
+def _band(proof: Proof) -> float:
+    """The distance from the trim to the middle of the crop marks' band, where the marks sit."""
+    return proof.mark_offset + proof.mark_length / 2
+
+
+def _side_points(w: float, h: float, d: float, shift: float) -> tuple[tuple[float, float, float, float], ...]:
+    """Each side's point ``d`` outside the trim, ``shift`` along the edge from its centre, with
+    the outward direction (dx, dy): top, bottom, left, right."""
+    return (
+        (w / 2 + shift, h + d, 0, 1),
+        (w / 2 + shift, -d, 0, -1),
+        (-d, h / 2 + shift, -1, 0),
+        (w + d, h / 2 + shift, 1, 0),
+    )
+
+
+def _centre_marks(c: Canvas, w: float, h: float, proof: Proof) -> None:
+    """A centre mark on each side: a line across the crop marks' band at the edge's middle,
+    in registration colour (every plate is centred by it)."""
+    c.setStrokeColor(REGISTRATION)
+    c.setLineWidth(proof.mark_weight)
+    o, n = proof.mark_offset, proof.mark_length
+    for x, y, dx, dy in _side_points(w, h, 0.0, 0.0):
+        c.line(x + dx * o, y + dy * o, x + dx * (o + n), y + dy * (o + n))
+
+
+def _registration_marks(c: Canvas, w: float, h: float, proof: Proof) -> None:
+    """A registration target (circle and cross) beside each centre mark, in the registration
+    colour: the pressman lays the plates' targets over one another."""
+    c.setStrokeColor(REGISTRATION)
+    c.setLineWidth(0.5)
+    r = proof.mark_length / 2 - 3
+    for x, y, _, _ in _side_points(w, h, _band(proof), TARGET_SHIFT):
+        c.circle(x, y, r, stroke=1, fill=0)
+        c.line(x - r - 3, y, x + r + 3, y)
+        c.line(x, y - r - 3, x, y + r + 3)
+
+
+def _control_strip(c: Canvas, h: float, proof: Proof) -> None:
+    """Above the trim at the left: K steps 0–100 % (tone value on the proof and the plate),
+    and on a colour page solid C, M, Y, their two-ink overprints and a grey balance patch."""
+    y = h + _band(proof) - PATCH / 2
+    x = STRIP_X
+    for step in STEPS:
+        c.setFillColor(CMYKColor(0, 0, 0, step / 100))
+        c.rect(x, y, PATCH, PATCH, stroke=0, fill=1)
+        x += PATCH
+    c.setStrokeColor(K100)
+    c.setLineWidth(proof.mark_weight)
+    c.rect(STRIP_X, y, PATCH * len(STEPS), PATCH, stroke=1, fill=0)  # the 0 % patch shows as paper inside it
+    if proof.colour:
+        x += PATCH
+        for cmyk in COLOUR_BAR:
+            c.setFillColor(CMYKColor(*cmyk))
+            c.rect(x, y, PATCH, PATCH, stroke=0, fill=1)
+            x += PATCH
+
+
+def _proof_marks(c: Canvas, w: float, h: float, proof: Proof, font: str) -> None:
+    """Everything a proof sheet carries outside the trim."""
+    c.saveState()
+    _overprint(c, False)  # marks knock out: each patch and target shows as it is
+    _crop_marks(c, w, h, proof)
+    _centre_marks(c, w, h, proof)
+    _registration_marks(c, w, h, proof)
+    _control_strip(c, h, proof)
+    c.restoreState()
+    c.setFillColor(K100)  # small K text overprints, as on the page
+    c.setFont(font, 5)
+    c.drawString(STRIP_X, h + _band(proof) + PATCH / 2 + 1.5, f"K {STEPS[0]}–{STEPS[-1]} %")
+    c.setFont(font, 7)
+    c.drawString(0, -(proof.mark_offset + proof.mark_length + 9), proof.slug)
+
+
 def _watermark(c: Canvas, w: float, h: float, text: str, font: str) -> None:
     c.saveState()
     c.setFillColor(WATERMARK_TINT)
@@ -497,6 +597,37 @@ def _watermark(c: Canvas, w: float, h: float, text: str, font: str) -> None:
     size = min(w, h) / max(2, len(text)) * 0.8
     c.setFont(font, size)
     c.drawCentredString(0, -size * 0.35, text)
+    c.restoreState()
+
+
+Colours = dict[str, tuple[float, float, float, float]]  # a colour page's parts → CMYK (style ``colours:``)
+
+
+def _colour_of(item: Item, colours: Colours) -> CMYKColor | None:
+    """A colour page's process colour for this item: the kicker, the running head's
+    section label (报眉) or a rule; None: K, as everything else."""
+    if isinstance(item, RuleItem):
+        part = "rules"
+    elif isinstance(item, TextItem) and item.role == "kicker":
+        part = "kicker"
+    elif isinstance(item, TextItem) and item.role == "head_paper" and item.source == "section":
+        part = "section"
+    else:
+        return None
+    cmyk = colours.get(part)
+    return CMYKColor(*cmyk) if cmyk else None
+
+
+def _coloured(c: Canvas, item: Item, colour: CMYKColor, H: float, text: Callable[[CMYKColor], None]) -> None:
+    """An item in process colour: it knocks out (only K overprints, as GWG asks)."""
+    c.saveState()
+    _overprint(c, False)
+    if isinstance(item, RuleItem):
+        c.setStrokeColor(colour)
+        c.setLineWidth(item.weight)
+        c.line(item.x1, H - item.y1, item.x2, H - item.y2)
+    else:
+        text(colour)
     c.restoreState()
 
 
@@ -509,11 +640,19 @@ def _item(
     label_font: str,
     H: float,
     photo_profile: bytes | None,
+    plate: bool = False,
     ink: PhotoInk | None = None,
+    colours: Colours | None = None,
 ) -> None:
     """One item of the frame on the canvas (``names``: registered font names by style key;
-    ``label_font`` sets placeholders' and marks' labels)."""
-    if isinstance(item, TextItem):
+    ``label_font`` sets placeholders' and marks' labels; ``plate``: placeholders as keylines;
+    ``colours``: a colour page's process colours)."""
+    colour = _colour_of(item, colours) if colours else None
+    if colour is not None:
+        font = item.font if isinstance(item, TextItem) else ""
+        gaps = faces[font].gap if isinstance(item, TextItem) and font in faces and _has_gap(item) else None
+        _coloured(c, item, colour, H, lambda k: _text(c, item, names.get(font, ""), variants, names, H, gaps, k))
+    elif isinstance(item, TextItem):
         gaps = faces[item.font].gap if item.font in faces and _has_gap(item) else None
         _text(c, item, names[item.font], variants, names, H, gaps)
     elif isinstance(item, RuleItem):
@@ -529,12 +668,24 @@ def _item(
             except ValueError as exc:
                 raise InputError(f"photo {item.file.name}: {exc}", file=str(item.file)) from None
         else:
-            _placeholder(c, item, H, label_font)
+            _placeholder(c, item, H, label_font, plate)
         c.restoreState()
     elif isinstance(item, MarkItem):
-        _mark(c, item, H, label_font)
+        _mark(c, item, H, label_font, plate)
     elif isinstance(item, AdItem):
         _ad(c, item, H, label_font, photo_profile)
+
+
+def _info(c: Canvas, title: str, author: str, subject: str, keywords: str, when: dt.datetime | None) -> None:
+    """The document information: title, author, subject, creator, keywords and dates."""
+    if when is not None:
+        _stamp(c, when)
+    c.setTitle(title)
+    c.setAuthor(author)
+    c.setSubject(subject)
+    c.setCreator("Banmian")
+    if keywords:  # the installed fonts used and what each set (fonts/page.py, fallback_record)
+        c.setKeywords(keywords)
 
 
 def draw_pdf(
@@ -548,6 +699,8 @@ def draw_pdf(
     photo_ink: PhotoInk | None = None,
     keywords: str = "",
     when: dt.datetime | None = None,
+    plate: bool = False,
+    colours: Colours | None = None,
 ) -> bytes:
     """Draw one page and return the PDF bytes. All text and rules are K (0/0/0/100) and
     overprint; with ``proof``, the page sits in a larger sheet (TrimBox at the page)
@@ -555,11 +708,13 @@ def draw_pdf(
     grayscale, or with ``photo_profile`` (a CMYK output ICC profile) colour photos
     are separated to CMYK for it. ``photo_ink``: the press's tone correction of grey
     photos and ink limit of CMYK ones (draw/tone.py); without it photos keep their tones.
-    ``when`` is the document's date (CreationDate, ModDate)."""
+    ``when`` is the document's date (CreationDate, ModDate).
+    ``plate``: the press file; a photo without its file (allowed) is a keyline. ``colours``:
+    a colour page's process colours for the kicker, the section label and the rules."""
     label_key = "kai" if "kai" in faces else next(iter(faces))
     used = _chars_by_font(frame, label_key)
     if proof:  # the slug and watermark are set in the label font too
-        used[label_key] |= set(proof.slug + proof.watermark)
+        used[label_key] |= set(proof.slug + proof.watermark + f"K {STEPS[0]}–{STEPS[-1]} %")
     names = register_fonts(faces.values(), used)
     variants = register_variant_fonts(faces.values(), used)
     first = next(iter(names.values()))
@@ -575,14 +730,7 @@ def draw_pdf(
         initialFontName=first,
         enforceColorSpace="cmyk",
     )
-    if when is not None:
-        _stamp(c, when)
-    c.setTitle(frame.title)
-    c.setAuthor(author)
-    c.setSubject(subject)
-    c.setCreator("Banmian")
-    if keywords:  # the installed fonts used and what each set (fonts/page.py, fallback_record)
-        c.setKeywords(keywords)
+    _info(c, frame.title, author, subject, keywords, when)
     c.setTrimBox((m, m, m + W, m + H))
     c.setBleedBox((m, m, m + W, m + H))
     label_font = names[label_key]
@@ -591,12 +739,9 @@ def draw_pdf(
         _watermark(c, W, H, proof.watermark, label_font)
     _overprint(c, True)
     for item in frame.items:
-        _item(c, item, faces, names, variants, label_font, H, photo_profile, ink=photo_ink)
+        _item(c, item, faces, names, variants, label_font, H, photo_profile, plate, ink=photo_ink, colours=colours)
     if proof:
-        _crop_marks(c, W, H, proof)
-        c.setFillColor(K100)
-        c.setFont(label_font, 7)
-        c.drawString(0, -(proof.mark_offset + proof.mark_length + 9), proof.slug)
+        _proof_marks(c, W, H, proof, label_font)
     c.showPage()
     c.save()
     return buf.getvalue()

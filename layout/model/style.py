@@ -41,6 +41,11 @@ OPTIONAL_ROLES = (
 OPEN_AREAS = ("foot", "corner")
 AD_POSITIONS = ("foot", "top-left", "top-right", "left", "right")  # where a booked block may stand
 FALLBACKS = ("none", "system")  # none: only the style's fonts; system: installed fonts (fontconfig) too
+# A colour page's coloured parts: the kicker, the running head's section label (报眉, role
+# head_paper) and the rules; text in colour is checked at the smallest size its role sets.
+COLOURED_TEXT = {"kicker": "kicker", "section": "head_paper"}
+TWO_INK_MIN_SIZE = 12.0  # points: a solid two-ink mix in text at this size or more (newspaper.md §3.3)
+MULTI_INK_MIN_RULE = 0.5  # points: a rule in two or more inks at least this heavy (misregistration)
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,7 @@ class Style:
     spaces: tuple[Space, ...] = ()  # standard spaces, largest first
     ad_slots: dict[str, AdSlot] = field(default_factory=dict)  # named places for booked blocks
     fallback: str = "none"  # "system": characters no style font has may come from installed fonts
+    colours: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)  # part → CMYK 0–1
     warnings: tuple[str, ...] = ()  # e.g. unknown fields (ignored)
 
     def with_leading(self, leading: float) -> Style:
@@ -297,6 +303,34 @@ def _fallback(doc: Located, m: dict[str, Any]) -> str:
     return str(value)
 
 
+def _colours(doc: Located, m: dict[str, Any], style: Style) -> dict[str, tuple[float, float, float, float]]:
+    """A colour page's process colours (``colours:``, CMYK in %) as fractions, checked:
+    text in one ink, or a solid two-ink mix at 12 pt or more; rules in several inks only
+    when every rule is at least 0.5 pt."""
+    given = _map(doc, m.get("colours", {}), "colours")
+    colours = {}
+    for part, value in given.items():
+        cmyk = tuple(float(v) / 100 for v in value)
+        inks = [v for v in cmyk if v > 0]
+        where = f"colours.{part}"
+        if not inks:
+            raise doc.error(where, "a colour needs at least one ink (leave the part out for no colour)")
+        if part in COLOURED_TEXT and len(inks) > 1:
+            size = style.roles[COLOURED_TEXT[part]].min_size
+            if len(inks) > 2 or any(v < 1 for v in inks) or size < TWO_INK_MIN_SIZE:
+                raise doc.error(
+                    where,
+                    f"text in colour is one ink, or a solid two-ink mix (both 100) at {TWO_INK_MIN_SIZE:g} pt or "
+                    f"more: this is {len(inks)} inks for {size:g} pt text, which misregisters on newsprint",
+                )
+        if part == "rules" and len(inks) > 1 and min(style.rules.values()) < MULTI_INK_MIN_RULE:
+            raise doc.error(
+                where, f"rules in several inks must all be at least {MULTI_INK_MIN_RULE:g} pt (rules: in this style)"
+            )
+        colours[str(part)] = cmyk
+    return colours  # type: ignore[return-value]
+
+
 def style_path(spec: str, base: Path) -> Path:
     """A built-in style name or a path (relative to ``base``)."""
     spec = spec or DEFAULT_STYLE
@@ -383,6 +417,7 @@ def _load_style(path: Path, doc: Located) -> Style:
         fallback=_fallback(doc, m),
         ad_slots=_ad_slots(doc, m, int(grid.get("columns", 1))),
     )
+    style = replace(style, colours=_colours(doc, m, style))
     if style.leading < style.body_size:
         raise doc.error("grid.leading", "leading must be at least the body size")
     if style.leading_min and not style.body_size <= style.leading_min <= style.leading:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import shutil
 import subprocess
 import tempfile
@@ -706,3 +707,17 @@ def test_two_pdf_ads_are_two_forms_and_watch_follows_the_artwork(seed, tmp_path)
     assert sorted(placed(stages(with_ads(frame, low, high), faces, "proof"))) == ["/BanmianAd1", "/BanmianAd2"]
     path = ad_page(tmp_path, "bank.pdf")
     assert art in watched_files(argparse.Namespace(page=path, style=None))
+
+
+def test_an_rgb_raster_ad_converted_for_the_press_keeps_the_plants_ink_limit(tmp_path, make_pdf):
+    img = Image.new("RGB", (1600, 400), (0, 0, 0))  # black and a deep violet: the 220 % profile
+    img.paste(Image.new("RGB", (800, 400), (20, 0, 40)), (0, 0))  # separates them to about 207 %
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    path = ad_page(tmp_path, "rgb.png", buf.getvalue())
+    out = tmp_path / "press.pdf"
+    args = ("--press", "--convert-ads", "--photos", "cmyk", "--icc", "bundled", "--tac", "200")
+    proc = make_pdf(path, *args, "--allow-placeholders", "-o", out)
+    assert proc.returncode in (0, 1), proc.stderr
+    ink = re.search(r"max total ink (\d+) %", proc.stderr + proc.stdout)
+    assert ink and int(ink.group(1)) <= 200

@@ -398,13 +398,16 @@ def _ad_pixels(img, source_icc: bytes | None, output_icc: bytes | None):
     return _separate(img, source_icc, output_icc) if output_icc is not None else img.convert("L")
 
 
-def _ad_raster(c: Canvas, item: AdItem, height: float, output_icc: bytes | None) -> None:
+def _ad_raster(c: Canvas, item: AdItem, height: float, output_icc: bytes | None, tac: float | None = None) -> None:
     """A raster ad drawn whole in its box: scaled to fit without distortion, centred;
-    downsampled above ``MAX_PPI`` at its placed size, as photos are."""
+    downsampled above ``MAX_PPI`` at its placed size, as photos are. An RGB ad converted
+    for the press (``--convert-ads``) is held to ``tac`` % total ink, as photos are; an
+    advertiser's own CMYK is never touched (over the limit it is refused before drawing)."""
     from PIL import Image, ImageOps
 
     with Image.open(item.file) as src:  # type: ignore[arg-type]
         icc = src.info.get("icc_profile")
+        converted = raster_colour(src) == "rgb"
         img = _ad_pixels(ImageOps.exif_transpose(src), icc, output_icc)
     w, h = img.size
     scale = min(item.width / w, item.height / h)
@@ -412,6 +415,8 @@ def _ad_raster(c: Canvas, item: AdItem, height: float, output_icc: bytes | None)
     max_px = round(dw / 72 * MAX_PPI)
     if w > max_px:
         img = img.resize((max_px, max(1, round(max_px * h / w))), Image.Resampling.LANCZOS)
+    if converted and tac is not None and img.mode == "CMYK":
+        img = limit_ink(img, tac)
     x, top = item.x + (item.width - dw) / 2, item.y + (item.height - dh) / 2
     c.drawImage(ImageReader(img), x, height - top - dh, dw, dh)
 
@@ -448,7 +453,9 @@ def _ad_placeholder(c: Canvas, item: AdItem, height: float, label_font: str) -> 
     c.drawCentredString(x + w / 2, y + h / 2 - size * 0.35, item.label)
 
 
-def _ad(c: Canvas, item: AdItem, height: float, label_font: str, output_icc: bytes | None) -> None:
+def _ad(
+    c: Canvas, item: AdItem, height: float, label_font: str, output_icc: bytes | None, tac: float | None = None
+) -> None:
     """A booked block: a placeholder, or raster artwork; PDF artwork is embedded after
     drawing, as a form XObject (post/artwork.py), so nothing is drawn for it here."""
     c.saveState()
@@ -457,7 +464,7 @@ def _ad(c: Canvas, item: AdItem, height: float, label_font: str, output_icc: byt
         _ad_placeholder(c, item, height, label_font)
     elif not is_pdf(item.file):
         try:
-            _ad_raster(c, item, height, output_icc)
+            _ad_raster(c, item, height, output_icc, tac)
         except ValueError as exc:
             raise InputError(f"ad '{item.id}': artwork {item.file.name}: {exc}", file=str(item.file)) from None
     c.restoreState()
@@ -673,7 +680,7 @@ def _item(
     elif isinstance(item, MarkItem):
         _mark(c, item, H, label_font, plate)
     elif isinstance(item, AdItem):
-        _ad(c, item, H, label_font, photo_profile)
+        _ad(c, item, H, label_font, photo_profile, ink.tac if ink is not None else None)
 
 
 def _info(c: Canvas, title: str, author: str, subject: str, keywords: str, when: dt.datetime | None) -> None:

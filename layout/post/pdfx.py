@@ -25,6 +25,24 @@ from layout.post.intent import IFRA26, STANDARDS, OutputIntent, default_intent
 _ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://banmian.invalid/xmp/id")
 
 
+def set_output_intent(pdf: pikepdf.Pdf, intent: OutputIntent) -> None:
+    """The document's one output intent (GTS_PDFX): the condition by name and, when the
+    intent has one, its ICC profile embedded."""
+    intent_dict = pikepdf.Dictionary(
+        Type=pikepdf.Name.OutputIntent,
+        S=pikepdf.Name.GTS_PDFX,
+        OutputConditionIdentifier=intent.identifier,
+        OutputCondition=intent.condition,
+        RegistryName=intent.registry,
+        Info=intent.info,
+    )
+    if intent.profile is not None:
+        icc = pikepdf.Stream(pdf, intent.profile)
+        icc["/N"] = 4
+        intent_dict["/DestOutputProfile"] = pdf.make_indirect(icc)
+    pdf.Root.OutputIntents = pikepdf.Array([pdf.make_indirect(intent_dict)])
+
+
 def _bytes(value: str | bytes) -> bytes:
     return value if isinstance(value, bytes) else value.encode("utf-8")
 
@@ -84,19 +102,7 @@ def make_press(pdf_bytes: bytes, intent: OutputIntent, *, when: dt.datetime, sta
         info["/GTS_PDFXConformance"] = "PDF/X-1a:2001"
     else:
         info["/GTS_PDFXVersion"] = "PDF/X-4"
-    intent_dict = pikepdf.Dictionary(
-        Type=pikepdf.Name.OutputIntent,
-        S=pikepdf.Name.GTS_PDFX,
-        OutputConditionIdentifier=intent.identifier,
-        OutputCondition=intent.condition,
-        RegistryName=intent.registry,
-        Info=intent.info,
-    )
-    if intent.profile is not None:
-        icc = pikepdf.Stream(pdf, intent.profile)
-        icc["/N"] = 4
-        intent_dict["/DestOutputProfile"] = pdf.make_indirect(icc)
-    pdf.Root.OutputIntents = pikepdf.Array([pdf.make_indirect(intent_dict)])
+    set_output_intent(pdf, intent)
     for page in pdf.pages:
         box = page.obj.get("/TrimBox") or page.MediaBox
         page.obj["/TrimBox"] = pikepdf.Array(box)

@@ -20,6 +20,7 @@ import io
 import pikepdf
 
 from layout.post.intent import OutputIntent
+from layout.post.pdfx import set_output_intent
 
 PROOF_VERSION = "1.3"  # the version of the default press file (PDF/X-1a:2001)
 
@@ -27,19 +28,7 @@ PROOF_VERSION = "1.3"  # the version of the default press file (PDF/X-1a:2001)
 def make_proof(pdf_bytes: bytes, intent: OutputIntent, *, draft: bool = False) -> bytes:
     """The proof (or draft) with the press's output intent and, for a proof, its PDF version."""
     pdf = pikepdf.open(io.BytesIO(pdf_bytes))
-    intent_dict = pikepdf.Dictionary(
-        Type=pikepdf.Name.OutputIntent,
-        S=pikepdf.Name.GTS_PDFX,
-        OutputConditionIdentifier=intent.identifier,
-        OutputCondition=intent.condition,
-        RegistryName=intent.registry,
-        Info=intent.info,
-    )
-    if intent.profile is not None:
-        icc = pikepdf.Stream(pdf, intent.profile)
-        icc["/N"] = 4
-        intent_dict["/DestOutputProfile"] = pdf.make_indirect(icc)
-    pdf.Root.OutputIntents = pikepdf.Array([pdf.make_indirect(intent_dict)])
+    set_output_intent(pdf, intent)
     out = io.BytesIO()
     pdf.save(
         out,

@@ -40,8 +40,31 @@ def watched_files(args: argparse.Namespace) -> list[Path]:
     return sorted({f for f in files if f is not None})
 
 
-def _stamp(files: list[Path]) -> dict[Path, float]:
-    return {f: f.stat().st_mtime if f.exists() else 0.0 for f in files}
+Stamp = tuple[int, int]  # a file's modification time (ns) and size; (0, 0) when it is missing
+
+POLL = 0.01  # seconds between looks at the files: a few stat calls, far below the render's cost
+SETTLE = 0.005  # a file still being written is looked at again after this, so half a save is not rendered
+
+
+def _stamp(files: list[Path]) -> dict[Path, Stamp]:
+    stamps = {}
+    for f in files:
+        try:
+            st = f.stat()
+            stamps[f] = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            stamps[f] = (0, 0)
+    return stamps
+
+
+def _settled(files: list[Path], now: dict[Path, Stamp]) -> dict[Path, Stamp]:
+    """The files' stamps once two looks agree (an editor writing in pieces is waited for)."""
+    while True:
+        time.sleep(SETTLE)
+        again = _stamp(files)
+        if again == now:
+            return now
+        now = again
 
 
 def _render(args: argparse.Namespace) -> int:
@@ -58,7 +81,7 @@ def _render(args: argparse.Namespace) -> int:
         return internal_error(exc)
 
 
-def watch(args: argparse.Namespace, poll: float = 0.1) -> int:
+def watch(args: argparse.Namespace, poll: float = POLL) -> int:
     """Render, then again whenever a file it depends on changes, until interrupted."""
     args.verbose = True
     files = watched_files(args)
@@ -71,7 +94,8 @@ def watch(args: argparse.Namespace, poll: float = 0.1) -> int:
             now = _stamp(files)
             if now == seen:
                 continue
-            changed = [t for f, t in now.items() if t != seen.get(f) and t > 0]
+            now = _settled(files, now)
+            changed = [t[0] / 1e9 for f, t in now.items() if t != seen.get(f) and t[0] > 0]
             saved = max(changed) if changed else time.time()  # a deleted file: timed from now
             seen = now
             status = _render(args)

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from reportlab import rl_config
 from reportlab.lib.colors import CMYKColor
+from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.lib.utils import ImageReader, TimeStamp
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfgen.canvas import Canvas
@@ -213,8 +214,97 @@ def _actual_text(text: str) -> str:
     return f"/Span << /ActualText <FEFF{text.encode('utf-16-be').hex().upper()}> >> BDC"
 
 
+class _Pen:
+    """Text operators written straight into a canvas's page, character for character as
+    reportlab's text object writes them (``BT``, the fill colour, per piece ``Tm``, ``Tc``
+    and the subsets' ``Tf``/``Tj``, ``ET``), without its cost per call: numbers formatted
+    once per value, fonts, subset names and fill colours looked up once per page, and a
+    string's subset codes read from the font's assignments (reportlab's ``splitString``
+    only for characters the page has not used yet, which it assigns)."""
+
+    def __init__(self, c: Canvas) -> None:
+        self.c = c
+        self.doc = c._doc
+        self._fills: dict[tuple, str] = {}
+        self._fonts: dict[str, ttfonts.TTFont] = {}
+        self._names: dict[tuple[str, int], str] = {}
+
+    def fill(self, colour: CMYKColor) -> str:
+        """The fill colour's operators, as a text object writes them (its side effects on the
+        document, the PDF version for alpha, happen the first time)."""
+        key = (colour.cyan, colour.magenta, colour.yellow, colour.black, colour.density, colour.alpha)
+        op = self._fills.get(key) if not colour.spotName else None
+        if op is None:
+            t = self.c.beginText()
+            t.setFillColor(colour)
+            op = " ".join(t._code[2:])  # after BT and the origin every text object starts with
+            if not colour.spotName:
+                self._fills[key] = op
+        return op
+
+    def font(self, name: str) -> ttfonts.TTFont:
+        font = self._fonts.get(name)
+        if font is None:
+            font = self._fonts[name] = pdfmetrics.getFont(name)
+        return font
+
+    def subset_name(self, font: ttfonts.TTFont, subset: int) -> str:
+        key = (font.fontName, subset)
+        name = self._names.get(key)
+        if name is None:  # the first call names the font in the document
+            name = self._names[key] = font.getSubsetInternalName(subset, self.doc)
+        return name
+
+    def split(self, font: ttfonts.TTFont, text: str) -> list[tuple[int, bytes]]:
+        """``font.splitString(text, doc)``: (subset, codes) chunks."""
+        state = font.state.get(self.doc)
+        if state is None:
+            return font.splitString(text, self.doc)
+        get = state.assignments.get
+        codes = [get(32 if o == 0xA0 else o) for o in map(ord, text)]
+        if None in codes:  # new characters: reportlab assigns them codes
+            return font.splitString(text, self.doc)
+        if max(codes, default=0) < 256:
+            return [(0, bytes(codes))] if codes else []
+        chunks: list[tuple[int, bytes]] = []
+        start = 0
+        for i in range(1, len(codes) + 1):
+            if i == len(codes) or codes[i] >> 8 != codes[start] >> 8:
+                chunks.append((codes[start] >> 8, bytes(n & 0xFF for n in codes[start:i])))
+                start = i
+        return chunks
+
+
+_NUMBERS: dict[float, str] = {}
+
+
+def _num(v: float) -> str:
+    """reportlab's ``fp_str(v)``, remembered."""
+    s = _NUMBERS.get(v)
+    if s is None:
+        if len(_NUMBERS) > 100_000:  # a long --watch session: start again
+            _NUMBERS.clear()
+        s = _NUMBERS[v] = fp_str(v)
+    return s
+
+
+_ESCAPES = {i: escapePDF(bytes([i])) for i in range(256)}  # reportlab's escaping of a string's bytes
+
+
+def _show(pen: _Pen, font: ttfonts.TTFont, text: str, size: str, state: list[int]) -> str:
+    """What ``textOut(text)`` adds (reportlab's ``_formatText``): ``Tf`` where the subset changes
+    (``state[0]``: the current subset, -1 after a font change), a ``Tj`` per chunk."""
+    out = []
+    for subset, codes in pen.split(font, text):
+        if subset != state[0]:
+            out.append(f"{pen.subset_name(font, subset)} {size}")
+            state[0] = subset
+        out.append(f"({codes.decode('latin-1').translate(_ESCAPES)}) Tj")
+    return " ".join(out)
+
+
 def _text(
-    c: Canvas,
+    pen: _Pen,
     item: TextItem,
     font: str,
     variants: dict[str, str],
@@ -223,12 +313,15 @@ def _text(
     gaps: GapFonts | None = None,
     colour: CMYKColor = K100,
 ) -> None:
+    c = pen.c
     spread = _spread(item, gaps)
     if spread:  # poppler and Acrobat read the span's ActualText instead of guessing spaces
         c.addLiteral(_actual_text(item.text))
-    t = c.beginText()
-    t.setFillColor(colour)
+    code = ["BT", "1 0 0 1 0 0 Tm", pen.fill(colour)]
     current = None
+    subset = [-1]
+    size = f"{_num(item.size)} Tf {_num(item.size * 1.2)} TL"  # setFont's leading: 1.2 × the size
+    y = _num(height - item.baseline)
     for k, run in enumerate(item.runs):
         if run.variant.startswith("fb:"):
             name = names[run.variant[3:]]
@@ -237,12 +330,13 @@ def _text(
         for text, dx, gap in _pieces(item.runs, k, item.size, name, gaps):
             drawn = _registered(gaps.variant(gap)) if gap and gaps else name
             if drawn != current:
-                t.setFont(drawn, item.size)
                 current = drawn
-            t.setTextOrigin(item.x + run.x + dx, height - item.baseline)
-            t.setCharSpace(run.char_space)
-            t.textOut(text)
-    c.drawText(t)
+                subset[0] = -1
+            code.append(f"1 0 0 1 {_num(item.x + run.x + dx)} {y} Tm")
+            code.append(f"{_num(run.char_space)} Tc")
+            code.append(_show(pen, pen.font(drawn), text, size, subset))
+    code.append("ET")
+    c._code.append(" ".join(code))
     if spread:
         c.addLiteral("EMC")
 
@@ -639,7 +733,7 @@ def _coloured(c: Canvas, item: Item, colour: CMYKColor, H: float, text: Callable
 
 
 def _item(
-    c: Canvas,
+    pen: _Pen,
     item: Item,
     faces: dict[str, FontFace],
     names: dict[str, str],
@@ -654,14 +748,15 @@ def _item(
     """One item of the frame on the canvas (``names``: registered font names by style key;
     ``label_font`` sets placeholders' and marks' labels; ``plate``: placeholders as keylines;
     ``colours``: a colour page's process colours)."""
+    c = pen.c
     colour = _colour_of(item, colours) if colours else None
     if colour is not None:
         font = item.font if isinstance(item, TextItem) else ""
         gaps = faces[font].gap if isinstance(item, TextItem) and font in faces and _has_gap(item) else None
-        _coloured(c, item, colour, H, lambda k: _text(c, item, names.get(font, ""), variants, names, H, gaps, k))
+        _coloured(c, item, colour, H, lambda k: _text(pen, item, names.get(font, ""), variants, names, H, gaps, k))
     elif isinstance(item, TextItem):
         gaps = faces[item.font].gap if item.font in faces and _has_gap(item) else None
-        _text(c, item, names[item.font], variants, names, H, gaps)
+        _text(pen, item, names[item.font], variants, names, H, gaps)
     elif isinstance(item, RuleItem):
         c.setStrokeColor(K100)
         c.setLineWidth(item.weight)
@@ -745,8 +840,9 @@ def draw_pdf(
     if proof and proof.watermark:
         _watermark(c, W, H, proof.watermark, label_font)
     _overprint(c, True)
+    pen = _Pen(c)
     for item in frame.items:
-        _item(c, item, faces, names, variants, label_font, H, photo_profile, plate, ink=photo_ink, colours=colours)
+        _item(pen, item, faces, names, variants, label_font, H, photo_profile, plate, ink=photo_ink, colours=colours)
     if proof:
         _proof_marks(c, W, H, proof, label_font)
     c.showPage()

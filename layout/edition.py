@@ -10,31 +10,34 @@ Input: an edition YAML file listing page files::
       - page4.yaml
     jumps: true                        # false: no page continues on another
 
-Output: each page rendered (in parallel across cores, results in edition
-order); text that does not fit its page continues on its jump page with jump
-lines (下转第N版 / 上接第N版), those pages set again in edition order; the
-pages merged into one PDF with pikepdf. The command writes that and one PDF
-per page named by 版次.
+Output: each page rendered by an executor (``executors.py``: a process pool, or
+Dask), results in edition order; text that does not fit its page continues on its
+jump page with jump lines (下转第N版 / 上接第N版). ``Plan`` orders the work: a page is
+set after the pages whose text it receives, with that text, so it is set once; pages
+with no pending senders run in parallel. The pages are merged into one PDF with
+pikepdf. The command writes that and one PDF per page named by 版次.
 
 Errors: the first page in edition order that fails stops the run with its own
 error, as if rendered alone: a ``BanmianError`` crosses back from its worker
 with file, line, field and column (it pickles whole), and a bug stays a bug
-(exit 3), with the worker's traceback and the page it was rendering.
+(exit 3), with the worker's traceback and the page it was rendering. With
+``keep_going`` (``run_edition``; the Dask executor's policy) the failed pages are
+reported in ``EditionRun.failures`` and the others are still set.
 """
 
 from __future__ import annotations
 
 import io
 import os
-import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from layout.errors import BanmianError
+from layout.errors import InputError
+from layout.executors import Executor, LocalExecutor, PageResult, PageTask
 from layout.model.source import Located, load_yaml
 from layout.model.validate import checked
-from layout.render import Output, Rendered, render
+from layout.render import Output, Rendered
 
 Progress = Callable[[int, int, Path], None]  # pages done, pages in all, the page just done
 
@@ -101,61 +104,6 @@ def _entry(doc: Located, entry: object, path: str) -> tuple[str, int | None]:
     return name, target
 
 
-class PageCrash(RuntimeError):
-    """A bug in a worker whose exception could not cross back to the parent as it was
-    (it does not pickle): still a bug (exit 3), named by the original type and message,
-    with the worker's traceback as its cause."""
-
-
-def _render_one(
-    page: Path,
-    style: str | None,
-    mark_overset: bool,
-    output: Output,
-    jump_to: int = 0,
-    keep: Path | None = None,
-    continuations: tuple = (),
-) -> Rendered:
-    """One page of the edition (``keep``: its previous round, a draft or map holding this
-    page). Its errors propagate unchanged; a bug (anything not a ``BanmianError``) gets a
-    note naming the page, for the log."""
-    try:
-        return render(
-            page,
-            style=style,
-            mark_overset=mark_overset,
-            jump_to=jump_to,
-            continuations=continuations,
-            output=output,
-            keep=keep,
-        )
-    except BanmianError:
-        raise
-    except Exception as exc:  # re-raised as it is: a bug stays a bug
-        exc.add_note(f"while rendering the page {page}")
-        raise
-
-
-def _render_in_worker(*args: object) -> Rendered:
-    """Pool worker: the page, or its error carried to the parent unchanged in kind. A
-    ``BanmianError`` crosses with its file, line, field and column; a bug that would not
-    survive pickling (it would break the whole pool) crosses as a ``PageCrash``."""
-    try:
-        return _render_one(*args)  # type: ignore[arg-type]
-    except Exception as exc:  # carried, never turned into an input error
-        if _crosses(exc):
-            raise
-        raise PageCrash(f"{type(exc).__name__}: {exc}") from exc
-
-
-def _crosses(exc: BaseException) -> bool:
-    """Whether ``exc`` survives pickling as the same kind of error."""
-    try:
-        return type(pickle.loads(pickle.dumps(exc))) is type(exc)
-    except Exception:  # any failure to pickle or to rebuild: it cannot cross as it is
-        return False
-
-
 def page_numbers(edition: Edition) -> list[int]:
     """The 版次 of the edition's pages that give one, read ahead of rendering."""
     return [n for n in _numbers(edition) if n is not None]
@@ -194,6 +142,25 @@ def jump_targets(edition: Edition, numbers: list[int | None]) -> list[int]:
     return out
 
 
+@dataclass(frozen=True)
+class PageFailure:
+    """A page that could not be set: its index, 版次 (None if unreadable) and error
+    (a ``BanmianError`` for bad input, any other exception a bug)."""
+
+    index: int
+    number: int | None
+    file: Path
+    error: BaseException
+
+
+@dataclass(frozen=True)
+class EditionRun:
+    """What an edition's render came to: every page set (None where it failed), the failures."""
+
+    pages: tuple[Rendered | None, ...]
+    failures: tuple[PageFailure, ...] = ()
+
+
 def render_edition(
     edition: Edition,
     *,
@@ -204,68 +171,224 @@ def render_edition(
     output: Output | None = None,
     keep: Path | None = None,
     kept: frozenset[int] = frozenset(),
+    executor: Executor | None = None,
 ) -> list[Rendered]:
-    """Render every page, ``jobs`` at a time (default: one per core); edition order kept.
-    Pages that receive continued text are then set again, in edition order. The first
+    """Render every page (``executor``; default: one process per core, ``jobs`` of them);
+    edition order kept, each page set after the pages whose text it receives. The first
     page in edition order that fails stops the run with its own error. ``keep``: the
     previous round (a draft or its map), kept on the pages whose 版次 are in ``kept``."""
+    run = run_edition(
+        edition,
+        style=style,
+        mark_overset=mark_overset,
+        jobs=jobs,
+        progress=progress,
+        output=output,
+        keep=keep,
+        kept=kept,
+        executor=executor,
+    )
+    if run.failures:
+        raise run.failures[0].error
+    return [r for r in run.pages if r is not None]
+
+
+def run_edition(
+    edition: Edition,
+    *,
+    style: str | None = None,
+    mark_overset: bool = False,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    output: Output | None = None,
+    keep: Path | None = None,
+    kept: frozenset[int] = frozenset(),
+    executor: Executor | None = None,
+    keep_going: bool = False,
+) -> EditionRun:
+    """As ``render_edition``; with ``keep_going`` a page that fails is reported in
+    ``failures`` (and so are the pages that receive its text), the others are set."""
     n = len(edition.pages)
     numbers = _numbers(edition)
     targets = jump_targets(edition, numbers)
-    jump_to = [(numbers[t] or 0) if t >= 0 else 0 for t in targets]
-    jobs = max(1, min(jobs or os.cpu_count() or 1, n))
     output = output or Output()
-    args = [
-        (page, style, mark_overset, output, jump_to[i], keep if numbers[i] in kept else None)
+    tasks = [
+        PageTask(
+            i,
+            page,
+            style,
+            mark_overset,
+            output,
+            (numbers[targets[i]] or 0) if targets[i] >= 0 else 0,
+            keep if numbers[i] in kept else None,
+        )
         for i, page in enumerate(edition.pages)
     ]
-    report = progress or (lambda done, total, page: None)
-    rendered = _render_serial(args, report) if jobs == 1 else _render_pool(args, jobs, report)
-    if jump_targets(edition, [r.page.page for r in rendered]) != targets:
+    own = executor is None
+    executor = executor or LocalExecutor(max(1, min(jobs or os.cpu_count() or 1, n)))
+    try:
+        outcomes = Plan(targets, keep_going).run(tasks, executor, progress or (lambda done, total, page: None))
+    finally:
+        if own:
+            executor.close()
+    return _checked_run(edition, numbers, targets, outcomes)
+
+
+def _checked_run(
+    edition: Edition, numbers: list[int | None], targets: list[int], outcomes: list[Outcome | None]
+) -> EditionRun:
+    """The pages and failures in edition order; a 版次 used twice is bad input."""
+    pages: list[Rendered | None] = []
+    failures = []
+    for i, out in enumerate(outcomes):
+        rendered = out.rendered if isinstance(out, PageResult) else None
+        pages.append(rendered)
+        if rendered is None:
+            error = out.error if isinstance(out, PageResult) else out
+            if error is None:  # fail fast: not set, as a page before it failed
+                error = edition.source.error(f"pages[{i}]", "not set: a page before it failed")
+            failures.append(PageFailure(i, numbers[i], edition.pages[i], error))
+    if not failures and jump_targets(edition, [r.page.page for r in pages if r]) != targets:
         raise RuntimeError("a page's 版次 read before rendering differs from the rendered page's")  # a bug
-    incoming: list[list] = [[] for _ in range(n)]
-    for i in range(n):
-        if incoming[i]:  # continued text arrived: set this page again with it
-            rendered[i] = _render_one(*args[i], tuple(incoming[i]))
-        if rendered[i].makeup.jumps:
-            incoming[targets[i]] += rendered[i].makeup.jumps
     seen: dict[int, str] = {}
-    for r in rendered:
+    for r in pages:
+        if r is None:
+            continue
         if r.page.page in seen:
             raise edition.source.error("pages", f"版次 {r.page.page} is used by {seen[r.page.page]} and {r.page.file}")
         seen[r.page.page] = r.page.file
-    return rendered
+    return EditionRun(tuple(pages), tuple(failures))
 
 
-def _render_serial(args: list[tuple], progress: Progress) -> list[Rendered]:
-    """Pages one after another in this process; the first error stops the run."""
-    out = []
-    for i, a in enumerate(args, 1):
-        out.append(_render_one(*a))
-        progress(i, len(args), a[0])
-    return out
+Outcome = PageResult | BaseException  # a page's result or its error; a bug is any other exception
+Incoming = tuple  # the Continuations a page is set with
 
 
-def _render_pool(args: list[tuple], jobs: int, progress: Progress) -> list[Rendered]:
-    """Pages ``jobs`` at a time in worker processes, progress as they finish. When a page
-    fails, pages after it are not started, and the first failed page in edition order
-    raises its own error (whatever order the workers finished in)."""
-    from concurrent.futures import ProcessPoolExecutor, as_completed  # only editions need processes
+def _failed(out: Outcome | None) -> bool:
+    return not isinstance(out, PageResult) or out.rendered is None
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_render_in_worker, *a) for a in args]
-        index = {f: i for i, f in enumerate(futures)}
-        done = 0
-        for future in as_completed(futures):
-            if future.cancelled():
-                continue
-            i = index[future]
-            if future.exception() is not None:
-                for later in futures[i + 1 :]:
-                    later.cancel()
-            done += 1
-            progress(done, len(args), args[i][0])
-        return [f.result() for f in futures]
+
+@dataclass
+class _State:
+    """What is known after the results so far, page by page in edition order."""
+
+    known: list[Incoming | None]  # the text a page receives, once all its senders are settled
+    guess: list[Incoming | None]  # the text it receives if its senders' latest results hold
+    outcomes: list[Outcome | None]  # a settled page's outcome
+    settled: list[bool]
+    stop: int  # the last page worth setting (fail fast: the first failed page)
+
+    @property
+    def finished(self) -> bool:
+        return all(self.settled[: self.stop + 1])
+
+
+class Plan:
+    """The order an edition's pages are set in. A page is set once its senders (the pages
+    whose overflow continues on it) are settled, with their text: so pages run in edition
+    order along each chain of jumps. To keep every slot busy, a page whose senders are not
+    settled yet starts from their latest results (their overflow, usually none), or, with
+    nothing to go on, as the middle of the longest stretch of pages not started (each slot
+    then works down its own stretch). A result whose received text turns out different
+    is set again; so the output is what setting the pages one by one in edition order
+    gives, and a page that receives text is set once unless its sender was itself a guess."""
+
+    def __init__(self, targets: list[int], keep_going: bool = False) -> None:
+        self.n = len(targets)
+        self.senders = [[s for s in range(self.n) if targets[s] == j] for j in range(self.n)]
+        self.keep_going = keep_going
+        self.records: list[list[tuple[Incoming, Outcome]]] = [[] for _ in range(self.n)]
+        self.flying: dict[object, tuple[int, Incoming]] = {}
+
+    def run(self, tasks: list[PageTask], executor: Executor, progress: Progress) -> list[Outcome | None]:
+        """Set every page; each settled page is reported to ``progress`` as it settles."""
+        reported = [False] * self.n
+        while True:
+            state = self._state()
+            for j in range(self.n):
+                if state.settled[j] and not reported[j]:
+                    reported[j] = True
+                    progress(sum(reported), self.n, tasks[j].page)
+            if state.finished:
+                return [state.outcomes[j] if j <= state.stop else None for j in range(self.n)]
+            while len(self.flying) < executor.slots and (pick := self._pick(state)) is not None:
+                j, incoming = pick
+                self.flying[executor.submit(replace(tasks[j], continuations=incoming))] = pick
+            if not self.flying:
+                raise RuntimeError("the edition's plan has pages to set and none it can set")  # a bug
+            for future in executor.wait(list(self.flying)):
+                j, incoming = self.flying.pop(future)
+                self.records[j].append((incoming, executor.outcome(future)))
+
+    def _record(self, j: int, incoming: Incoming | None) -> Outcome | None:
+        if incoming is None:
+            return None
+        return next((out for inc, out in reversed(self.records[j]) if inc == incoming), None)
+
+    def _state(self) -> _State:
+        n = self.n
+        st = _State([None] * n, [None] * n, [None] * n, [False] * n, n - 1)
+        for j in range(n):
+            senders = self.senders[j]
+            if all(st.settled[s] for s in senders):
+                if any(_failed(st.outcomes[s]) for s in senders):  # keep going: it cannot be set
+                    st.settled[j] = True
+                    st.outcomes[j] = PageResult(j, error=_sender_failed(j, senders, st.outcomes))
+                else:
+                    st.known[j] = tuple(c for s in senders for c in st.outcomes[s].rendered.makeup.jumps)  # type: ignore[union-attr]
+                    out = self._record(j, st.known[j])
+                    st.settled[j] = out is not None
+                    st.outcomes[j] = out
+            st.guess[j] = self._guess(j, st)
+            if st.settled[j] and _failed(st.outcomes[j]) and not self.keep_going:
+                st.stop = j
+                break
+        return st
+
+    def _guess(self, j: int, st: _State) -> Incoming | None:
+        """The text page ``j`` receives if its senders' results so far hold (None: a sender
+        has none yet, or failed)."""
+        text: list = []
+        for s in self.senders[j]:
+            out = st.outcomes[s] if st.settled[s] else self._record(s, st.guess[s])
+            if out is None and self.records[s]:
+                out = self.records[s][-1][1]
+            if _failed(out):
+                return None
+            text += out.rendered.makeup.jumps  # type: ignore[union-attr]
+        return tuple(text)
+
+    def _flying(self, j: int, incoming: Incoming) -> bool:
+        return any(k == j and inc == incoming for k, inc in self.flying.values())
+
+    def _pick(self, st: _State) -> tuple[int, Incoming] | None:
+        """The next page to set and the text it receives (see the class), or None."""
+        pages = range(st.stop + 1)
+        for j in pages:  # senders settled: this is the page's final setting
+            if not st.settled[j] and st.known[j] is not None and not self._flying(j, st.known[j]):
+                return j, st.known[j]
+        for j in pages:  # from the senders' latest results
+            guess = st.guess[j]
+            if not st.settled[j] and guess is not None and self._record(j, guess) is None:
+                if not self._flying(j, guess):
+                    return j, guess
+        busy = {k for k, _ in self.flying.values()}
+        idle = [j for j in pages if not self.records[j] and j not in busy and not st.settled[j]]
+        if not idle:
+            return None
+        runs: list[list[int]] = []
+        for j in idle:
+            if runs and runs[-1][-1] == j - 1:
+                runs[-1].append(j)
+            else:
+                runs.append([j])
+        longest = max(runs, key=len)
+        return longest[len(longest) // 2], ()
+
+
+def _sender_failed(j: int, senders: list[int], outcomes: list[Outcome | None]) -> InputError:
+    failed = ", ".join(str(s + 1) for s in senders if _failed(outcomes[s]))
+    return InputError(f"not set: it receives text from the edition's page {failed}, which failed")
 
 
 def merge_pdfs(pdfs: list[bytes], title: str) -> bytes:

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from pagegen import make_page  # noqa: E402
 
-import layout.edition as edition_module  # noqa: E402
+import layout.executors as executors_module  # noqa: E402
 from layout.edition import load_edition, render_edition  # noqa: E402
 from layout.errors import BanmianError, InputError  # noqa: E402
 
@@ -135,14 +135,14 @@ def test_a_bad_page_keeps_its_file_line_and_field(tmp_path, jobs):
 
 def broken_stage(monkeypatch: pytest.MonkeyPatch, error: Callable[[], Exception]) -> None:
     """Page p5 meets a bug while rendering; the others render as usual."""
-    real = edition_module.render
+    real = executors_module.render
 
     def render(page: Path, **kwargs: object) -> object:
         if Path(page).name == "p5.yaml":
             raise error()
         return real(page, **kwargs)
 
-    monkeypatch.setattr(edition_module, "render", render)
+    monkeypatch.setattr(executors_module, "render", render)
 
 
 class Unpicklable(Exception):
@@ -189,16 +189,16 @@ def test_a_bug_in_a_worker_exits_3_through_the_command(tmp_path):
         f"""
 import runpy, sys
 sys.path.insert(0, {str(ROOT)!r})
-import layout.edition as edition
+import layout.executors as executors
 
-real = edition.render
+real = executors.render
 
 def broken_stage(page, **kwargs):
     if page.name == "p5.yaml":
         raise ZeroDivisionError("division by zero")
     return real(page, **kwargs)
 
-edition.render = broken_stage
+executors.render = broken_stage
 sys.argv = [{str(ROOT / "make_pdf.py")!r}, *sys.argv[1:]]
 runpy.run_path(sys.argv[0], run_name="__main__")
 """,

@@ -26,9 +26,11 @@ which marks compress, units that stay with their number) come from
 from __future__ import annotations
 
 import re
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from layout.lang.zh import Rules, is_han, is_wide
 
@@ -103,12 +105,50 @@ class Line:
 
 _ATOM_CACHE: dict[tuple, list[Atom]] = {}
 _ATOM_CACHE_MAX = 4096
+_FACE_KEYS: dict[int, tuple[weakref.ref, tuple]] = {}  # id(measurer) → (the measurer, weakly; its key)
+
+
+def measure_key(measure: Any) -> tuple | None:
+    """What a measurer's widths depend on, as a value (None: it cannot say): its faces'
+    names and files and a digest of their metrics (advances, coverage, the marks they can
+    halve or centre), so a font replaced under the same name is measured anew. Memoised
+    per measurer object while it lives."""
+    hit = _FACE_KEYS.get(id(measure))
+    if hit is not None and hit[0]() is measure:
+        return hit[1]
+    if hasattr(measure, "fallbacks"):  # a face with fallbacks
+        key: tuple | None = (measure_key(measure.primary), tuple(measure_key(f) for f in measure.fallbacks))
+    elif hasattr(measure, "advances"):
+        digest = hash(
+            (
+                tuple(measure.advances.items()),
+                measure.default_advance,
+                measure.range_starts,
+                measure.range_ends,
+                measure.halt_marks,
+                measure.hant_marks,
+            )
+        )
+        key = (measure.cache_key, digest)
+    else:
+        return None
+    ident = id(measure)
+
+    def forget(ref: weakref.ref) -> None:  # the measurer is gone: its id may be another's next
+        if _FACE_KEYS.get(ident, (None,))[0] is ref:
+            del _FACE_KEYS[ident]
+
+    try:
+        _FACE_KEYS[ident] = (weakref.ref(measure, forget), key)
+    except TypeError:  # a measurer that cannot be referenced weakly: not memoised
+        pass
+    return key
 
 
 def atoms_of(text: str, size: float, measure: Measurer, rules: Rules) -> list[Atom]:
     """Split a paragraph into unbreakable atoms with their widths (memoised:
     a headline is broken at many measures while it is fitted)."""
-    face_key = getattr(measure, "cache_key", None)
+    face_key = measure_key(measure)
     if face_key is None:
         return _atoms(text, size, measure, rules)
     key = (text, size, face_key, rules)
@@ -484,3 +524,54 @@ def break_paragraph(
             )
         )
     return tuple(lines)
+
+
+# -- lines memoised across renders ------------------------------------------------------------
+
+MAX_BROKEN = 8192  # paragraphs (at a measure, size and face) kept, least recently used first out
+_BROKEN: OrderedDict[tuple, tuple[Line, ...]] = OrderedDict()
+_BROKEN_STATS = {"broken": 0}
+
+
+def broken_lines(
+    text: str,
+    *,
+    size: float,
+    measure: float,
+    metrics: Measurer,
+    rules: Rules,
+    indent: float = 0.0,
+    justify: bool = True,
+) -> tuple[Line, ...]:
+    """``break_paragraph``, memoised by value: one cache per paragraph, measure and style
+    (size, the face's metrics, the rules, indent and justification), shared by every
+    render in the process. Lines are values, so a hit is the same as breaking again."""
+    face = measure_key(metrics)
+    if face is None:
+        return break_paragraph(
+            text, size=size, measure=measure, metrics=metrics, rules=rules, indent=indent, justify=justify
+        )
+    key = (text, size, measure, indent, justify, face, rules)
+    hit = _BROKEN.get(key)
+    if hit is not None:
+        _BROKEN.move_to_end(key)
+        return hit
+    _BROKEN_STATS["broken"] += 1
+    lines = _BROKEN[key] = break_paragraph(
+        text, size=size, measure=measure, metrics=metrics, rules=rules, indent=indent, justify=justify
+    )
+    if len(_BROKEN) > MAX_BROKEN:
+        _BROKEN.popitem(last=False)
+    return lines
+
+
+def cache_stats() -> dict[str, int]:
+    """Paragraphs broken (cache misses) since the last ``clear_cache()``."""
+    return dict(_BROKEN_STATS)
+
+
+def clear_cache() -> None:
+    """Forget every paragraph broken and every paragraph's atoms."""
+    _BROKEN.clear()
+    _ATOM_CACHE.clear()
+    _BROKEN_STATS["broken"] = 0

@@ -24,6 +24,7 @@ from layout.frame import ImageItem, Item, MarkItem, RuleItem, TextItem
 from layout.model.content import Profile
 from layout.page.blocks import Block, headline_block, line_items, place, text_block
 from layout.page.context import ASCENT, Context
+from layout.page.measure import ProfileStore, group_store, profile_store
 from layout.page.module import INDENT_EM, NEAR_PAD, BodyLine, Module, Shape, quoted, shift_source
 
 OVERSET_ITEMS = 6  # a group of at most this many items may be cut short (text overset) at any depth
@@ -169,7 +170,7 @@ class BriefGroup:
         span: int,
         title: str,
         title_path: str,
-        shared: dict | None = None,
+        stores: tuple[ProfileStore, ...] | None = None,
     ) -> None:
         self.ctx = ctx
         self.profiles = profiles
@@ -178,8 +179,12 @@ class BriefGroup:
         self.title = title
         self.title_path = title_path
         self.width = ctx.style.span_width(span)
-        self.shared = {} if shared is None else shared
-        self.items = tuple(Module(ctx, p, texts, 1, None, self.shared) for p in profiles)
+        if stores is None:
+            stores = tuple(profile_store(ctx, p, texts) for p in profiles)
+        self.items = tuple(Module(ctx, p, texts, 1, None, store) for p, store in zip(profiles, stores))
+        # the group's measurements, kept by value (measure.py): its members, width and heading
+        heading = texts.get(title_path, "") if title_path else ""
+        self.memo = group_store(stores, span, title, title_path, heading).memo("group")
         self.by_index = {md.profile.index: md for md in self.items}
 
     # -- parts --------------------------------------------------------------
@@ -235,8 +240,9 @@ class BriefGroup:
         headline = self.texts.get(f"{md.profile.path}.headline", "")
         run_heading = self.texts.get(self.title_path, "") if self.title_path else ""  # (also in a continued part)
         shows_head = bool(headline) and headline not in (self.title, run_heading)
-        key = ("brief pieces", md.profile.index, photo_rows, shows_head)
-        if key not in self.shared:
+        memo = md.store.memo("brief pieces")
+        key = (photo_rows, shows_head)
+        if key not in memo:
             k = md.profile.index
             head = self._head(md) if shows_head else None
             quote = self._quote(md)
@@ -249,12 +255,12 @@ class BriefGroup:
             tail.append(Entry("block", k, md.byline.rows, md.byline))
             chunks[0] = lead + chunks[0]
             chunks[-1] = chunks[-1] + tail
-            self.shared[key] = tuple(Piece(tuple(c)) for c in chunks)
-        return self.shared[key]
+            memo[key] = tuple(Piece(tuple(c)) for c in chunks)
+        return memo[key]
 
     def pieces(self, photo_rows: int) -> tuple[Piece, ...]:
         """Every item as pieces that stay together, hairlines between items."""
-        cache = self.__dict__.setdefault("_pieces", {})
+        cache = self.memo.setdefault("_pieces", {})
         if photo_rows not in cache:
             out: list[Piece] = []
             for md in self.items:
@@ -271,7 +277,7 @@ class BriefGroup:
 
     def natural_depth(self, photo_rows: int) -> int:
         """The least column depth that holds every item."""
-        cache = self.__dict__.setdefault("_natural", {})
+        cache = self.memo.setdefault("_natural", {})
         if photo_rows not in cache:
             pieces = self.pieces(photo_rows)
             rows = [p.rows for p in pieces]
@@ -290,7 +296,7 @@ class BriefGroup:
 
     def _numbers(self, photo_rows: int) -> tuple[list[int], list[bool], list[int], list[int]]:
         """Per piece: its rows, whether it is a hairline, its photo rows and its body lines."""
-        cache = self.__dict__.setdefault("_numbers_memo", {})
+        cache = self.memo.setdefault("_numbers_memo", {})
         if photo_rows not in cache:
             pieces = self.pieces(photo_rows)
             cache[photo_rows] = (
@@ -311,7 +317,7 @@ class BriefGroup:
         rows, rules, photos, lines = self._numbers(photo_rows)
         # a few flows at and below the natural depth serve any deeper module (stretched; the rest is white)
         depths = range(natural, min(depth, natural + REFLOW_ROWS) + 1) if depth >= natural else (depth,)
-        memo = self.__dict__.setdefault("_legs_memo", {})
+        memo = self.memo.setdefault("_legs_memo", {})
         best = None
         for d in depths:
             if (photo_rows, d) not in memo:
@@ -337,7 +343,7 @@ class BriefGroup:
         return flow(self.pieces(photo_rows), self.span, flowed_at).stretched(depth)
 
     def shape(self, rows: int, photo_rows: int) -> Shape:
-        memo = self.__dict__.setdefault("_shape_memo", {})
+        memo = self.memo.setdefault("_shape_memo", {})
         if (rows, photo_rows) not in memo:
             memo[(rows, photo_rows)] = self._shape(rows, photo_rows)
         return memo[(rows, photo_rows)]

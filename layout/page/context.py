@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from layout.fonts.chain import FaceChain
 from layout.fonts.metrics import FontFace
-from layout.inline.breaker import Line, break_paragraph
+from layout.inline.breaker import Line, broken_lines
 from layout.lang.zh import Rules
 from layout.model.style import Role, Style
 
@@ -19,7 +19,9 @@ class Context:
     style: Style
     faces: dict[str, FontFace]
     rules: Rules
-    memo: dict = field(default_factory=dict, compare=False, repr=False)  # line-breaking results
+    # line-breaking results and faces of this context (the lines themselves are also kept
+    # across contexts and renders, by value: breaker.broken_lines)
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def role(self, name: str) -> Role:
         return self.style.roles[name]
@@ -58,7 +60,7 @@ class Context:
         if hit is not None:
             return hit
         r = self.role(role)
-        self.memo[key] = lines = break_paragraph(
+        self.memo[key] = lines = broken_lines(
             text,
             size=size or r.size,
             measure=measure,

@@ -199,7 +199,7 @@ class _Sheet:
     def unpinned(self) -> Copy:
         """The same copy without the editor's pins (measurements shared)."""
         c = self.copy
-        return Copy(c.ctx, c.profiles, c.texts, [Pins()] * len(c.profiles), shared=c.shared)
+        return Copy(c.ctx, c.profiles, c.texts, [Pins()] * len(c.profiles), stores=c.stores)
 
     def problem(self, mode: Mode, copy: Copy) -> Problem:
         units = copy.units(mode)
@@ -398,7 +398,8 @@ def _refuse_at_once(sheet: _Sheet) -> None:
 
 
 def _at(ctx: Context, leading: float) -> Context:
-    return Context(ctx.style.with_leading(leading), ctx.faces, ctx.rules, ctx.memo)
+    """The context on a tighter grid (its own memo: lines are shared by value, measure.py)."""
+    return Context(ctx.style.with_leading(leading), ctx.faces, ctx.rules)
 
 
 def _jump_plan(sheet: _Sheet) -> tuple[Arrangement, Mode] | None:

@@ -28,6 +28,7 @@ from layout.inline.breaker import Line
 from layout.model.content import Profile
 from layout.page.blocks import Block, headline_block, line_items, place, shift, text_block
 from layout.page.context import ASCENT, Context
+from layout.page.measure import ProfileStore, profile_store
 
 INDENT_EM = 2  # first-line indent of every paragraph (clreq)
 NEAR_PAD = 3  # rows below its text a module is tried at with every photo size (deeper: the largest only)
@@ -97,11 +98,13 @@ class Module:
         texts: dict[str, str],
         span: int,
         photo_span: int | None = None,
-        shared: dict | None = None,
+        store: ProfileStore | None = None,
         compact: bool = False,
         head_pad: int = 0,
     ) -> None:
-        self.shared = {} if shared is None else shared  # body lines, shared by a profile's variants
+        # the profile's measurements at this context, shared by its variants, every search
+        # and later renders (measure.py)
+        self.store = profile_store(ctx, profile, texts) if store is None else store
         # copyfit within the style's bounds: headline on one line if a size down to the
         # role's minimum allows, pull quote at the quote role's minimum size
         self.compact = compact
@@ -116,13 +119,16 @@ class Module:
             self.photo_span = 0
         else:
             self.photo_span = photo_spans(span)[0] if photo_span is None else photo_span
+        self.geometry = self.store.memo("geometry", span, self.photo_span)  # depths and legs
+        self.shapes_memo = self.store.memo("shapes", span, self.photo_span, compact, head_pad)
 
     # -- parts --------------------------------------------------------------
     def _shared(self, name: str, make, *key):
-        k = (name, self.profile.index, *key)
-        if k not in self.shared:
-            self.shared[k] = make()
-        return self.shared[k]
+        blocks = self.store.memo("blocks")
+        k = (name, *key)
+        if k not in blocks:
+            blocks[k] = make()
+        return blocks[k]
 
     @property
     def head(self) -> Block:
@@ -176,12 +182,9 @@ class Module:
         items += _right_aligned(ctx, name, "name", name_path, first_name_row, self.width)
         return Block(rows, tuple(items))
 
-    @property
+    @cached_property
     def body(self) -> list[BodyLine]:
-        key = ("body", self.profile.index)
-        if key not in self.shared:
-            self.shared[key] = self._body()
-        return self.shared[key]
+        return self._shared("body", self._body)
 
     def _body(self) -> list[BodyLine]:
         ctx = self.ctx
@@ -219,6 +222,9 @@ class Module:
 
     @cached_property
     def caption(self) -> Block | None:
+        return self._shared("caption", self._caption, self.photo_span)
+
+    def _caption(self) -> Block | None:
         photo = self.profile.photo
         if photo is None:
             return None
@@ -294,11 +300,19 @@ class Module:
         block = photo_rows + self.caption_rows
         return [block if c >= self.span - self.photo_span else 0 for c in range(self.span)]
 
+    def _lost_memo(self, photo_rows: int) -> list[int]:
+        """``_lost``, memoised (not to be changed)."""
+        key = ("lost", photo_rows)
+        found = self.geometry.get(key)
+        if found is None:
+            found = self.geometry[key] = self._lost(photo_rows)
+        return found
+
     def natural_depth(self, photo_rows: int, lines: int | None = None) -> int:
         """The column height that holds the whole body (or its first ``lines``) around a
         photo box of ``photo_rows`` (0: none), columns balanced; never above the photo block."""
-        key = (photo_rows, lines)
-        memo = self.__dict__.setdefault("_depth_memo", {})
+        key = ("depth", photo_rows, lines)
+        memo = self.geometry
         if key not in memo:
             lost = self._lost(photo_rows)
             count = len(self.body) if lines is None else min(lines, len(self.body))
@@ -308,11 +322,11 @@ class Module:
     def _legs(self, photo_rows: int, used: int) -> tuple[tuple[int, ...], int]:
         """Body lines in each column, columns ``used`` rows deep around the photo, and the
         lines placed (memoised: every depth below the text shares them)."""
-        key = (photo_rows, used)
-        memo = self.__dict__.setdefault("_legs_memo", {})
+        key = ("legs", photo_rows, used)
+        memo = self.geometry
         if key not in memo:
             n = len(self.body)
-            slots = balanced_slots(n, self._lost(photo_rows), used)
+            slots = balanced_slots(n, self._lost_memo(photo_rows), used)
             memo[key] = (tuple(sl.rows for sl in slots), min(n, capacity(slots)))
         return memo[key]
 
@@ -322,34 +336,42 @@ class Module:
         the lines short of a legible first part count as overset (and a dropped photo's
         caption, unless ``photo_jumps``: the photo goes with the continued text)."""
         key = (rows, photo_rows, jumping, photo_jumps)
-        memo = self.__dict__.setdefault("_shape_memo", {})
+        memo = self.shapes_memo
         if key not in memo:
             memo[key] = self._shape(rows, photo_rows, jumping, photo_jumps)
         return memo[key]
 
     def _shape(self, rows: int, photo_rows: int, jumping: bool, photo_jumps: bool) -> Shape:
         depth = rows - self.fixed_rows
-        if depth < 1 or (photo_rows and photo_rows + self.caption_rows > depth):
+        caption_rows = self.caption_rows
+        if depth < 1 or (photo_rows and photo_rows + caption_rows > depth):
             raise ValueError(f"module {self.profile.id}: {rows} rows cannot hold a {photo_rows}-row photo")
         n = len(self.body)
-        lost = self._lost(photo_rows)
         used = min(depth, self.natural_depth(photo_rows))
         legs, placed = self._legs(photo_rows, used)
-        photo_cells = (photo_rows + self.caption_rows) * self.photo_span if photo_rows else 0
+        photo_cells = (photo_rows + caption_rows) * self.photo_span if photo_rows else 0
         blank = self.span * depth - photo_cells - placed
-        legibility = self.ctx.style.legibility
         overset = n - placed
         dropped = bool(self.photo_span and not photo_rows)
         if jumping:
-            shown = min(n, legibility.min_leg * self.span)
+            shown = min(n, self.ctx.style.legibility.min_leg * self.span)
             overset = max(0, shown - placed) + (self.caption_lines if dropped and not photo_jumps else 0)
         elif dropped:
             overset += self.caption_lines
-        broken = self._broken(legs, lost, blank, full=jumping and placed < n)
+        full = jumping and placed < n
+        key = ("broken", photo_rows, used, blank > self.span, full)  # what _broken depends on, but the headline
+        broken = self.geometry.get(key)
+        if broken is None:
+            broken = self.geometry[key] = self._broken(legs, self._lost_memo(photo_rows), blank, full=full, head=False)
+        if self.head_too_narrow:
+            broken += ("headline",)
         return Shape(rows, photo_rows, used, legs, overset, blank, placed, photo_cells, broken)
 
-    def _broken(self, legs: tuple[int, ...], lost: list[int], blank: int, *, full: bool) -> tuple[str, ...]:
-        """The legibility rules these legs break (``full``: columns run to the foot)."""
+    def _broken(
+        self, legs: tuple[int, ...], lost: list[int], blank: int, *, full: bool, head: bool = True
+    ) -> tuple[str, ...]:
+        """The legibility rules these legs break (``full``: columns run to the foot; ``head``:
+        the headline's rule too, the last)."""
         rules = self.ctx.style.legibility
         under = [leg for leg, lo in zip(legs, lost) if lo] if 0 < self.photo_span < self.span else []
         text = [leg for leg, lo in zip(legs, lost) if not lo or self.photo_span == self.span]
@@ -364,9 +386,21 @@ class Module:
         held = [u for u in under if u]
         if held and (max(held) < rules.min_under_photo or min(held) < rules.min_under_photo - 1):
             broken.append("under photo")
-        if self.head_too_narrow:
+        if head and self.head_too_narrow:
             broken.append("headline")
         return tuple(broken)
+
+    def shape_list(
+        self, *, pad: int = 0, overset: bool = False, jumping: bool = False, photo_jumps: bool = False
+    ) -> tuple[Shape, ...]:
+        """``shapes()`` as a tuple, memoised with the variant's measurements."""
+        key = ("list", pad, overset, jumping, photo_jumps)
+        found = self.shapes_memo.get(key)
+        if found is None:
+            found = self.shapes_memo[key] = tuple(
+                self.shapes(pad=pad, overset=overset, jumping=jumping, photo_jumps=photo_jumps)
+            )
+        return found
 
     def shapes(self, *, pad: int = 0, overset: bool = False, jumping: bool = False, photo_jumps: bool = False):
         """Every shape worth trying, several per height: each photo height at its natural

@@ -21,9 +21,10 @@ from dataclasses import dataclass, field, replace
 from itertools import product
 
 from layout.model.content import Profile
-from layout.page.arrange import Option, Pins, Score
+from layout.page.arrange import HARD, SOFT_WEIGHTS, Option, Pins, Score
 from layout.page.briefs import BriefGroup
 from layout.page.context import Context
+from layout.page.measure import ProfileStore, profile_store
 from layout.page.module import Module, Shape, photo_spans
 
 PAD_ROWS = 3  # a unit may stand this many rows deeper than its text needs (white, counted and ruled on)
@@ -72,7 +73,8 @@ class Copy:
     profiles: list[Profile]  # in search order
     texts: dict[str, str]
     pins: list[Pins]
-    shared: dict = field(default_factory=dict)  # body lines and blocks shared by a profile's variants
+    # each profile's measurements (by position), kept by value across searches and renders
+    stores: dict[int, ProfileStore] = field(default_factory=dict)
     modules: dict[tuple, Module] = field(default_factory=dict)
     groups: dict[tuple, BriefGroup] = field(default_factory=dict)
     options_memo: dict[tuple, dict[int, Option]] = field(default_factory=dict)
@@ -82,16 +84,26 @@ class Copy:
         self, pos: int, span: int, photo_span: int | None = None, compact: bool = False, head_pad: int = 0
     ) -> Module:
         key = (pos, span, photo_span, compact, head_pad)
-        if key not in self.modules:
+        found = self.modules.get(key)
+        if found is None:
             p = self.profiles[pos]
-            self.modules[key] = Module(self.ctx, p, self.texts, span, photo_span, self.shared, compact, head_pad)
-        return self.modules[key]
+            found = Module(self.ctx, p, self.texts, span, photo_span, self.store(pos), compact, head_pad)
+            self.modules[key] = found
+        return found
+
+    def store(self, pos: int) -> ProfileStore:
+        """The profile's measurements at this context (measure.py)."""
+        found = self.stores.get(pos)
+        if found is None:
+            found = self.stores[pos] = profile_store(self.ctx, self.profiles[pos], self.texts)
+        return found
 
     def group(self, unit: Unit, span: int) -> BriefGroup:
         key = (unit.positions, span, unit.title)
         if key not in self.groups:
             members = tuple(self.profiles[p] for p in unit.positions)
-            self.groups[key] = BriefGroup(self.ctx, members, self.texts, span, unit.title, unit.title_path, self.shared)
+            stores = tuple(self.store(p) for p in unit.positions)
+            self.groups[key] = BriefGroup(self.ctx, members, self.texts, span, unit.title, unit.title_path, stores)
         return self.groups[key]
 
     def lines(self, pos: int) -> int:
@@ -249,31 +261,45 @@ class Copy:
         if width < st.min_span and pin.span != width:
             return {}
         p = self.profiles[pos]
-        spans: list[int | None] = [None]
+        spans: tuple[int | None, ...] = (None,)
         if p.photo is not None:
-            spans = [min(pin.photo_span, width)] if pin.photo_span else list(photo_spans(width))
-        most = self._largest_photo(pos)
+            spans = (min(pin.photo_span, width),) if pin.photo_span else tuple(photo_spans(width))
         jumping = pos in mode.jumping
-        # a module may take a row or two of space around its headline, to fit its neighbours:
-        # the same shape, as many rows deeper
-        best: dict[int, Option] = {}
-        for compact, ps in product((False, True) if mode.compact else (False,), spans):
-            md = self.module(pos, width, ps, compact)
-            for shape in md.shapes(
-                pad=min(mode.pad, MODULE_PAD_ROWS) if mode.overset else mode.pad,
-                overset=mode.overset,
-                jumping=jumping,
-                photo_jumps=jumping and mode.photos_jump,
-            ):
-                score = self._score(md, shape, mode, most)
-                _keep(best, Option(shape.rows, score, (md, shape)))
-                for head_pad in range(1, HEAD_PAD_ROWS + 1) if mode.head_space or p.photo is None else ():
-                    padded = self.module(pos, width, ps, compact, head_pad)
-                    space = score + Score(head_space=head_pad * width)
-                    _keep(
-                        best, Option(shape.rows + head_pad, space, (padded, replace(shape, rows=shape.rows + head_pad)))
-                    )
-        return best
+        fit = _Fit(
+            pad=min(mode.pad, MODULE_PAD_ROWS) if mode.overset else mode.pad,
+            overset=mode.overset,
+            jumping=jumping,
+            photo_jumps=jumping and mode.photos_jump,
+            most=self._largest_photo(pos),
+            jumps_photo=p.index in self._jumping_indices(mode) and mode.photos_jump,
+            # a module may take a row or two of space around its headline, to fit its
+            # neighbours: the same shape, as many rows deeper
+            head_pads=HEAD_PAD_ROWS if mode.head_space or p.photo is None else 0,
+        )
+        compacts = (False, True) if mode.compact else (False,)
+        memo = self.store(pos).memo("options")  # kept by value: across searches, steps and renders
+        key = (width, spans, compacts, fit)
+        table = memo.get(key)
+        if table is None:
+            table = memo[key] = self._module_table(pos, width, spans, compacts, fit)
+        return {
+            rows: Option(rows, score, (self.module(pos, width, ps, compact, pad), shape))
+            for rows, (score, ps, compact, pad, shape) in table.items()
+        }
+
+    def _module_table(
+        self, pos: int, width: int, spans: tuple[int | None, ...], compacts: tuple[bool, ...], fit: _Fit
+    ) -> dict[int, tuple[Score, int | None, bool, int, Shape]]:
+        """The best variant at each height: (score, photo span, copyfitted, rows of space around
+        the headline, shape). Variants in order, heights in the order they first come, the
+        first of equal cost kept: as if every option were made and the best kept."""
+        best: dict[int, tuple[int, Score, int | None, bool, int, Shape]] = {}
+        for compact, ps in product(compacts, spans):
+            for rows, (cost, score, pad, shape) in _variant_rows(self.module(pos, width, ps, compact), fit).items():
+                old = best.get(rows)
+                if old is None or cost < old[0]:
+                    best[rows] = (cost, score, ps, compact, pad, shape)
+        return {rows: entry[1:] for rows, entry in best.items()}
 
     def _score(self, md: Module, shape: Shape, mode: Mode, most_photo: int) -> Score:
         """A module shape's score: its overset (a photo with no room weighs twice the cells it
@@ -363,6 +389,64 @@ class Copy:
                 cells = span * md.fixed_rows + photo
                 best = cells if best is None else min(best, cells)
         return self.lines(pos) + (best or 0)
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """What a module's options at one width depend on, of the mode and the page."""
+
+    pad: int  # rows a module may stand deeper than its text
+    overset: bool
+    jumping: bool
+    photo_jumps: bool
+    most: int  # cells of the largest photo the profile could show
+    jumps_photo: bool  # its photo may go with its continued text (a dropped photo costs nothing)
+    head_pads: int  # rows of space around the headline it may take (0: none)
+
+
+def _variant_rows(md: Module, fit: _Fit) -> dict[int, tuple[int, Score, int, Shape]]:
+    """One module variant's best shape at each height (cost, score, rows of space around
+    the headline, the shape at that height), memoised with the variant's measurements.
+    Costs are reckoned as ``Score.cost`` does, a ``Score`` is made only for the best."""
+    key = ("rows", fit)
+    found = md.shapes_memo.get(key)
+    if found is not None:
+        return found
+    w = SOFT_WEIGHTS
+    lost = 2 * (md.photo_range[0] + md.caption_rows) * md.photo_span
+    compact = int(md.compact)
+    pad_cost = md.span * w["head_space"]
+    soft_base = (md.head_pad * md.span) * w["head_space"] + compact * w["compact"]
+    best: dict[int, tuple[int, int, Shape]] = {}
+    for shape in md.shape_list(pad=fit.pad, overset=fit.overset, jumping=fit.jumping, photo_jumps=fit.photo_jumps):
+        dropped = md.photo_span and not shape.photo_rows and not fit.jumps_photo
+        overset = shape.overset_lines + (lost if dropped else 0)
+        photo = max(0, fit.most - shape.photo_cells)
+        cost = (
+            (overset * HARD + len(shape.broken)) * HARD
+            + shape.blank_cells * w["blank"]
+            + soft_base
+            + photo * w["photo"]
+        )
+        for pad in range(fit.head_pads + 1):
+            rows, c = shape.rows + pad, cost + pad * pad_cost
+            old = best.get(rows)
+            if old is None or c < old[0]:
+                best[rows] = (c, pad, shape)
+    out: dict[int, tuple[int, Score, int, Shape]] = {}
+    for rows, (c, pad, shape) in best.items():
+        dropped = md.photo_span and not shape.photo_rows and not fit.jumps_photo
+        score = Score(
+            overset=shape.overset_lines + (lost if dropped else 0),
+            broken=len(shape.broken),
+            blank=shape.blank_cells,
+            head_space=md.head_pad * md.span + pad * md.span,
+            compact=compact,
+            photo=max(0, fit.most - shape.photo_cells),
+        )
+        out[rows] = (c, score, pad, replace(shape, rows=rows) if pad else shape)
+    md.shapes_memo[key] = out
+    return out
 
 
 def _keep(best: dict[int, Option], option: Option) -> None:

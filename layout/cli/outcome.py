@@ -10,7 +10,8 @@ code is decided here and nowhere else:
 - 1 written with warnings (an overset proof, a short page, a rule no arrangement
   keeps, unknown fields, low-resolution photos, preflight warnings);
 - 2 bad input, or copy that does not fit: nothing written;
-- 3 our own bug: nothing written, a short report and a log.
+- 3 our own bug: nothing written, a short report and a log;
+- an edition on Dask written without the pages that failed: 2 (bad input) or 3 (a bug).
 """
 
 from __future__ import annotations
@@ -31,11 +32,14 @@ class Outcome:
     overset: bool = False  # copy did not fit (then written only as a marked proof)
     warned: bool = False  # written, with warnings printed
     refused: int = EXIT_OK  # nothing written: EXIT_INPUT (bad input, overset) or EXIT_INTERNAL (our bug)
+    failed: int = EXIT_OK  # an edition written without some pages (Dask): their worst status, 2 or 3
 
     @property
     def exit_code(self) -> int:
         if self.refused:
             return self.refused
+        if self.failed:
+            return self.failed
         return EXIT_WARN if self.overset or self.warned else EXIT_OK
 
 

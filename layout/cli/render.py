@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from layout.cli.files import default_output, sidecar, write_atomic, write_pngs, write_report
 from layout.cli.messages import page_problems, press_problems, summary
 from layout.cli.outcome import EXIT_INPUT, EXIT_INTERNAL, EXIT_WARN, Outcome
-from layout.errors import InputError
+from layout.errors import BanmianError, InputError
 from layout.resources import default_page
 
 if TYPE_CHECKING:
@@ -25,6 +25,14 @@ if TYPE_CHECKING:
     from layout.render import Output, Rendered
 
 OVERSET_REFUSED = "nothing written: cut the copy, or pass --allow-overset for a marked proof"
+EXECUTORS = ("local", "dask")
+
+
+def is_edition(doc: Located) -> bool:
+    """An edition file lists ``pages``; a page file has ``profiles`` (the test of
+    ``layout.edition.is_edition``, here so that a page's run never imports the edition
+    machinery: process pools, Dask, pikepdf)."""
+    return isinstance(doc.value, dict) and "pages" in doc.value and "profiles" not in doc.value
 
 
 def tac_limit(text: str) -> float:
@@ -118,6 +126,18 @@ def _run_arguments(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="render again whenever the page, its style or a photo changes, printing the page report; Ctrl-C stops",
     )
+    edition = p.add_argument_group("editions")
+    edition.add_argument(
+        "--executor",
+        choices=EXECUTORS,
+        default="local",
+        help="where an edition's pages are rendered: local (a process per core, the default) or dask (a Dask "
+        "cluster: --scheduler, or a LocalCluster started for the run; pip install 'banmian[cluster]'). On dask a "
+        "page that fails is reported by 版次 and the rest of the edition is still written (exit status not 0)",
+    )
+    edition.add_argument(
+        "--scheduler", metavar="ADDRESS", help="the Dask scheduler for --executor dask, e.g. tcp://HOST:8786"
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     p.add_argument(
         "-v",
@@ -171,6 +191,8 @@ def parse_args(argv: list[str], prog: str = "banmian") -> argparse.Namespace:
         p.error("--icc and --output-condition go with --press")
     if args.photos == "cmyk" and not args.icc:
         p.error("--photos cmyk separates photos with the plant's profile: give --press --icc FILE (or bundled)")
+    if args.scheduler and args.executor != "dask":
+        p.error("--scheduler goes with --executor dask")
     if args.page is None:
         args.page = default_page()
     return args
@@ -210,7 +232,6 @@ def output_for(args: argparse.Namespace) -> Output:
 
 def run_once(args: argparse.Namespace) -> Outcome:
     """One render of the page or edition the arguments name."""
-    from layout.edition import is_edition
     from layout.model.source import load_yaml
 
     doc = load_yaml(args.page)  # parsed once, for the edition check and the page
@@ -285,30 +306,72 @@ def _kept_pages(keep: Path | None, edition, quiet: bool) -> frozenset[int]:
     return frozenset(n for n in numbers if n in held)
 
 
-def render_edition(args: argparse.Namespace, doc: Located) -> Outcome:
-    """Every page of an edition: one PDF of all pages and one per page, named by 版次."""
-    from layout.edition import load_edition, merge_pdfs
-    from layout.edition import render_edition as render_pages
+def _executor(args: argparse.Namespace):
+    """The executor ``--executor`` names (None: the edition's default process pool)."""
+    if args.executor != "dask":
+        return None
+    from layout.executors import DaskExecutor
 
-    edition = load_edition(args.page, doc)
-    for w in edition.warnings:
-        print(w, file=sys.stderr)
-    kept = _kept_pages(args.keep, edition, args.quiet)
+    return DaskExecutor(address=args.scheduler)
+
+
+def _set_pages(args: argparse.Namespace, edition, kept: frozenset[int]):
+    """Every page of the edition set, on the executor asked for."""
+    from layout.edition import run_edition
 
     def progress(done: int, total: int, page: Path) -> None:
         if not args.quiet:
             print(f"[{done}/{total}] {page.name}", file=sys.stderr)
 
-    pages = render_pages(
-        edition,
-        style=args.style,
-        mark_overset=args.allow_overset,
-        progress=progress,
-        output=output_for(args),
-        keep=args.keep,
-        kept=kept,
-    )
-    judged = _judged(pages, args)
+    executor = _executor(args)
+    try:
+        return run_edition(
+            edition,
+            style=args.style,
+            mark_overset=args.allow_overset,
+            progress=progress,
+            output=output_for(args),
+            keep=args.keep,
+            kept=kept,
+            executor=executor,
+            keep_going=executor is not None,
+        )
+    finally:
+        if executor is not None:
+            executor.close()
+
+
+def _failed_pages(failures) -> int:
+    """Pages that could not be set, each by 版次 with its error; the exit status they give."""
+    status = 0
+    for f in failures:
+        where = f"第{f.number}版" if f.number is not None else f.file.name
+        if isinstance(f.error, BanmianError):
+            print(f"error: {where}: {f.error}", file=sys.stderr)
+            status = max(status, f.error.exit_code)
+        else:
+            print(f"internal error: {where}: {type(f.error).__name__}: {f.error}", file=sys.stderr)
+            status = EXIT_INTERNAL
+    if failures:
+        print(f"{len(failures)} page(s) not set; the rest of the edition is written without them", file=sys.stderr)
+    return status
+
+
+def render_edition(args: argparse.Namespace, doc: Located) -> Outcome:
+    """Every page of an edition: one PDF of all pages and one per page, named by 版次."""
+    from layout.edition import load_edition, merge_pdfs
+
+    edition = load_edition(args.page, doc)
+    for w in edition.warnings:
+        print(w, file=sys.stderr)
+    run = _set_pages(args, edition, _kept_pages(args.keep, edition, args.quiet))
+    if run.failures and args.executor == "local":  # the first failed page stops the run, as if alone
+        raise run.failures[0].error
+    failed = _failed_pages(run.failures)
+    pages = [r for r in run.pages if r is not None]
+    if not pages:
+        return Outcome(refused=failed or EXIT_INTERNAL)
+    judged = replace(_judged(pages, args), failed=failed)
     if judged.refused:
         return judged
     _report_and_table(args, pages)

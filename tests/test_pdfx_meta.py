@@ -27,7 +27,10 @@ from reportlab.lib.colors import CMYKColor
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfgen.canvas import Canvas
 
+import layout.post.direct
+from layout.draw.pdf import Proof, draw_pdf
 from layout.edition import merge_pdfs
+from layout.fonts.page import page_fonts
 from layout.post.intent import (
     BUNDLED_ICC,
     BUNDLED_ICC_220,
@@ -41,6 +44,7 @@ from layout.post.intent import (
 from layout.post.pdfx import content_uuid, make_press
 from layout.post.preflight import preflight
 from layout.post.subsets import TAG, retag, tag_for, unique_subset_tags
+from layout.render import normalized_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -162,6 +166,41 @@ def test_two_subsets_never_share_a_name_and_the_same_subset_keeps_it():
     assert {str(o.FontName)[1:] for o in descriptors if "/FontName" in o} == {na}
     merged = pikepdf.open(io.BytesIO(merge_pdfs([a, b, a], "ed")))  # raw pages: the merge renames them too
     assert len(set(_names(merged))) == 2 and set(_names(merged)) == {na, nb}
+
+
+@pytest.mark.parametrize("kind", ["plain", "proof", "colour"])
+def test_a_page_without_photos_is_finished_in_the_drawing_stage_as_pikepdf_would(seed_rendered, kind, monkeypatch):
+    """post/direct.py writes the bytes reportlab's file gets from unique_subset_tags (QPDF's
+    form, content-derived tags, deterministic /ID): plain, on a proof sheet, in colour."""
+    texts, _ = normalized_texts(seed_rendered.page)
+    faces = page_fonts(seed_rendered.style, texts, seed_rendered.page.source).faces
+    frame = seed_rendered.makeup.frame
+    options = {
+        "author": "示例日报 (Daily)",
+        "subject": "第3版 要闻",
+        "keywords": "fallback: Noto Sans CJK SC sets 𬌗",
+        "when": WHEN,
+        "proof": Proof("seed.yaml · 一校 · 2024-03-15", "校样") if kind == "proof" else None,
+        "colours": {"kicker": (0, 1, 1, 0), "rules": (1, 0.5, 0, 0), "section": (0, 0, 0, 0.6)}
+        if kind == "colour"
+        else None,
+    }
+    finished = draw_pdf(frame, faces, **options)
+    assert finished.startswith(b"%PDF-1.4\n%\xbf\xf7\xa2\xfe\n") and b"AAAAAA+" not in finished
+    assert unique_subset_tags(finished) == finished
+    monkeypatch.setattr(layout.post.direct, "finish", lambda raw: None)  # reportlab's own file, as before
+    drawn = draw_pdf(frame, faces, **options)
+    assert b"AAAAAA+" in drawn
+    assert unique_subset_tags(drawn) == finished
+
+
+def test_a_plain_page_is_written_without_pikepdf(tmp_path):
+    code = "import sys; from layout.cli import main; print(main(['-q', '-o', sys.argv[1]]), 'pikepdf' in sys.modules)"
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "p.pdf")], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert proc.stdout.split() == ["0", "False"], proc.stderr
+    assert subprocess.run(["qpdf", "--check", str(tmp_path / "p.pdf")], capture_output=True).returncode == 0
 
 
 def _type0(pdf: pikepdf.Pdf, program: bytes) -> pikepdf.Dictionary:

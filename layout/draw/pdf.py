@@ -35,8 +35,9 @@ from reportlab.lib.utils import ImageReader, TimeStamp
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfgen.canvas import Canvas
 
+from layout import raster
 from layout.artwork import is_pdf, raster_colour
-from layout.draw.tone import PhotoInk, compensate_grey, limit_ink
+from layout.draw.tone import PhotoInk, compensate_grey, limit_ink, separation
 from layout.errors import InputError
 from layout.fonts.metrics import Companion, FontFace, GapFonts
 from layout.frame import AdItem, ImageItem, Item, MarkItem, PageFrame, RuleItem, TextItem
@@ -360,21 +361,14 @@ def _stamp(c: Canvas, when: dt.datetime) -> None:
 
 def _separate(img, source_icc: bytes | None, output_icc: bytes):
     """An RGB photo separated for the press with its output profile (relative
-    colorimetric with black-point compensation: the profile's ink limits hold)."""
+    colorimetric with black-point compensation: the profile's ink limits hold); the
+    transform is built once per pair of profiles (draw/tone.py)."""
     from PIL import ImageCms
 
     if img.mode == "CMYK":
         return img  # already separated by whoever made it: the preflight checks its ink
     try:
-        src = ImageCms.ImageCmsProfile(io.BytesIO(source_icc)) if source_icc else ImageCms.createProfile("sRGB")
-        return ImageCms.profileToProfile(
-            img.convert("RGB"),
-            src,
-            ImageCms.ImageCmsProfile(io.BytesIO(output_icc)),
-            renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
-            outputMode="CMYK",
-            flags=ImageCms.Flags.BLACKPOINTCOMPENSATION,
-        )
+        return ImageCms.applyTransform(img.convert("RGB"), separation(source_icc, output_icc))
     except (ImageCms.PyCMSError, OSError) as exc:
         raise ValueError(
             f"its colour profile cannot be converted for the press ({exc}); save it as plain sRGB"
@@ -416,11 +410,11 @@ def _photo(
     c: Canvas, item: ImageItem, height: float, output_icc: bytes | None = None, ink: PhotoInk | None = None
 ) -> None:
     """A photo cropped to fill its box, downsampled above ``MAX_PPI``; for the press
-    (``ink``) with newsprint tone correction or the plant's ink limit."""
+    (``ink``) with newsprint tone correction or the plant's ink limit. The photo is the
+    one decoded for the page's checks (layout/raster.py), not read again."""
     from PIL import Image
 
-    with Image.open(item.file) as src:  # type: ignore[arg-type]
-        img = _photo_pixels(src, output_icc)
+    img = _photo_pixels(raster.decoded(item.file), output_icc)  # type: ignore[arg-type]
     box_ratio = item.width / item.height
     w, h = img.size
     if w / h > box_ratio:  # too wide: crop the sides
@@ -499,10 +493,9 @@ def _ad_raster(c: Canvas, item: AdItem, height: float, output_icc: bytes | None,
     advertiser's own CMYK is never touched (over the limit it is refused before drawing)."""
     from PIL import Image, ImageOps
 
-    with Image.open(item.file) as src:  # type: ignore[arg-type]
-        icc = src.info.get("icc_profile")
-        converted = raster_colour(src) == "rgb"
-        img = _ad_pixels(ImageOps.exif_transpose(src), icc, output_icc)
+    src = raster.decoded(item.file)  # type: ignore[arg-type]  # decoded once, when the artwork was checked
+    converted = raster_colour(src) == "rgb"
+    img = _ad_pixels(ImageOps.exif_transpose(src), src.info.get("icc_profile"), output_icc)
     w, h = img.size
     scale = min(item.width / w, item.height / h)
     dw, dh = w * scale, h * scale

@@ -14,17 +14,25 @@ Output: a new image of the same mode and size, the values the plate should carry
 
 Everything is table- or integer-arithmetic on Pillow images (``point`` tables, ``ImageMath``),
 so the same photo always gives the same bytes.
+
+- ``separation``: the colour transform from a photo's profile to the output profile, built
+  once per pair of profiles (and thread), not once per photo.
+
+Pillow is imported when a function needs it: a page without photos never loads it.
 """
 
 from __future__ import annotations
 
 import io
 import math
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageCms, ImageMath
+if TYPE_CHECKING:
+    from PIL import Image, ImageCms
 
 
 @dataclass(frozen=True)
@@ -115,6 +123,8 @@ def compensation(condition: Condition, target: float, printed: Callable[[float],
 
 def _lab_of_k(profile: bytes) -> list[float]:
     """L* (relative colorimetric) of K-only patches 0…255 through a CMYK output profile."""
+    from PIL import Image, ImageCms
+
     ramp = Image.new("CMYK", (256, 1))
     ramp.putdata([(0, 0, 0, k) for k in range(256)])
     cmyk = ImageCms.ImageCmsProfile(io.BytesIO(profile))
@@ -178,6 +188,8 @@ def limit_ink(cmyk: Image.Image, tac: float) -> Image.Image:
     common part of C, M and Y is replaced by K, each unit taking 3 of ink away and adding 1,
     as far as K has room and the excess needs), then under-colour removal (C, M, Y scaled
     down together, rounded down, until the total fits). Integer arithmetic throughout."""
+    from PIL import Image, ImageMath
+
     limit = ink_limit(tac)
     c, m, y, k = (band.convert("I") for band in cmyk.split())
 
@@ -204,6 +216,35 @@ def limit_ink(cmyk: Image.Image, tac: float) -> Image.Image:
 
 def max_total_ink(cmyk: Image.Image) -> float:
     """The highest C+M+Y+K of any pixel of ``cmyk``, in %."""
+    from PIL import ImageMath
+
     c, m, y, k = (band.convert("I") for band in cmyk.split())
     total = ImageMath.lambda_eval(lambda e: e["c"] + e["m"] + e["y"] + e["k"], c=c, m=m, y=y, k=k)
     return total.getextrema()[1] * 100.0 / 255.0
+
+
+_transforms = threading.local()  # a LittleCMS transform is not to be shared between threads
+
+
+def separation(source_icc: bytes | None, output_icc: bytes) -> ImageCms.ImageCmsTransform:
+    """The RGB → CMYK transform from ``source_icc`` (None: sRGB) to ``output_icc``, relative
+    colorimetric with black-point compensation (the output profile's ink limits hold):
+    built once per pair of profiles in each thread. Raises ``ImageCms.PyCMSError`` or
+    ``OSError`` for a profile LittleCMS cannot use."""
+    cache = getattr(_transforms, "cache", None)
+    if cache is None:
+        cache = _transforms.cache = {}
+    key = (source_icc, output_icc)
+    if key not in cache:
+        from PIL import ImageCms
+
+        src = ImageCms.ImageCmsProfile(io.BytesIO(source_icc)) if source_icc else ImageCms.createProfile("sRGB")
+        cache[key] = ImageCms.buildTransform(
+            src,
+            ImageCms.ImageCmsProfile(io.BytesIO(output_icc)),
+            "RGB",
+            "CMYK",
+            renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+            flags=ImageCms.Flags.BLACKPOINTCOMPENSATION,
+        )
+    return cache[key]

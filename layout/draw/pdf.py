@@ -783,6 +783,27 @@ def _info(c: Canvas, title: str, author: str, subject: str, keywords: str, when:
         c.setKeywords(keywords)
 
 
+@dataclass(frozen=True)
+class _Sheet:
+    """What a page is drawn with beyond its frame and faces (``draw_pdf``'s options)."""
+
+    author: str = ""
+    subject: str = ""
+    proof: Proof | None = None
+    photo_profile: bytes | None = None
+    photo_ink: PhotoInk | None = None
+    keywords: str = ""
+    when: dt.datetime | None = None
+    plate: bool = False
+    colours: Colours | None = None
+
+
+def _finished_here(frame: PageFrame) -> bool:
+    """A page whose final bytes ``post/direct.py`` writes: no photo and no artwork (their
+    image streams and embedded pages are left to reportlab, pikepdf and QPDF)."""
+    return not any(isinstance(item, ImageItem | AdItem) and item.file is not None for item in frame.items)
+
+
 def draw_pdf(
     frame: PageFrame,
     faces: dict[str, FontFace],
@@ -805,7 +826,23 @@ def draw_pdf(
     photos and ink limit of CMYK ones (draw/tone.py); without it photos keep their tones.
     ``when`` is the document's date (CreationDate, ModDate).
     ``plate``: the press file; a photo without its file (allowed) is a keyline. ``colours``:
-    a colour page's process colours for the kicker, the section label and the rules."""
+    a colour page's process colours for the kicker, the section label and the rules.
+    A page without photos or artwork comes back finished as ``post/subsets.py`` would
+    finish it (``post/direct.py``: content-derived subset tags, QPDF's form), without
+    pikepdf; any other page as reportlab writes it."""
+    sheet = _Sheet(author, subject, proof, photo_profile, photo_ink, keywords, when, plate, colours)
+    if _finished_here(frame):
+        from layout.post.direct import finish  # plain Python: no pikepdf
+
+        pdf = finish(_drawn(frame, faces, sheet, compression=0))  # streams compressed once, there
+        if pdf is not None:
+            return pdf
+    return _drawn(frame, faces, sheet, compression=1)
+
+
+def _drawn(frame: PageFrame, faces: dict[str, FontFace], sheet: _Sheet, compression: int) -> bytes:
+    """The page as reportlab writes it, its streams Flate-compressed or (``compression=0``) not."""
+    proof = sheet.proof
     label_key = "kai" if "kai" in faces else next(iter(faces))
     used = _chars_by_font(frame, label_key)
     if proof:  # the slug and watermark are set in the label font too
@@ -821,11 +858,11 @@ def draw_pdf(
         buf,
         pagesize=(W + 2 * m, H + 2 * m),
         invariant=1,
-        pageCompression=1,
+        pageCompression=compression,
         initialFontName=first,
         enforceColorSpace="cmyk",
     )
-    _info(c, frame.title, author, subject, keywords, when)
+    _info(c, frame.title, sheet.author, sheet.subject, sheet.keywords, sheet.when)
     c.setTrimBox((m, m, m + W, m + H))
     c.setBleedBox((m, m, m + W, m + H))
     label_font = names[label_key]
@@ -835,7 +872,19 @@ def draw_pdf(
     _overprint(c, True)
     pen = _Pen(c)
     for item in frame.items:
-        _item(pen, item, faces, names, variants, label_font, H, photo_profile, plate, ink=photo_ink, colours=colours)
+        _item(
+            pen,
+            item,
+            faces,
+            names,
+            variants,
+            label_font,
+            H,
+            sheet.photo_profile,
+            sheet.plate,
+            sheet.photo_ink,
+            sheet.colours,
+        )
     if proof:
         _proof_marks(c, W, H, proof, label_font)
     c.showPage()

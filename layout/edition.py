@@ -33,7 +33,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from layout.errors import InputError
 from layout.executors import Executor, LocalExecutor, PageResult, PageTask
 from layout.model.source import Located, load_yaml
 from layout.model.validate import checked
@@ -207,7 +206,7 @@ def run_edition(
     keep_going: bool = False,
 ) -> EditionRun:
     """As ``render_edition``; with ``keep_going`` a page that fails is reported in
-    ``failures`` (and so are the pages that receive its text), the others are set."""
+    ``failures`` and the others are set (a page its text would continue on without it)."""
     n = len(edition.pages)
     numbers = _numbers(edition)
     targets = jump_targets(edition, numbers)
@@ -266,6 +265,11 @@ Incoming = tuple  # the Continuations a page is set with
 
 def _failed(out: Outcome | None) -> bool:
     return not isinstance(out, PageResult) or out.rendered is None
+
+
+def _jumps(out: Outcome | None) -> tuple:
+    """The text a page's result continues on its jump page (none from a failed page)."""
+    return () if _failed(out) else out.rendered.makeup.jumps  # type: ignore[union-attr]
 
 
 @dataclass
@@ -330,15 +334,10 @@ class Plan:
         st = _State([None] * n, [None] * n, [None] * n, [False] * n, n - 1)
         for j in range(n):
             senders = self.senders[j]
-            if all(st.settled[s] for s in senders):
-                if any(_failed(st.outcomes[s]) for s in senders):  # keep going: it cannot be set
-                    st.settled[j] = True
-                    st.outcomes[j] = PageResult(j, error=_sender_failed(j, senders, st.outcomes))
-                else:
-                    st.known[j] = tuple(c for s in senders for c in st.outcomes[s].rendered.makeup.jumps)  # type: ignore[union-attr]
-                    out = self._record(j, st.known[j])
-                    st.settled[j] = out is not None
-                    st.outcomes[j] = out
+            if all(st.settled[s] for s in senders):  # keep going: a failed sender continues nothing here
+                st.known[j] = tuple(c for s in senders for c in _jumps(st.outcomes[s]))
+                st.outcomes[j] = self._record(j, st.known[j])
+                st.settled[j] = st.outcomes[j] is not None
             st.guess[j] = self._guess(j, st)
             if st.settled[j] and _failed(st.outcomes[j]) and not self.keep_going:
                 st.stop = j
@@ -353,9 +352,9 @@ class Plan:
             out = st.outcomes[s] if st.settled[s] else self._record(s, st.guess[s])
             if out is None and self.records[s]:
                 out = self.records[s][-1][1]
-            if _failed(out):
+            if out is None or (_failed(out) and not st.settled[s]):
                 return None
-            text += out.rendered.makeup.jumps  # type: ignore[union-attr]
+            text += _jumps(out)
         return tuple(text)
 
     def _flying(self, j: int, incoming: Incoming) -> bool:
@@ -384,11 +383,6 @@ class Plan:
                 runs.append([j])
         longest = max(runs, key=len)
         return longest[len(longest) // 2], ()
-
-
-def _sender_failed(j: int, senders: list[int], outcomes: list[Outcome | None]) -> InputError:
-    failed = ", ".join(str(s + 1) for s in senders if _failed(outcomes[s]))
-    return InputError(f"not set: it receives text from the edition's page {failed}, which failed")
 
 
 def merge_pdfs(pdfs: list[bytes], title: str) -> bytes:

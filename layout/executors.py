@@ -22,7 +22,6 @@ The same task gives the same bytes on either executor.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 import pickle
 import shutil
@@ -352,24 +351,20 @@ class DaskExecutor:
                 raise InputError(f"--scheduler {address}: cannot reach the Dask scheduler ({exc})") from None
         self.client = client
         self.slots = max(1, sum(client.nthreads().values()))
-        self._shared: dict[str, Any] = {}  # content digest → its future on the cluster
-        self._read: dict[tuple[Path, int, int], Any] = {}  # a file's version → that future
+        self._read: dict[tuple[Path, int, int], bytes] = {}  # a file's version → its content
 
-    def _share(self, path: Path) -> Any:
-        """A file's content as tasks carry it: sent to the cluster once per content (a
-        photo or style many pages use travels once, not with every page)."""
+    def _content(self, path: Path) -> bytes:
+        """A file's content, read once per version for the whole run (a photo or style many
+        pages use is read once). It travels inside each task that needs it, not scattered
+        to one worker: a task run again after its worker is lost still has everything."""
         stat = path.stat()
         version = (path, stat.st_mtime_ns, stat.st_size)
         if version not in self._read:
-            data = path.read_bytes()
-            digest = hashlib.sha256(data).hexdigest()
-            if digest not in self._shared:
-                self._shared[digest] = self.client.scatter(data, hash=False)
-            self._read[version] = self._shared[digest]
+            self._read[version] = path.read_bytes()
         return self._read[version]
 
     def submit(self, task: PageTask) -> Any:
-        content = pack(task, self._share)
+        content = pack(task, self._content)
         return self.client.submit(
             run_packed, content.task, content.root, content.files, pure=False, retries=1, key=_key(task)
         )
@@ -385,7 +380,6 @@ class DaskExecutor:
         return future.result()
 
     def close(self) -> None:
-        self._shared.clear()
         self._read.clear()
         if self._own:
             self.client.close()

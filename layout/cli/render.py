@@ -353,7 +353,11 @@ def _failed_pages(failures) -> int:
             print(f"internal error: {where}: {type(f.error).__name__}: {f.error}", file=sys.stderr)
             status = EXIT_INTERNAL
     if failures:
-        print(f"{len(failures)} page(s) not set; the rest of the edition is written without them", file=sys.stderr)
+        print(
+            f"{len(failures)} page(s) not set; the rest of the edition is written without them (a page their "
+            "overflow would continue on is set without it)",
+            file=sys.stderr,
+        )
     return status
 
 

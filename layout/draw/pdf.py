@@ -28,6 +28,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import layout.draw.lazyimage  # noqa: F401  before reportlab, which imports PIL.Image at once
+
+# isort: split
 from reportlab import rl_config
 from reportlab.lib.colors import CMYKColor
 from reportlab.lib.rl_accel import escapePDF, fp_str

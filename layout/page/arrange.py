@@ -236,6 +236,8 @@ class RectSearch:
         self.lead_width = lead_width
         self.memo: dict[tuple, dict[int, tuple[int, tuple]]] = {}
         self.leaves: dict[tuple[int, int], dict[int, tuple[int, tuple]]] = {}
+        self.costs: dict[tuple, int] = {}  # fixed costs (open rectangles, feet), by what they depend on
+        self.fitting: dict[tuple, tuple[tuple[int, int], ...]] = {}  # a band's (height, cost), in order
         self.work = 0
         self.cut_short = False
         pins = list(problem.pins) + [Pins()]  # the open area: a unit after the last
@@ -267,7 +269,10 @@ class RectSearch:
         """Unit u alone at width w: its best option per height (``top``: 0 inside the
         zone, 1 at the zone's top, 2 at a later band's top; ``foot``: on the last band's foot)."""
         if u == self.n:
-            return {h: (self._open_cost(w, h), _OPEN) for h in range(1, self.H + 1)}
+            found = self.leaves.get((u, w))
+            if found is None:
+                found = self.leaves[(u, w)] = {h: (self._open_cost(w, h), _OPEN) for h in range(1, self.H + 1)}
+            return found
         pin = self.p.pins[u]
         if (pin.span and w != pin.span) or (pin.column and x != pin.column - 1):
             return {}
@@ -292,7 +297,12 @@ class RectSearch:
 
     def _open_cost(self, w: int, h: int) -> int:
         """The cost of an open rectangle (one too shallow to use weighs as white)."""
-        return (Score(open=w * h) if h >= self.p.open_min_rows else Score(blank=w * h)).cost
+        key = ("open", w, h)
+        found = self.costs.get(key)
+        if found is None:
+            found = (Score(open=w * h) if h >= self.p.open_min_rows else Score(blank=w * h)).cost
+            self.costs[key] = found
+        return found
 
     def key(self, kind: str, a: int, b: int, w: int, x: int, top: int, foot: bool) -> tuple:
         """The memo key of a part: its kind ("B" a block, "R" the rest of a band) and its
@@ -418,7 +428,7 @@ class RectSearch:
         last band holds the open area). Parts are shared between starts."""
         if start in self.stacks_from:
             return self.stacks_from[start]
-        n, W, H = self.n, self.W, self.H
+        n, W = self.n, self.W
         stacks: list[dict[tuple[int, int], tuple[int, tuple | None]]] = [{} for _ in range(n + 2)]
         stacks[start][(0, 0)] = (0, None)
         row_of = {u: p.row for u, p in enumerate(self.p.pins) if p.row is not None and p.row > 0}
@@ -434,27 +444,48 @@ class RectSearch:
                 wanted = {row_of[u] for u in range(a, min(b, n)) if u in row_of}
                 if len(wanted) > 1:
                     continue
-                for (ha, k), (ca, _) in stacks[a].items():
-                    if wanted and wanted != {k + 1}:
-                        continue
-                    for hb, (cb, _) in band.items():
-                        h = ha + (GAP_ROWS if ha else 0) + hb
-                        if h > H:
-                            continue
-                        key = (h, k + 1 if self.band_pins else 0)
-                        c = ca + cb
-                        old = stacks[b].get(key)
-                        if old is None or c < old[0]:
-                            stacks[b][key] = (c, (a, (ha, k), band_key, hb))
+                self._stack(stacks[a], stacks[b], a, band_key, band, wanted)
         self.stacks_from[start] = stacks
         return stacks
 
-    def _foot_cost(self, foot: int, last: bool) -> int:
+    def _stack(self, below: dict, out: dict, a: int, band_key: tuple, band: dict, wanted: set[int]) -> None:
+        """Every stack of ``below`` (units start…a-1) with the band under it: the best cost
+        at each (height, bands). Candidates in order (stack, then the band's heights as the
+        part has them), the first of equal cost kept."""
+        H, pins = self.H, self.band_pins
+        items = self.fitting.get(band_key)
+        if items is None:  # the band's (height, cost), in the part's order: every start meets it
+            items = self.fitting[band_key] = tuple((hb, cb) for hb, (cb, _) in band.items())
+        for hk, (ca, _) in below.items():
+            ha, k = hk
+            if wanted and wanted != {k + 1}:
+                continue
+            base = ha + GAP_ROWS if ha else 0
+            room = H - base
+            kk = k + 1 if pins else 0
+            for hb, cb in items:
+                if hb > room:
+                    continue
+                key = (base + hb, kk)
+                c = ca + cb
+                old = out.get(key)
+                if old is None or c < old[0]:
+                    out[key] = (c, (a, hk, band_key, hb))
+
+    def _foot_cost(self, foot: int, last: bool, parts: int = 0) -> int:
         """What the rows under the last band cost: an open band under a rule or, too thin
-        for that, a row counted open (the last rectangle of the zone) or white (another)."""
-        if foot > GAP_ROWS:
-            return self._open_cost(self.W, foot - GAP_ROWS) + Score(open=self.W * GAP_ROWS).cost
-        return Score(open=self.W * foot).cost if last else Score(blank=self.W * foot).cost
+        for that, a row counted open (the last rectangle of the zone) or white (another);
+        with ``parts`` open rectangles out of place (memoised: a page asks for each often)."""
+        key = ("foot", foot, last, parts)
+        found = self.costs.get(key)
+        if found is None:
+            if foot > GAP_ROWS:
+                found = self._open_cost(self.W, foot - GAP_ROWS) + Score(open=self.W * GAP_ROWS).cost
+            else:
+                found = Score(open=self.W * foot).cost if last else Score(blank=self.W * foot).cost
+            found += Score(open_parts=parts).cost
+            self.costs[key] = found
+        return found
 
     def best(self, start: int = 0) -> tuple[list[tuple[tuple, int]], int] | None:
         """The best page (or rectangle, units ``start``… on): its bands (part key, height)
@@ -468,7 +499,7 @@ class RectSearch:
                 if end == n + 1 and 0 < foot <= GAP_ROWS:
                     continue
                 parts = self._misplaced(end == n + 1, foot > GAP_ROWS)
-                total = c + self._foot_cost(foot, True) + Score(open_parts=parts).cost
+                total = c + self._foot_cost(foot, True, parts)
                 if best is None or total < best[0]:
                     best = (total, end, key, foot)
         if best is None:
@@ -485,7 +516,7 @@ class RectSearch:
             for key, (c, _) in stacks[end].items():
                 foot = self.H - key[0]
                 misplaced = int(foot > GAP_ROWS and not self.on_foot)
-                total = c + self._foot_cost(foot, False) + Score(open_parts=misplaced).cost
+                total = c + self._foot_cost(foot, False, misplaced)
                 if end not in out or total < out[end][0]:
                     out[end] = (total, key, foot)
         return out

@@ -35,7 +35,7 @@ from reportlab import rl_config
 from reportlab.lib.colors import CMYKColor
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.lib.utils import ImageReader, TimeStamp
-from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfgen.canvas import Canvas
 
 from layout import raster
@@ -89,6 +89,50 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 
 
 ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # used by reportlab when it writes a subset
+
+
+class _TableSlices:
+    """A font table read in place: ``table[a:b]`` gives the bytes a slice of the copy
+    ``get_table`` makes would, without the copy (a core cut's glyf table is 2-4 MB, and
+    reportlab copied it for every subset of the page, only to slice glyphs out of it)."""
+
+    __slots__ = ("data", "start")
+
+    def __init__(self, data: bytes, start: int) -> None:
+        self.data = data
+        self.start = start
+
+    def __getitem__(self, part: slice) -> bytes:
+        return self.data[self.start + part.start : self.start + part.stop]
+
+
+def _get_table(self: ttfonts.TTFontFile, tag: str, _whole=ttfonts.TTFontFile.get_table) -> bytes | _TableSlices:
+    """reportlab's ``get_table``, but the glyf table read in place (``makeSubset`` only slices it)."""
+    if tag != "glyf":
+        return _whole(self, tag)
+    return _TableSlices(self._ttf_data, self.get_table_pos(tag)[0])
+
+
+ttfonts.TTFontFile.get_table = _get_table  # type: ignore[method-assign]
+
+_FORMATTED: dict[float, bytes] = {}
+
+
+def _format(element: object, document: object, toplevel: int = 0, _format=pdfdoc.format) -> bytes:
+    """reportlab's ``pdfdoc.format`` with numbers' bytes remembered (a page's subsets' widths
+    are thousands of them, each formatted and encoded anew)."""
+    kind = type(element)
+    if kind is int or kind is float:
+        out = _FORMATTED.get(element)  # type: ignore[arg-type]
+        if out is None:
+            if len(_FORMATTED) > 100_000:
+                _FORMATTED.clear()
+            out = _FORMATTED[element] = _format(element, document, toplevel)  # type: ignore[index]
+        return out
+    return _format(element, document, toplevel)
+
+
+pdfdoc.format = _format
 
 
 def register_variant_fonts(faces: Iterable[FontFace], used: dict[str, set[str]]) -> dict[str, str]:

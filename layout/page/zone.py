@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from layout.page.arrange import (
     GAP_ROWS,
+    MAX_WORK,
     Area,
     Arrangement,
     Pins,
@@ -56,14 +57,20 @@ def search(problem: Problem) -> Arrangement:
     if not cuts:
         raise ValueError(f"booked blocks that no guillotine cut separates: {problem.booked}")  # booking.py prevents
 
+    rects = _Rects(problem)
+    incumbent: list[int] = []  # the best cost found for any lead width: only a better one is taken
+
     def solve(p: Problem, lead_width: int | None) -> tuple[Arrangement | None, int, bool]:
         best: Arrangement | None = None
         work, short = 0, False
         for layout in cuts:
-            found = _solve_layout(p, layout, lead_width)
+            bound = min([*incumbent, *([best.score.cost] if best is not None else [])], default=None)
+            found = _solve_layout(p, layout, lead_width, rects, bound)
             work, short = work + found.work, short or found.cut_short
             if found.plan is not None and (best is None or found.plan.score.cost < best.score.cost):
                 best = found.plan
+        if best is not None:
+            incumbent[:] = [min([*incumbent, best.score.cost])]
         return best, work, short
 
     return search_rectangle(problem, solve)
@@ -151,25 +158,81 @@ class _Run:
     foot: int = 0  # rows left under its last band
 
 
-def _solve_layout(problem: Problem, layout: Layout, lead_width: int | None) -> _Found:
-    """The best arrangement of the units over one layout's free rectangles, in order."""
+class _Rects:
+    """The searches of one problem's free rectangles, shared by its layouts and lead widths
+    (a rectangle at one place is searched the same way in every layout that has it).
+
+    A shared search does the work of every layout that asked it, so it is not stopped by
+    the work bound; while that total stays under ``MAX_WORK`` no layout's own search would
+    have been stopped either, and the shared parts are exactly its parts. A rectangle whose
+    total passes it is searched anew for each layout, bound as before (``fresh``)."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.shared: dict[tuple, RectSearch] = {}
+        self.spent: set[tuple] = set()  # rectangles searched past the work bound: no longer shared
+
+    def key(self, area: Area, lead_width: int | None) -> tuple:
+        return (area, lead_width)
+
+    def search(self, area: Area, lead_width: int | None, *, fresh: bool = False) -> RectSearch:
+        key = self.key(area, lead_width)
+        if fresh or key in self.spent:
+            return self._new(area, lead_width)
+        found = self.shared.get(key)
+        if found is None:
+            found = self.shared[key] = self._new(area, lead_width)
+            found.bounded = False
+        return found
+
+    def _new(self, area: Area, lead_width: int | None) -> RectSearch:
+        p = self.problem
+        return RectSearch(_within(p, area), lead_width, at_top=area.row == 0, on_foot=_on_foot(p, area))
+
+    def overrun(self, layout: Layout, lead_width: int | None) -> bool:
+        """Has a rectangle of ``layout`` done more work than one search may? (then it is
+        no longer shared, and the layout is searched again as before)."""
+        over = False
+        for k, area in enumerate(layout.frees):
+            key = self.key(area, lead_width if k == 0 else None)
+            s = self.shared.get(key)
+            if key not in self.spent and s is not None and s.work > MAX_WORK:
+                self.spent.add(key)
+                del self.shared[key]
+                over = True
+        return over
+
+
+def _solve_layout(
+    problem: Problem, layout: Layout, lead_width: int | None, rects: _Rects | None = None, bound: int | None = None
+) -> _Found:
+    """The best arrangement of the units over one layout's free rectangles, in order.
+    ``bound``: a cost already found; a layout that cannot do better than it returns no plan
+    (and what it could not beat is not searched: branch and bound)."""
+    rects = rects or _Rects(problem)
+    found = _solve_runs(problem, layout, lead_width, rects, bound, fresh=False)
+    if rects.overrun(layout, lead_width):  # the shared searches passed the work bound: as before
+        found = _solve_runs(problem, layout, lead_width, rects, bound, fresh=True)
+    return found
+
+
+def _solve_runs(
+    problem: Problem, layout: Layout, lead_width: int | None, rects: _Rects, bound: int | None, *, fresh: bool
+) -> _Found:
     n = len(problem.pins)
-    searches = [
-        RectSearch(
-            _within(problem, area),
-            lead_width if k == 0 else None,
-            at_top=area.row == 0,
-            on_foot=_on_foot(problem, area),
-        )
-        for k, area in enumerate(layout.frees)
-    ]
+    searches = [rects.search(area, lead_width if k == 0 else None, fresh=fresh) for k, area in enumerate(layout.frees)]
     runs: dict[int, tuple[int, tuple[_Run, ...]]] = {0: (0, ())}  # units placed → (cost, runs so far)
     for k, (area, s) in enumerate(zip(layout.frees, searches)):
         last = k == len(layout.frees) - 1
+        if bound is not None and all(cost >= bound for cost, _ in runs.values()):
+            runs = {}  # every way on costs at least the bound already (costs only add up)
+            break
         after: dict[int, tuple[int, tuple[_Run, ...]]] = {}
         for start, (cost, done) in runs.items():
             if lead_width is not None and start == 0 and k > 0:
                 continue  # the lead unit opens the first rectangle
+            if last and _beaten(cost, bound, after.get(n)):
+                continue  # the last rectangle: one result (all the units), which this start cannot better
             for run in _runs(s, area, start, n, last):
                 total = cost + run.cost
                 old = after.get(run.end)
@@ -181,6 +244,13 @@ def _solve_layout(problem: Problem, layout: Layout, lead_width: int | None) -> _
     if n not in runs:
         return _Found(None, work, short)
     return _Found(_assemble(problem, layout, searches, runs[n][1]), work, short)
+
+
+def _beaten(cost: int, bound: int | None, best: tuple[int, tuple] | None) -> bool:
+    """Can units placed at ``cost`` no longer beat ``bound`` (found elsewhere) or the best
+    way found so far to end in the last rectangle? Costs only add up, and the first of
+    equal costs is kept, so such a start is not searched on: the result is the same."""
+    return (bound is not None and cost >= bound) or (best is not None and cost >= best[0])
 
 
 def _runs(s: RectSearch, area: Area, start: int, n: int, last: bool) -> list[_Run]:

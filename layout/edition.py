@@ -33,8 +33,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import yaml
+
 from layout.executors import Executor, LocalExecutor, PageResult, PageTask
-from layout.model.source import Located, load_yaml
+from layout.model.source import MAX_BYTES, Located, load_yaml
 from layout.model.validate import checked
 from layout.render import Output, Rendered
 
@@ -112,12 +114,26 @@ def _numbers(edition: Edition) -> list[int | None]:
     """Each page's 版次, read ahead of rendering. A page that does not parse stops the run
     here with its own error (file, line); a 版次 missing or not a number gives None, and
     the page's render reports why."""
-    out: list[int | None] = []
-    for f in edition.pages:
-        value = load_yaml(f).value
+    return [_number(f) for f in edition.pages]
+
+
+def _number(page: Path) -> int | None:
+    """One page's 版次: a quick look with libyaml (the parent reads every page before the
+    workers can start; the full reader takes ~30 ms a page). Whatever that look cannot
+    settle (no libyaml, a file it cannot parse, no number there) is read as the page's
+    render reads it, so a broken page stops the run with its own error."""
+    value = None
+    loader = getattr(yaml, "CSafeLoader", None)
+    try:
+        if loader is not None and page.stat().st_size <= MAX_BYTES:
+            value = yaml.load(page.read_bytes(), Loader=loader)
+    except (OSError, ValueError, yaml.YAMLError):
+        value = None
+    number = value.get("page") if isinstance(value, dict) else None
+    if not isinstance(number, int) or isinstance(number, bool):
+        value = load_yaml(page).value
         number = value.get("page") if isinstance(value, dict) else None
-        out.append(number if isinstance(number, int) and not isinstance(number, bool) else None)
-    return out
+    return number if isinstance(number, int) and not isinstance(number, bool) else None
 
 
 def jump_targets(edition: Edition, numbers: list[int | None]) -> list[int]:

@@ -148,8 +148,6 @@ def check_resolution(
     """Each photo's effective resolution at its placed size: a note under the warning
     figure, and under the error figure an input error for press output (a note otherwise).
     A continued profile's photo is named in the file it came from."""
-    from PIL import Image
-
     where: dict[Path, tuple[str, str, int | None]] = {}  # photo → (file, field, line)
     for c in continuations:
         if c.with_photo and c.profile.photo and c.profile.photo.file:
@@ -165,8 +163,7 @@ def check_resolution(
     for item in frame.items:
         if not isinstance(item, ImageItem) or item.file is None:
             continue
-        with Image.open(item.file) as img:
-            w, h = raster.upright_size(img)
+        w, h = raster.upright_size(raster.decoded(item.file))  # the image the check decoded, not read again
         # cropped to fill the box: the pixels along the box's tighter side
         ppi = h / (item.height / 72) if w / h > item.width / item.height else w / (item.width / 72)
         file, field, line = where.get(item.file, (page.file, str(item.file), None))

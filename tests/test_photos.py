@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -148,3 +150,44 @@ def test_installed_fonts_are_the_last_fallback(tmp_path):
     assert "'Ά' U+0386 is not in BanmianSerifSC-Regular.ttf; set from" in proc.stderr
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert "雅典（Άθήνα）" in text
+
+
+def test_each_photo_is_decoded_once_and_the_transform_built_once(tmp_path, monkeypatch):
+    """The check, the makeup and the drawing share one decoded image (layout/raster.py);
+    colour photos are separated through one transform per pair of profiles (draw/tone.py)."""
+    from PIL import ImageCms
+
+    from layout import raster
+    from layout.draw import tone
+    from layout.post.intent import bundled_icc, output_intent
+    from layout.render import Output, render
+
+    make_images(tmp_path)
+    Image.new("RGB", (900, 700), (30, 160, 90)).save(tmp_path / "green.jpg", quality=85)
+    page = page_with_photos(tmp_path, {0: "wide.jpg", 1: "green.jpg", 2: "wide.jpg"})
+    opened, built = [], []
+    real_open, real_build = Image.open, ImageCms.buildTransform
+    monkeypatch.setattr(Image, "open", lambda f, *a, **k: opened.append(Path(f).name) or real_open(f, *a, **k))
+    monkeypatch.setattr(ImageCms, "buildTransform", lambda *a, **k: built.append(1) or real_build(*a, **k))
+    raster.clear_cache()
+    monkeypatch.setattr(tone, "_transforms", threading.local())
+    intent = output_intent(bundled_icc(240.0), None)
+    cmyk = Output(press="x1a", intent=intent, photos="cmyk", allow_placeholders=True)
+    first = render(page, output=cmyk)
+    assert sorted(set(opened)) == ["green.jpg", "wide.jpg"]
+    assert opened.count("green.jpg") == 1 and opened.count("wide.jpg") == 1  # decoded once: check and drawing
+    assert len(built) == 1  # two colour photos, one pair of profiles
+    assert render(page, output=cmyk).pdf == first.pdf  # the same bytes from the shared image
+    raster.clear_cache()
+    assert render(page, output=cmyk).pdf == first.pdf  # and with the cache emptied
+
+
+def test_a_photo_replaced_under_the_same_name_is_read_again(tmp_path):
+    from layout import raster
+
+    path = tmp_path / "p.png"
+    Image.new("L", (40, 30), 10).save(path)
+    assert raster.decoded(path).getpixel((0, 0)) == 10
+    Image.new("L", (40, 30), 200).save(path)  # a new version (size or modification time differ)
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
+    assert raster.decoded(path).getpixel((0, 0)) == 200

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import zlib
+from collections import deque
 from dataclasses import dataclass
 
 from layout.post.subsets import TAG, remember_tagged, subset_digest, tag_for
@@ -64,6 +66,37 @@ class Ints:
 class Stream:
     entries: dict[bytes, object]
     data: bytes
+    packed: bytes | None = None  # the data compressed, once the packer has done it
+
+
+class _Packer:
+    """Streams compressed as the reader finds them, on a second thread while this one reads
+    on (zlib lets go of the interpreter while it works), and on this one for what is left
+    when reading is done. Each stream is compressed alone, as before: the same bytes."""
+
+    def __init__(self) -> None:
+        self.todo: deque[Stream] = deque()
+        self.thread: threading.Thread | None = None
+
+    def add(self, stream: Stream) -> None:
+        self.todo.append(stream)
+        if self.thread is None or not self.thread.is_alive():
+            self.thread = threading.Thread(target=self.work, daemon=True)
+            self.thread.start()
+
+    def work(self) -> None:
+        while True:
+            try:
+                stream = self.todo.popleft()
+            except IndexError:
+                return
+            stream.packed = zlib.compress(stream.data)
+
+    def finish(self) -> None:
+        """Every stream compressed: what is left done here, then the other thread waited for."""
+        self.work()
+        if self.thread is not None:
+            self.thread.join()
 
 
 class _Reader:
@@ -172,8 +205,9 @@ class _Reader:
             i += 1
 
 
-def _objects(raw: bytes) -> tuple[dict[int, object], dict[bytes, object], bytes]:
-    """Every object by number, the trailer, and the PDF version."""
+def _objects(raw: bytes, packer: _Packer) -> tuple[dict[int, object], dict[bytes, object], bytes]:
+    """Every object by number, the trailer, and the PDF version; each stream handed to
+    ``packer`` as it is found."""
     header = HEADER.match(raw)
     if header is None:
         raise Unsupported("header")
@@ -195,6 +229,7 @@ def _objects(raw: bytes) -> tuple[dict[int, object], dict[bytes, object], bytes]
             begin = raw.index(b"\n", reader.pos) + 1
             length = int(value[b"Length"])  # type: ignore[call-overload]
             value = Stream(value, raw[begin : begin + length])
+            packer.add(value)
             reader.pos = raw.index(b"endstream", begin + length) + len(b"endstream")
             reader.skip()
         if not raw.startswith(b"endobj", reader.pos):
@@ -293,7 +328,7 @@ class _Writer:
         if not isinstance(value, Stream):
             self.unparse(value, out)
             return
-        packed = zlib.compress(value.data)
+        packed = value.packed if value.packed is not None else zlib.compress(value.data)
         out.append(b"<<")
         for key in sorted(value.entries):
             if key != b"Length":
@@ -414,8 +449,12 @@ def finish(raw: bytes) -> bytes | None:
     """The final bytes of reportlab's uncompressed page ``raw`` (see the module's note), or
     None when this writer would not give exactly what pikepdf's path gives."""
     try:
-        objects, trailer, version = _objects(raw)
-        _retag(objects)
+        packer = _Packer()
+        try:
+            objects, trailer, version = _objects(raw, packer)
+            _retag(objects)  # while the other thread compresses
+        finally:
+            packer.finish()
         data = _write(objects, trailer, version)
     except (Unsupported, ValueError, KeyError, IndexError, TypeError):
         return None

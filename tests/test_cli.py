@@ -3,6 +3,8 @@ from bad input (a bug injected into a stage is exit 3 with a log, never exit 2).
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -79,3 +81,17 @@ def test_bad_input_is_exit_2_with_one_line(tmp_path, capsys):
     assert main([str(page), "-o", str(tmp_path / "x.pdf")]) == EXIT_INPUT
     err = capsys.readouterr().err
     assert err.startswith(f"error: {page}:") and err.count("\n") == 1
+
+
+def test_a_page_loads_no_edition_machinery(tmp_path):
+    """A plain page imports neither the edition (process pools, Dask) nor what it needs."""
+    code = (
+        "import sys\n"
+        "from layout.cli import main\n"
+        f"main([{str(SEED)!r}, '-q', '-o', {str(tmp_path / 'p.pdf')!r}])\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    loaded = set(proc.stdout.split())
+    unwanted = {"layout.edition", "layout.executors", "concurrent.futures", "multiprocessing", "dask", "distributed"}
+    assert not loaded & unwanted

@@ -10,7 +10,9 @@ import subprocess
 import sys
 import traceback
 from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -21,8 +23,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from pagegen import make_page  # noqa: E402
 
 import layout.executors as executors_module  # noqa: E402
-from layout.edition import load_edition, render_edition  # noqa: E402
+from layout.edition import Plan, load_edition, render_edition  # noqa: E402
 from layout.errors import BanmianError, InputError  # noqa: E402
+from layout.executors import PageResult, PageTask  # noqa: E402
 
 
 def edition(tmp_path: Path, second_page: int = 5, body_chars: tuple[int, int] = (450, 700)) -> Path:
@@ -245,3 +248,58 @@ def test_of_two_bad_pages_the_first_in_edition_order_is_reported(tmp_path):
         with pytest.raises(InputError) as caught:
             render_edition(load_edition(tmp_path / "edition.yaml"), jobs=3)
         assert caught.value.file == str(tmp_path / "p5.yaml")
+
+
+# The plan: in what order an edition's pages are set (a fake executor that sets nothing:
+# each page's result says what it received; ``sends`` says what a page continues on the next).
+
+
+class FakeExecutor:
+    def __init__(self, slots: int, sends: dict[int, tuple]) -> None:
+        self.slots, self.sends, self.log = slots, sends, []
+
+    def submit(self, task: PageTask) -> Future:
+        self.log.append((task.index, task.continuations))
+        makeup = SimpleNamespace(jumps=self.sends.get(task.index, ()))
+        future: Future = Future()
+        future.set_result(PageResult(task.index, rendered=SimpleNamespace(makeup=makeup, got=task.continuations)))
+        future.order = len(self.log)  # type: ignore[attr-defined]
+        return future
+
+    def wait(self, futures: list[Future]) -> list[Future]:
+        return [min(futures, key=lambda f: f.order)]  # type: ignore[attr-defined]  # first submitted, first done
+
+    def outcome(self, future: Future) -> PageResult:
+        return future.result()
+
+    def close(self) -> None:
+        pass
+
+
+def planned(n: int, slots: int, sends: dict[int, tuple]) -> tuple[list, list]:
+    """Each page's final result (what it received) and the log of settings, for a chain of jumps."""
+    executor = FakeExecutor(slots, sends)
+    tasks = [PageTask(i, Path(f"p{i}.yaml")) for i in range(n)]
+    targets = [i + 1 if i + 1 < n else -1 for i in range(n)]
+    outcomes = Plan(targets).run(tasks, executor, lambda done, total, page: None)
+    return [o.rendered.got for o in outcomes], executor.log
+
+
+def test_a_receiving_page_is_set_once_after_its_sender():
+    got, log = planned(6, 2, {0: ("over",)})
+    assert got == [(), ("over",), (), (), (), ()]
+    assert [i for i, _ in log].count(1) == 1 and (1, ("over",)) in log  # set once, with the text
+    assert len(log) == 6  # every page once, both slots busy (each works down its own stretch)
+    assert log[1][0] == 3  # the second slot starts in the middle of the edition
+
+
+def test_one_slot_sets_the_pages_in_edition_order_once_each():
+    got, log = planned(5, 1, {1: ("a",), 3: ("b",)})
+    assert got == [(), (), ("a",), (), ("b",)]
+    assert [i for i, _ in log] == [0, 1, 2, 3, 4]
+
+
+def test_a_page_set_on_a_wrong_guess_is_set_again():
+    got, log = planned(6, 2, {2: ("late",)})  # page 3 was started before page 2 was set
+    assert got == [(), (), (), ("late",), (), ()]
+    assert [inc for i, inc in log if i == 3] == [(), ("late",)]

@@ -12,7 +12,9 @@ is the future's exception.
   YAML text, its photos' and artwork's bytes, a style file's text and the fonts only when
   they are not bundled (``pack``). A worker writes them into a private temporary folder,
   renders, and hands back the PDF bytes with the page report, every path in it (and in an
-  error's file, line and field) mapped back to the client's files. A failed task is run
+  error's file, line and field) mapped back to the client's files. (Where the same bytes
+  are at the client's paths already, it renders them there: a draft's attached source map
+  names files, and only then is it the local executor's byte for byte.) A failed task is run
   once more (``retries=1``); a lost worker's task is run again by the scheduler.
   ``distributed`` is imported only when this executor is made (``banmian[cluster]``).
 
@@ -234,7 +236,11 @@ def run_packed(task: PageTask, root: str, files: dict[str, bytes]) -> PageResult
 
 def run_content(content: PageContent) -> PageResult:
     """A worker's task: the files written into a private folder, the page rendered there,
-    the result's paths mapped back to the client's (``root``)."""
+    the result's paths mapped back to the client's (``root``). Where the client's files are
+    already at hand byte for byte (a LocalCluster, a shared file system), the page is set
+    where it is, so even a draft's source map, which names files, is the local one."""
+    if _at_hand(content):
+        return run_task(content.task)
     folder = tempfile.mkdtemp(prefix="banmian-task-")
     try:
         here = str(Path(folder) / "r")
@@ -251,6 +257,15 @@ def run_content(content: PageContent) -> PageResult:
         return relocate(result, here, content.root)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _at_hand(content: PageContent) -> bool:
+    """Whether every file of the task is at its client path with the same bytes."""
+    root = Path(content.root)
+    try:
+        return all((root / name).read_bytes() == data for name, data in content.files.items())
+    except OSError:
+        return False
 
 
 def _moved_task(task: PageTask, root: str, here: str) -> PageTask:

@@ -21,7 +21,7 @@ from pagegen import make_page, make_photo  # noqa: E402
 from layout.cli import main  # noqa: E402
 from layout.edition import load_edition, merge_pdfs, render_edition, run_edition  # noqa: E402
 from layout.errors import InputError  # noqa: E402
-from layout.executors import DaskExecutor  # noqa: E402
+from layout.executors import DaskExecutor, PageTask, pack, run_content  # noqa: E402
 
 # Four pages: the first has more copy than it can hold and continues on the second (a jump).
 PAGES = {
@@ -64,7 +64,7 @@ def local(tmp_path_factory):
     path = _edition(tmp_path_factory.mktemp("edition"))
     run = run_edition(load_edition(path), jobs=1)
     assert not run.failures
-    return path, [r.pdf for r in run.pages]
+    return path, [r.pdf for r in run.pages], run
 
 
 @pytest.fixture
@@ -124,7 +124,7 @@ def _always_fail(log: str, name: str) -> None:
 
 
 def test_dask_gives_the_local_bytes(local, client):
-    path, pdfs = local
+    path, pdfs, _ = local
     run = _on_dask(path, client)
     assert not run.failures
     assert [r.pdf for r in run.pages] == pdfs
@@ -135,7 +135,7 @@ def test_dask_gives_the_local_bytes(local, client):
 
 
 def test_a_worker_killed_mid_edition(local, client, tmp_path):
-    path, pdfs = local
+    path, pdfs, _ = local
     marker = tmp_path / "killed"
     client.run(_kill_once, str(marker), "p3.yaml")
     run = _on_dask(path, client)
@@ -145,7 +145,7 @@ def test_a_worker_killed_mid_edition(local, client, tmp_path):
 
 
 def test_a_page_that_always_fails_is_reported_and_the_others_set(local, client, tmp_path):
-    path, pdfs = local
+    path, pdfs, _ = local
     log = tmp_path / "tries"
     client.run(_always_fail, str(log), "p4.yaml")
     run = _on_dask(path, client)
@@ -156,7 +156,7 @@ def test_a_page_that_always_fails_is_reported_and_the_others_set(local, client, 
 
 
 def test_the_command_writes_the_rest_and_names_the_bad_page(local, client, tmp_path, capsys):
-    path, pdfs = local
+    path, pdfs, _ = local
     folder = tmp_path / "e"
     folder.mkdir()
     for f in path.parent.iterdir():
@@ -174,3 +174,25 @@ def test_the_command_writes_the_rest_and_names_the_bad_page(local, client, tmp_p
     with pytest.raises(InputError) as caught:  # locally the first failed page stops the run: the same error
         render_edition(load_edition(folder / "edition.yaml"), jobs=1)
     assert caught.value.file == str(bad) and caught.value.field == "date"
+
+
+def test_a_task_carries_its_content_and_answers_in_the_clients_paths(local, tmp_path):
+    """Where the worker cannot see the client's files, it sets the page from the task's
+    bytes in a folder of its own; paths in the result and in errors are the client's."""
+    path, pdfs, run = local
+    client = tmp_path / "client"
+    client.mkdir()
+    for f in path.parent.iterdir():
+        (client / f.name).write_bytes(f.read_bytes())
+    bad = client / "p3.yaml"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("date: '2024-03-15'", "date: 2024-3-15"), encoding="utf-8")
+    jumps = run.pages[0].makeup.jumps  # page 1's overflow, its photo named in the client's folder
+    receiving = pack(PageTask(1, client / "p2.yaml", jump_to=3, continuations=jumps))
+    broken = pack(PageTask(2, bad, jump_to=4))
+    assert all(isinstance(data, bytes) for data in receiving.files.values())
+    client.rename(tmp_path / "gone")  # nothing of the client's at hand any more
+    result = run_content(receiving)
+    assert result.rendered.pdf == pdfs[1]
+    assert result.rendered.page.file == str(client / "p2.yaml")
+    error = run_content(broken).error
+    assert (error.file, error.field) == (str(bad), "date") and error.line is not None

@@ -36,8 +36,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
+import yaml
+
 from layout.errors import BanmianError, InputError
-from layout.model.content import Continuation, load_page
+from layout.model.content import Continuation
 from layout.model.style import load_style, style_path
 from layout.render import Output, Rendered, render
 from layout.resources import fonts_dir, styles_dir
@@ -186,22 +188,38 @@ def _task_files(task: PageTask) -> list[Path]:
 
 @lru_cache(maxsize=4096)
 def _page_files(page_file: Path, style_arg: str | None, mtime_ns: int) -> tuple[Path, ...]:
-    """The page's own files (see ``_task_files``), once per version of the page file. A
+    """The page's own files (see ``_task_files``), once per version of the page file, from
+    a quick look at its YAML (libyaml; the full reader and its checks cost ~30 ms a page
+    on the client, which shares the machine with workers on a LocalCluster): photos,
+    fillers' and ads' files by the page's folder, as the content model resolves them. A
     page that cannot be read carries just itself: the worker's render then reports what
     is wrong with it."""
     try:
-        page = load_page(page_file)
-        folder = Path(page.file).resolve().parent
-        files = [Path(page.file)]
-        files += [p.photo.file for p in page.profiles if p.photo and p.photo.file]
-        files += [f.file for f in page.fillers if f.file]
-        files += [ad.file for ad in page.ads if ad.file]
-        style = style_path(style_arg or page.style, folder)
-        if style.is_file() and style.resolve().parent != styles_dir().resolve():
-            files.append(style)
-            files += _style_fonts(style)
-    except BanmianError:
+        value = yaml.load(page_file.read_bytes(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, ValueError, yaml.YAMLError):
         return (page_file,)
+    if not isinstance(value, dict):
+        return (page_file,)
+    base = page_file.resolve().parent
+    files = [page_file]
+    for key, inner in (("profiles", "photo"), ("fillers", None), ("ads", None)):
+        items = value.get(key)
+        for item in items if isinstance(items, list) else ():
+            holder = item.get(inner) if inner and isinstance(item, dict) else item
+            name = holder.get("file") if isinstance(holder, dict) else None
+            if isinstance(name, (str, int, float)) and not isinstance(name, bool) and str(name).strip():
+                files.append(base / str(name).strip())
+    spec = style_arg or value.get("style")
+    try:
+        style = style_path(spec if isinstance(spec, str) else "", base)
+    except BanmianError:
+        return tuple(files)
+    if style.is_file() and style.resolve().parent != styles_dir().resolve():
+        files.append(style)
+        try:
+            files += _style_fonts(style)
+        except BanmianError:
+            pass  # the worker's render reports the style's problem
     return tuple(files)
 
 

@@ -168,10 +168,14 @@ def test_two_subsets_never_share_a_name_and_the_same_subset_keeps_it():
     assert len(set(_names(merged))) == 2 and set(_names(merged)) == {na, nb}
 
 
-@pytest.mark.parametrize("kind", ["plain", "proof", "colour"])
-def test_a_page_without_photos_is_finished_in_the_drawing_stage_as_pikepdf_would(seed_rendered, kind, monkeypatch):
+@pytest.mark.parametrize(("kind", "threads"), [("plain", True), ("plain", False), ("proof", True), ("colour", False)])
+def test_a_page_without_photos_is_finished_in_the_drawing_stage_as_pikepdf_would(
+    seed_rendered, kind, threads, monkeypatch
+):
     """post/direct.py writes the bytes reportlab's file gets from unique_subset_tags (QPDF's
-    form, content-derived tags, deterministic /ID): plain, on a proof sheet, in colour."""
+    form, content-derived tags, deterministic /ID): plain, on a proof sheet, in colour;
+    streams compressed on a second thread or not."""
+    monkeypatch.setattr(layout.post.direct, "_spare_core", lambda: threads)
     texts, _ = normalized_texts(seed_rendered.page)
     faces = page_fonts(seed_rendered.style, texts, seed_rendered.page.source).faces
     frame = seed_rendered.makeup.frame
@@ -188,7 +192,7 @@ def test_a_page_without_photos_is_finished_in_the_drawing_stage_as_pikepdf_would
     finished = draw_pdf(frame, faces, **options)
     assert finished.startswith(b"%PDF-1.4\n%\xbf\xf7\xa2\xfe\n") and b"AAAAAA+" not in finished
     assert unique_subset_tags(finished) == finished
-    monkeypatch.setattr(layout.post.direct, "finish", lambda raw: None)  # reportlab's own file, as before
+    monkeypatch.setattr(layout.post.direct, "finish", lambda raw, packer=None: None)  # reportlab's own file, as before
     drawn = draw_pdf(frame, faces, **options)
     assert b"AAAAAA+" in drawn
     assert unique_subset_tags(drawn) == finished

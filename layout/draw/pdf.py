@@ -25,8 +25,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import layout.draw.lazyimage  # noqa: F401  before reportlab, which imports PIL.Image at once
 
@@ -45,6 +47,9 @@ from layout.errors import InputError
 from layout.fonts.metrics import Companion, FontFace, GapFonts
 from layout.frame import AdItem, ImageItem, Item, MarkItem, PageFrame, RuleItem, TextItem
 from layout.inline.breaker import Run
+
+if TYPE_CHECKING:
+    from layout.post.direct import Packer
 
 K100 = CMYKColor(0, 0, 0, 1)
 PLACEHOLDER_TINT = CMYKColor(0, 0, 0, 0.12)
@@ -114,6 +119,21 @@ def _get_table(self: ttfonts.TTFontFile, tag: str, _whole=ttfonts.TTFontFile.get
 
 
 ttfonts.TTFontFile.get_table = _get_table  # type: ignore[method-assign]
+
+_PACKER: ContextVar[Packer | None] = ContextVar("banmian_packer", default=None)
+
+
+def _make_subset(self: ttfonts.TTFontFile, subset: list[int], _make=ttfonts.TTFontFile.makeSubset) -> bytes:
+    """reportlab's ``makeSubset``, the font program also handed to the page's packer
+    (post/direct.py), which compresses it on another thread while reportlab writes on."""
+    program = _make(self, subset)
+    packer = _PACKER.get()
+    if packer is not None:
+        packer.add(program)
+    return program
+
+
+ttfonts.TTFontFile.makeSubset = _make_subset  # type: ignore[method-assign]
 
 _FORMATTED: dict[float, bytes] = {}
 
@@ -879,9 +899,18 @@ def draw_pdf(
     pikepdf; any other page as reportlab writes it."""
     sheet = _Sheet(author, subject, proof, photo_profile, photo_ink, keywords, when, plate, colours)
     if _finished_here(frame):
-        from layout.post.direct import finish  # plain Python: no pikepdf
+        from layout.post.direct import Packer, finish  # plain Python: no pikepdf
 
-        pdf = finish(_drawn(frame, faces, sheet, compression=0))  # streams compressed once, there
+        packer = Packer()
+        token = _PACKER.set(packer)
+        try:
+            raw = _drawn(frame, faces, sheet, compression=0)
+        except BaseException:
+            packer.cancel()
+            raise
+        finally:
+            _PACKER.reset(token)
+        pdf = finish(raw, packer)  # streams compressed once, there
         if pdf is not None:
             return pdf
     return _drawn(frame, faces, sheet, compression=1)

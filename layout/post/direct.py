@@ -19,6 +19,7 @@ encryption, no subset font at all): the caller then takes pikepdf's path.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import threading
 import zlib
@@ -66,37 +67,62 @@ class Ints:
 class Stream:
     entries: dict[bytes, object]
     data: bytes
-    packed: bytes | None = None  # the data compressed, once the packer has done it
 
 
-class _Packer:
-    """Streams compressed as the reader finds them, on a second thread while this one reads
-    on (zlib lets go of the interpreter while it works), and on this one for what is left
-    when reading is done. Each stream is compressed alone, as before: the same bytes."""
+def _spare_core() -> bool:
+    """Whether a second thread would likely find a core to itself."""
+    try:
+        return os.getloadavg()[0] < (os.cpu_count() or 1) - 0.5
+    except OSError:
+        return False
+
+
+class Packer:
+    """Stream data compressed on a second thread while this one works on (zlib lets go of
+    the interpreter), each piece alone at zlib's default level, as QPDF compresses it.
+    The drawing stage hands it each font program as reportlab makes it (``add``), the
+    reader each stream it finds; what the other thread has not done when the file is
+    written is done on this one. Results are looked up by the data: the same bytes.
+    The second thread only when the machine has a core to spare (1-minute load average):
+    on a busy one, each handover of the interpreter waits for the scheduler."""
 
     def __init__(self) -> None:
-        self.todo: deque[Stream] = deque()
+        self.todo: deque[bytes] = deque()
+        self.done: dict[bytes, bytes] = {}
+        self.seen: set[bytes] = set()
         self.thread: threading.Thread | None = None
+        self.threaded = _spare_core()
 
-    def add(self, stream: Stream) -> None:
-        self.todo.append(stream)
-        if self.thread is None or not self.thread.is_alive():
+    def add(self, data: bytes) -> None:
+        if data in self.seen:
+            return
+        self.seen.add(data)
+        self.todo.append(data)
+        if self.threaded and (self.thread is None or not self.thread.is_alive()):
             self.thread = threading.Thread(target=self.work, daemon=True)
             self.thread.start()
 
     def work(self) -> None:
         while True:
             try:
-                stream = self.todo.popleft()
+                data = self.todo.popleft()
             except IndexError:
                 return
-            stream.packed = zlib.compress(stream.data)
+            self.done[data] = zlib.compress(data)
 
     def finish(self) -> None:
-        """Every stream compressed: what is left done here, then the other thread waited for."""
+        """Every piece compressed: what is left done here, then the other thread waited for."""
         self.work()
         if self.thread is not None:
             self.thread.join()
+
+    def cancel(self) -> None:
+        """Nothing more to compress (the page was not finished): the other thread stops soon."""
+        self.todo.clear()
+
+    def packed(self, data: bytes) -> bytes:
+        done = self.done.get(data)
+        return done if done is not None else zlib.compress(data)
 
 
 class _Reader:
@@ -205,7 +231,7 @@ class _Reader:
             i += 1
 
 
-def _objects(raw: bytes, packer: _Packer) -> tuple[dict[int, object], dict[bytes, object], bytes]:
+def _objects(raw: bytes, packer: Packer) -> tuple[dict[int, object], dict[bytes, object], bytes]:
     """Every object by number, the trailer, and the PDF version; each stream handed to
     ``packer`` as it is found."""
     header = HEADER.match(raw)
@@ -229,7 +255,7 @@ def _objects(raw: bytes, packer: _Packer) -> tuple[dict[int, object], dict[bytes
             begin = raw.index(b"\n", reader.pos) + 1
             length = int(value[b"Length"])  # type: ignore[call-overload]
             value = Stream(value, raw[begin : begin + length])
-            packer.add(value)
+            packer.add(value.data)
             reader.pos = raw.index(b"endstream", begin + length) + len(b"endstream")
             reader.skip()
         if not raw.startswith(b"endobj", reader.pos):
@@ -274,8 +300,9 @@ class _Writer:
     """Objects numbered and written in QPDF's order: the catalogue, then the Info, then each
     object's references in the order its serialisation reaches them."""
 
-    def __init__(self, objects: dict[int, object]) -> None:
+    def __init__(self, objects: dict[int, object], packer: Packer) -> None:
         self.objects = objects
+        self.packer = packer
         self.numbers: dict[int, int] = {}
         self.queue: list[int] = []
 
@@ -328,7 +355,7 @@ class _Writer:
         if not isinstance(value, Stream):
             self.unparse(value, out)
             return
-        packed = value.packed if value.packed is not None else zlib.compress(value.data)
+        packed = self.packer.packed(value.data)
         out.append(b"<<")
         for key in sorted(value.entries):
             if key != b"Length":
@@ -407,8 +434,8 @@ def _info_seed(objects: dict[int, object], info: object) -> bytes:
     return b"".join(b" " + v for v in strings)
 
 
-def _write(objects: dict[int, object], trailer: dict[bytes, object], version: bytes) -> bytes:
-    writer = _Writer(objects)
+def _write(objects: dict[int, object], trailer: dict[bytes, object], version: bytes, packer: Packer) -> bytes:
+    writer = _Writer(objects, packer)
     writer.enqueue(trailer[b"Root"])
     writer.enqueue(trailer[b"Info"])
     out = [b"%PDF-" + version + b"\n%\xbf\xf7\xa2\xfe\n"]
@@ -445,17 +472,18 @@ def _write(objects: dict[int, object], trailer: dict[bytes, object], version: by
     return b"".join(out)
 
 
-def finish(raw: bytes) -> bytes | None:
+def finish(raw: bytes, packer: Packer | None = None) -> bytes | None:
     """The final bytes of reportlab's uncompressed page ``raw`` (see the module's note), or
-    None when this writer would not give exactly what pikepdf's path gives."""
+    None when this writer would not give exactly what pikepdf's path gives. ``packer``:
+    one that has been compressing the page's font programs while reportlab wrote it."""
+    packer = packer or Packer()
     try:
-        packer = _Packer()
         try:
             objects, trailer, version = _objects(raw, packer)
             _retag(objects)  # while the other thread compresses
         finally:
             packer.finish()
-        data = _write(objects, trailer, version)
+        data = _write(objects, trailer, version, packer)
     except (Unsupported, ValueError, KeyError, IndexError, TypeError):
         return None
     remember_tagged(data)

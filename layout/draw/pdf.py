@@ -170,11 +170,11 @@ def register_variant_fonts(faces: Iterable[FontFace], used: dict[str, set[str]])
 
 
 def _register(name: str, path: Path) -> str:
-    """Register the font file ``path`` with reportlab as ``name``, once per process (parsing
-    a font is the cost); returns ``name``."""
-    if name not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(ttfonts.TTFont(name, str(path)))
-    return name
+    """Register the font file ``path`` with reportlab as ``name``, from its cached parse,
+    once per process while the file is unchanged (draw/fontcache.py); returns ``name``."""
+    from layout.draw.fontcache import register
+
+    return register(name, path)
 
 
 def _registered(companion: Companion) -> str:

@@ -210,6 +210,7 @@ def test_legibility_numbers_are_the_styles(tmp_path):
 )
 def test_random_pages_keep_the_rules_or_say_which(engine, tmp_path_factory, n, lo, spread, photo, seed):
     style, faces = engine
+    lo = min(lo, 80_000 // n)  # within the page's text limit (model.content.MAX_PAGE_CHARS)
     hi = min(lo + spread, max(lo, 12_000 // n))
     lo = min(lo, hi)
     path = tmp_path_factory.mktemp("page") / "page.yaml"

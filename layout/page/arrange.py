@@ -238,6 +238,9 @@ class RectSearch:
         self.leaves: dict[tuple[int, int], dict[int, tuple[int, tuple]]] = {}
         self.costs: dict[tuple, int] = {}  # fixed costs (open rectangles, feet), by what they depend on
         self.fitting: dict[tuple, tuple[tuple[int, int], ...]] = {}  # a band's (height, cost), in order
+        self.ordered: dict[tuple, list[tuple[int, int]]] = {}  # a part's (height, cost), shallowest first
+        self.depths: dict[tuple, tuple[int, int]] = {}  # a part's shallowest and deepest height
+        self.butting = Score(butting=1).cost
         self.work = 0
         self.cut_short = False
         pins = list(problem.pins) + [Pins()]  # the open area: a unit after the last
@@ -373,16 +376,18 @@ class RectSearch:
                 continue
             up_key = self.key("B", a, k, w, x, top, False)
             upper = self.part(up_key)
-            if not upper or (H - min(upper) - GAP_ROWS) * w < self._least(k, b):
+            if not upper or (H - self._depths(up_key, upper)[0] - GAP_ROWS) * w < self._least(k, b):
                 continue
             low_key = self.key("B", k, b, w, x, 0, foot)
             lower = self.part(low_key)
             if not lower or not self._spend(len(upper) * len(lower)):
                 continue
-            lows = sorted(lower.items())
+            lows = self.ordered.get(low_key)
+            if lows is None:
+                lows = self.ordered[low_key] = [(hl, cl) for hl, (cl, _) in sorted(lower.items())]
             for hu, (cu, _) in upper.items():
                 room = H - hu - GAP_ROWS
-                for hl, (cl, _) in lows:
+                for hl, cl in lows:
                     if hl > room:
                         break
                     h, c = hu + GAP_ROWS + hl, cu + cl
@@ -390,11 +395,18 @@ class RectSearch:
                     if old is None or c < old[0]:
                         out[h] = (c, ("A", up_key, hu, low_key, hl))
 
+    def _depths(self, key: tuple, part: dict) -> tuple[int, int]:
+        """A part's shallowest and deepest height (memoised)."""
+        found = self.depths.get(key)
+        if found is None:
+            found = self.depths[key] = (min(part), max(part))
+        return found
+
     def _down(self, key: tuple, out: dict, rest: str) -> None:
         """Cut down: a block of units a…k-1 on the left, units k…b-1 on the right (a
         block, or the rest of the band: ``rest``), the same height."""
         _, a, b, w, x, top, foot = key
-        butting = Score(butting=1).cost
+        butting = self.butting
         H = self.H
         for k in range(a + 1, b):
             # (the rest of a band may hold many units; its first block, five or one run of briefs)
@@ -405,13 +417,16 @@ class RectSearch:
                     continue
                 left_key = self.key("B", a, k, w1, x, top, foot)
                 left = self.part(left_key)
-                if not left or max(left) * (w - w1) < self._least(k, b):
+                if not left or self._depths(left_key, left)[1] * (w - w1) < self._least(k, b):
                     continue
                 right_key = self.key(rest, k, b, w - w1, x + w1 if x >= 0 else -1, top, foot)
                 right = self.part(right_key)
                 if not right or not self._spend(min(len(left), len(right))):
                     continue
                 small, large = (left, right) if len(left) <= len(right) else (right, left)
+                if small.keys().isdisjoint(large.keys()):
+                    continue  # no height both sides can take
+                how = ("D", left_key, right_key)
                 for h, (cs, _) in small.items():
                     other = large.get(h)
                     if other is None:
@@ -419,7 +434,7 @@ class RectSearch:
                     c = cs + other[0] + butting
                     old = out.get(h)
                     if old is None or c < old[0]:
-                        out[h] = (c, ("D", left_key, right_key))
+                        out[h] = (c, how)
 
     # -- the page -------------------------------------------------------------
     def bands(self, start: int = 0) -> list[dict[tuple[int, int], tuple[int, tuple | None]]]:

@@ -26,7 +26,7 @@ from layout.inline import breaker
 from layout.model.content import Profile
 
 MAX_PROFILES = 1024  # profiles × contexts (leadings) kept: a few pages, every leading the policy tries
-MAX_GROUPS = 512  # briefs groups (their members, heading and width) kept
+MAX_GROUPS = 2048  # briefs groups (their members, heading and width) kept: a page of 30 briefs makes ~600
 
 _stats = {"profiles": 0, "groups": 0}  # stores made since the last clear_caches()
 

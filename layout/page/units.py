@@ -79,6 +79,7 @@ class Copy:
     groups: dict[tuple, BriefGroup] = field(default_factory=dict)
     options_memo: dict[tuple, dict[int, Option]] = field(default_factory=dict)
     units_memo: dict[tuple, tuple[Unit, ...]] = field(default_factory=dict)
+    briefs_memo: dict[int, bool] = field(default_factory=dict)  # must_brief, by position
 
     def module(
         self, pos: int, span: int, photo_span: int | None = None, compact: bool = False, head_pad: int = 0
@@ -113,6 +114,12 @@ class Copy:
     # -- which profiles are briefs ----------------------------------------------
     def must_brief(self, pos: int) -> bool:
         """Set as a brief whatever the search does: marked so, or too short for a module."""
+        found = self.briefs_memo.get(pos)
+        if found is None:
+            found = self.briefs_memo[pos] = self._must_brief(pos)
+        return found
+
+    def _must_brief(self, pos: int) -> bool:
         p = self.profiles[pos]
         if p.brief is not None or p.jump_from or self.pins[pos].span:
             return bool(p.brief)
@@ -333,20 +340,12 @@ class Copy:
         if width > min(st.briefs.columns, st.columns):
             return {}
         group = self.group(unit, width)
-        photos = sum(1 for md in group.items if md.photo_span)
-        most = photos * group.photo_range[1]
-        best: dict[int, Option] = {}
-        for shape in group.shapes(pad=mode.pad, overset=mode.overset):
-            score = Score(
-                overset=shape.overset_lines,
-                broken=len(shape.broken),
-                blank=shape.blank_cells,
-                briefed=unit.optional,
-                split=int(unit.key is not None and unit.key != "briefs" and not unit.title),
-                photo=max(0, most - shape.photo_cells),
-            )
-            _keep(best, Option(shape.rows, score, (group, shape)))
-        return best
+        split = int(unit.key is not None and unit.key != "briefs" and not unit.title)
+        key = ("options", unit.optional, split, mode.pad, mode.overset)
+        table = group.memo.get(key)  # kept by value with the group's measurements (measure.py)
+        if table is None:
+            table = group.memo[key] = _brief_rows(group, unit.optional, split, mode.pad, mode.overset)
+        return {rows: Option(rows, score, (group, shape)) for rows, (score, shape) in table.items()}
 
     def least_cells(self, unit: Unit, mode: Mode) -> int:
         """A lower bound on the cells the unit takes at any width, cheap to know (no
@@ -449,7 +448,28 @@ def _variant_rows(md: Module, fit: _Fit) -> dict[int, tuple[int, Score, int, Sha
     return out
 
 
-def _keep(best: dict[int, Option], option: Option) -> None:
-    old = best.get(option.rows)
-    if old is None or option.cost < old.cost:
-        best[option.rows] = option
+def _brief_rows(group: BriefGroup, briefed: int, split: int, pad: int, overset: bool) -> dict[int, tuple[Score, Shape]]:
+    """A briefs group's best shape at each height and its score, in the order the heights
+    first come, the first of equal cost kept (costs reckoned as ``Score.cost`` does)."""
+    w = SOFT_WEIGHTS
+    most = sum(1 for md in group.items if md.photo_span) * group.photo_range[1]
+    fixed = briefed * w["briefed"] + split * w["split"]
+    best: dict[int, tuple[int, Shape]] = {}
+    for shape in group.shapes(pad=pad, overset=overset):
+        soft = shape.blank_cells * w["blank"] + fixed + max(0, most - shape.photo_cells) * w["photo"]
+        cost = (shape.overset_lines * HARD + len(shape.broken)) * HARD + soft
+        old = best.get(shape.rows)
+        if old is None or cost < old[0]:
+            best[shape.rows] = (cost, shape)
+    out: dict[int, tuple[Score, Shape]] = {}
+    for rows, (_, shape) in best.items():
+        score = Score(
+            overset=shape.overset_lines,
+            broken=len(shape.broken),
+            blank=shape.blank_cells,
+            briefed=briefed,
+            split=split,
+            photo=max(0, most - shape.photo_cells),
+        )
+        out[rows] = (score, shape)
+    return out

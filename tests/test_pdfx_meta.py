@@ -16,8 +16,9 @@ import re
 import shutil
 import subprocess
 import sys
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 import pikepdf
 import pytest
@@ -27,6 +28,7 @@ from reportlab.lib.colors import CMYKColor
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfgen.canvas import Canvas
 
+import layout.draw.pdf
 import layout.post.direct
 from layout.draw.pdf import Proof, draw_pdf
 from layout.edition import merge_pdfs
@@ -196,6 +198,21 @@ def test_a_page_without_photos_is_finished_in_the_drawing_stage_as_pikepdf_would
     drawn = draw_pdf(frame, faces, **options)
     assert b"AAAAAA+" in drawn
     assert unique_subset_tags(drawn) == finished
+
+
+def test_subsets_and_streams_remembered_in_a_process_change_no_byte(seed_rendered, monkeypatch):
+    """Font programs and compressed streams kept for a process's next pages (--watch, an
+    edition's worker) give the bytes drawing afresh gives."""
+    texts, _ = normalized_texts(seed_rendered.page)
+    faces = page_fonts(seed_rendered.style, texts, seed_rendered.page.source).faces
+    frame = seed_rendered.makeup.frame
+    first = draw_pdf(frame, faces, when=WHEN)
+    again = draw_pdf(frame, faces, when=WHEN)  # every subset and stream remembered
+    monkeypatch.setattr(layout.draw.pdf, "_PROGRAMS", WeakKeyDictionary())
+    monkeypatch.setattr(layout.draw.pdf, "PROGRAMS_KEPT", 0)
+    monkeypatch.setattr(layout.post.direct, "_PACKED", OrderedDict())
+    monkeypatch.setattr(layout.post.direct, "PACKED_KEPT", 0)
+    assert first == again == draw_pdf(frame, faces, when=WHEN)
 
 
 def test_a_plain_page_is_written_without_pikepdf(tmp_path):

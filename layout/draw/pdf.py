@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 import layout.draw.lazyimage  # noqa: F401  before reportlab, which imports PIL.Image at once
 
@@ -123,10 +125,27 @@ ttfonts.TTFontFile.get_table = _get_table  # type: ignore[method-assign]
 _PACKER: ContextVar[Packer | None] = ContextVar("banmian_packer", default=None)
 
 
+_PROGRAMS: WeakKeyDictionary[ttfonts.TTFontFile, OrderedDict[tuple[int, ...], bytes]] = WeakKeyDictionary()
+PROGRAMS_KEPT = 48  # subsets remembered per face, the least recently used first out
+
+
 def _make_subset(self: ttfonts.TTFontFile, subset: list[int], _make=ttfonts.TTFontFile.makeSubset) -> bytes:
-    """reportlab's ``makeSubset``, the font program also handed to the page's packer
-    (post/direct.py), which compresses it on another thread while reportlab writes on."""
-    program = _make(self, subset)
+    """reportlab's ``makeSubset``, remembered per face and codes (a page drawn again in one
+    process, --watch or an edition's worker, makes many of the same subsets; a face read
+    again from a changed file is another face), the font program also handed to the
+    page's packer (post/direct.py), which compresses it on another thread while reportlab
+    writes on."""
+    made = _PROGRAMS.get(self)
+    if made is None:
+        made = _PROGRAMS[self] = OrderedDict()
+    key = tuple(subset)
+    program = made.get(key)
+    if program is None:
+        program = made[key] = _make(self, subset)
+        if len(made) > PROGRAMS_KEPT:
+            made.popitem(last=False)
+    else:
+        made.move_to_end(key)
     packer = _PACKER.get()
     if packer is not None:
         packer.add(program)

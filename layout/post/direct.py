@@ -23,7 +23,7 @@ import os
 import re
 import threading
 import zlib
-from collections import deque
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 
 from layout.post.subsets import TAG, remember_tagged, subset_digest, tag_for
@@ -69,6 +69,21 @@ class Stream:
     data: bytes
 
 
+_PACKED: OrderedDict[bytes, bytes] = OrderedDict()  # data → compressed, least recently used first
+PACKED_KEPT = 16 << 20  # bytes of data whose compression is remembered (--watch, an edition's worker)
+
+
+def _remember(done: dict[bytes, bytes]) -> None:
+    """Keep ``done`` in ``_PACKED``, within ``PACKED_KEPT`` bytes of data."""
+    for data, packed in done.items():
+        _PACKED[data] = packed
+        _PACKED.move_to_end(data)
+    total = sum(map(len, _PACKED))
+    while total > PACKED_KEPT and _PACKED:
+        data, _ = _PACKED.popitem(last=False)
+        total -= len(data)
+
+
 def _spare_core() -> bool:
     """Whether a second thread would likely find a core to itself."""
     try:
@@ -97,6 +112,10 @@ class Packer:
         if data in self.seen:
             return
         self.seen.add(data)
+        known = _PACKED.get(data)
+        if known is not None:  # compressed for an earlier page of this process
+            self.done[data] = known
+            return
         self.todo.append(data)
         if self.threaded and (self.thread is None or not self.thread.is_alive()):
             self.thread = threading.Thread(target=self.work, daemon=True)
@@ -111,10 +130,12 @@ class Packer:
             self.done[data] = zlib.compress(data)
 
     def finish(self) -> None:
-        """Every piece compressed: what is left done here, then the other thread waited for."""
+        """Every piece compressed: what is left done here, then the other thread waited for;
+        the results remembered for the process's next pages."""
         self.work()
         if self.thread is not None:
             self.thread.join()
+        _remember(self.done)
 
     def cancel(self) -> None:
         """Nothing more to compress (the page was not finished): the other thread stops soon."""

@@ -24,6 +24,7 @@ The same task gives the same bytes on either executor.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import pickle
 import shutil
@@ -384,16 +385,20 @@ class DaskExecutor:
                 raise InputError(f"--scheduler {address}: cannot reach the Dask scheduler ({exc})") from None
         self.client = client
         self.slots = max(1, sum(client.nthreads().values()))
-        self._read: dict[tuple[Path, int, int], bytes] = {}  # a file's version → its content
+        self._read: dict[tuple[Path, int, int], Any] = {}  # a file's version → its content on the cluster
 
-    def _content(self, path: Path) -> bytes:
-        """A file's content, read once per version for the whole run (a photo or style many
-        pages use is read once). It travels inside each task that needs it, not scattered
-        to one worker: a task run again after its worker is lost still has everything."""
+    def _content(self, path: Path) -> Any:
+        """A file's content as tasks carry it: a task of its own on the cluster, keyed by the
+        content's digest, so a photo, style or font many pages use travels once (a user's
+        CJK font is megabytes) and a worker fetches it from a peer. Not ``scatter``: data
+        scattered to a worker dies with it, while a task's result is made again from its
+        spec (which holds the bytes) when its worker is lost."""
         stat = path.stat()
         version = (path, stat.st_mtime_ns, stat.st_size)
         if version not in self._read:
-            self._read[version] = path.read_bytes()
+            data = path.read_bytes()
+            key = f"banmian-file-{hashlib.sha256(data).hexdigest()}"
+            self._read[version] = self.client.submit(_blob, data, key=key, pure=True, retries=1)
         return self._read[version]
 
     def submit(self, task: PageTask) -> Any:
@@ -418,6 +423,11 @@ class DaskExecutor:
             self.client.close()
             if self._cluster is not None:
                 self._cluster.close()
+
+
+def _blob(data: bytes) -> bytes:
+    """A file's content, as a task's result on the cluster (see ``DaskExecutor._content``)."""
+    return data
 
 
 def _key(task: PageTask) -> str:

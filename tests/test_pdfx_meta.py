@@ -31,6 +31,7 @@ from reportlab.pdfgen.canvas import Canvas
 import layout.draw.pdf
 import layout.post.direct
 from layout.draw.pdf import Proof, draw_pdf
+from layout.draw.subset import make_subset, reportlab_make_subset
 from layout.edition import merge_pdfs
 from layout.fonts.page import page_fonts
 from layout.post.intent import (
@@ -213,6 +214,19 @@ def test_subsets_and_streams_remembered_in_a_process_change_no_byte(seed_rendere
     monkeypatch.setattr(layout.post.direct, "_PACKED", OrderedDict())
     monkeypatch.setattr(layout.post.direct, "PACKED_KEPT", 0)
     assert first == again == draw_pdf(frame, faces, when=WHEN)
+
+
+def test_subsets_are_reportlabs_byte_for_byte():
+    """draw/subset.py writes the font program reportlab's makeSubset writes: CJK core cuts,
+    a padded gap font, and a Latin font full of composite glyphs (DejaVu, where installed)."""
+    fonts = [ROOT / "fonts" / name for name in ("BanmianSerifSC-Regular.core.ttf", "BanmianKai-Regular.gapboth.ttf")]
+    fonts += [f for f in (Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),) if f.exists()]
+    for font in fonts:
+        face = ttfonts.TTFontFile(str(font), validate=0)
+        codes = sorted(face.charToGlyph)
+        for start in range(0, min(len(codes), 2000), 250):
+            subset = [0, *codes[start : start + 250]]
+            assert make_subset(face, subset) == reportlab_make_subset(face, subset), (font.name, start)
 
 
 def test_a_plain_page_is_written_without_pikepdf(tmp_path):

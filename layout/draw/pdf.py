@@ -44,6 +44,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from layout import raster
 from layout.artwork import is_pdf, raster_colour
+from layout.draw.subset import make_subset
 from layout.draw.tone import PhotoInk, compensate_grey, limit_ink, separation
 from layout.errors import InputError
 from layout.fonts.metrics import Companion, FontFace, GapFonts
@@ -98,30 +99,6 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # used by reportlab when it writes a subset
 
 
-class _TableSlices:
-    """A font table read in place: ``table[a:b]`` gives the bytes a slice of the copy
-    ``get_table`` makes would, without the copy (a core cut's glyf table is 2-4 MB, and
-    reportlab copied it for every subset of the page, only to slice glyphs out of it)."""
-
-    __slots__ = ("data", "start")
-
-    def __init__(self, data: bytes, start: int) -> None:
-        self.data = data
-        self.start = start
-
-    def __getitem__(self, part: slice) -> bytes:
-        return self.data[self.start + part.start : self.start + part.stop]
-
-
-def _get_table(self: ttfonts.TTFontFile, tag: str, _whole=ttfonts.TTFontFile.get_table) -> bytes | _TableSlices:
-    """reportlab's ``get_table``, but the glyf table read in place (``makeSubset`` only slices it)."""
-    if tag != "glyf":
-        return _whole(self, tag)
-    return _TableSlices(self._ttf_data, self.get_table_pos(tag)[0])
-
-
-ttfonts.TTFontFile.get_table = _get_table  # type: ignore[method-assign]
-
 _PACKER: ContextVar[Packer | None] = ContextVar("banmian_packer", default=None)
 
 
@@ -129,19 +106,19 @@ _PROGRAMS: WeakKeyDictionary[ttfonts.TTFontFile, OrderedDict[tuple[int, ...], by
 PROGRAMS_KEPT = 48  # subsets remembered per face, the least recently used first out
 
 
-def _make_subset(self: ttfonts.TTFontFile, subset: list[int], _make=ttfonts.TTFontFile.makeSubset) -> bytes:
-    """reportlab's ``makeSubset``, remembered per face and codes (a page drawn again in one
-    process, --watch or an edition's worker, makes many of the same subsets; a face read
-    again from a changed file is another face), the font program also handed to the
-    page's packer (post/direct.py), which compresses it on another thread while reportlab
-    writes on."""
+def _make_subset(self: ttfonts.TTFontFile, subset: list[int]) -> bytes:
+    """reportlab's ``makeSubset`` (the same bytes, faster: draw/subset.py), remembered per
+    face and codes (a page drawn again in one process, --watch or an edition's worker,
+    makes many of the same subsets; a face read again from a changed file is another
+    face), the font program also handed to the page's packer (post/direct.py), which
+    compresses it on another thread while reportlab writes on."""
     made = _PROGRAMS.get(self)
     if made is None:
         made = _PROGRAMS[self] = OrderedDict()
     key = tuple(subset)
     program = made.get(key)
     if program is None:
-        program = made[key] = _make(self, subset)
+        program = made[key] = make_subset(self, subset)
         if len(made) > PROGRAMS_KEPT:
             made.popitem(last=False)
     else:

@@ -184,7 +184,13 @@ def _task_files(task: PageTask) -> list[Path]:
     files += [c.profile.photo.file for c in task.continuations if c.profile.photo and c.profile.photo.file]
     if task.keep is not None:
         files.append(task.keep)
-    return [Path(f).absolute() for f in files if Path(f).is_file()]
+    return [_normal(f) for f in files if Path(f).is_file()]
+
+
+def _normal(path: Path | str) -> Path:
+    """An absolute path with ``..`` folded (a photo named ``../photos/x.jpg`` lands inside
+    the worker's folder, where the page's own reference finds it)."""
+    return Path(os.path.abspath(path))
 
 
 @lru_cache(maxsize=4096)
@@ -243,8 +249,8 @@ def pack(task: PageTask, read: Any = None) -> PageContent:
     root = Path(os.path.commonpath([str(f.parent) for f in files]))
     read = read or (lambda f: f.read_bytes())
     content = {str(f.relative_to(root)): read(f) for f in files}
-    keep = task.keep.absolute() if task.keep is not None else None
-    moved = dataclasses.replace(task, page=task.page.absolute(), keep=keep)
+    keep = _normal(task.keep) if task.keep is not None else None
+    moved = dataclasses.replace(task, page=_normal(task.page), keep=keep)
     return PageContent(moved, str(root), content)
 
 
@@ -292,7 +298,7 @@ def _moved_task(task: PageTask, root: str, here: str) -> PageTask:
     the continued profiles' photos (the continuations' own file names stay the client's)."""
 
     def moved(p: Path | None) -> Path | None:
-        return None if p is None else Path(here) / Path(p).relative_to(root)
+        return None if p is None else Path(here) / _normal(p).relative_to(root)
 
     style = task.style  # a name, or a path relative to the page's folder (mirrored) …
     if style is not None and Path(style).expanduser().is_absolute():  # … or absolute

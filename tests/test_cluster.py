@@ -196,3 +196,23 @@ def test_a_task_carries_its_content_and_answers_in_the_clients_paths(local, tmp_
     assert result.rendered.page.file == str(client / "p2.yaml")
     error = run_content(broken).error
     assert (error.file, error.field) == (str(bad), "date") and error.line is not None
+
+
+def test_a_photo_beside_the_pages_folder_travels_with_the_task(tmp_path):
+    """A photo named ``../photos/x.jpg`` (allowed outside the page's folder) lands inside
+    the worker's folder where the page's own reference finds it."""
+    from layout.render import Output, render
+
+    (tmp_path / "c" / "pages").mkdir(parents=True)
+    (tmp_path / "c" / "photos").mkdir()
+    make_photo(tmp_path / "c" / "photos" / "x.jpg", 800)
+    data = make_page(4, 300, 500, 8)
+    data["page"] = 2
+    data["profiles"][0]["photo"] = {"file": "../photos/x.jpg", "caption": "现场"}
+    page = tmp_path / "c" / "pages" / "p.yaml"
+    page.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    output = Output(allow_outside=True)
+    local = render(page, output=output).pdf
+    content = pack(PageTask(0, page, output=output))
+    (tmp_path / "c").rename(tmp_path / "gone")
+    assert run_content(content).rendered.pdf == local

@@ -28,6 +28,7 @@ from layout.page.fillers import set_fillers
 from layout.page.furniture import date_text, jump_text
 from layout.page.keep import Moved, Previous, keep_round
 from layout.page.module import Module, Shape
+from layout.page.recall import recall
 from layout.page.units import Copy, Mode, Unit
 from layout.page.zone import search
 
@@ -231,8 +232,8 @@ class _Sheet:
         if not mode.overset and not self.could_fit(mode, copy):
             return None  # too much copy for this mode: no need to search
         self.searches += 1
-        try:
-            plan = search(self.problem(mode, copy or self.copy))
+        try:  # a search asked again with the same answers (watch mode, --keep) is not run again
+            plan = recall(self.problem(mode, copy or self.copy), search)
         except NoArrangement:
             if mode.overset:
                 raise

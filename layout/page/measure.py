@@ -12,7 +12,8 @@ context by its style (leading included), its faces' metrics and its rules; the
 profile by its fields and its texts. So a second render of a page measures only
 the profiles that changed (the watch mode), and a policy step at a leading
 already tried measures nothing. Stores are kept least recently used first out
-(``MAX_PROFILES``); ``clear_caches()`` empties them and the line breaker's cache.
+(``MAX_PROFILES``); ``clear_caches()`` empties them, the line breaker's cache and the
+searches ``recall`` remembers.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 
 from layout.inline import breaker
 from layout.model.content import Profile
+from layout.page import recall
 
 MAX_PROFILES = 1024  # profiles × contexts (leadings) kept: a few pages, every leading the policy tries
 MAX_GROUPS = 2048  # briefs groups (their members, heading and width) kept: a page of 30 briefs makes ~600
@@ -125,8 +127,10 @@ def stats() -> dict[str, int]:
 
 
 def clear_caches() -> None:
-    """Forget every measurement (tests; a long-running process that wants its memory back)."""
+    """Forget every measurement and every remembered search (recall.py): tests, benchmarks
+    of a fresh process, a long-running process that wants its memory back."""
     _profiles.clear()
     _groups.clear()
     _stats.update(profiles=0, groups=0)
     breaker.clear_cache()
+    recall.forget()

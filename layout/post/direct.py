@@ -24,7 +24,6 @@ import re
 import threading
 import zlib
 from collections import OrderedDict, deque
-from dataclasses import dataclass
 
 from layout.post.subsets import TAG, remember_tagged, subset_digest, tag_for
 
@@ -56,17 +55,23 @@ class Word(bytes):
     """A number or keyword, written as it was read."""
 
 
-@dataclass
 class Ints:
     """An array of integers, kept as their digits (a font's widths)."""
 
-    digits: list[bytes]
+    __slots__ = ("digits",)
+
+    def __init__(self, digits: list[bytes]) -> None:
+        self.digits = digits
 
 
-@dataclass
 class Stream:
-    entries: dict[bytes, object]
-    data: bytes
+    """A stream's dictionary and its (uncompressed) data."""
+
+    __slots__ = ("data", "entries")
+
+    def __init__(self, entries: dict[bytes, object], data: bytes) -> None:
+        self.entries = entries
+        self.data = data
 
 
 _PACKED: OrderedDict[bytes, bytes] = OrderedDict()  # data → compressed, least recently used first

@@ -116,13 +116,12 @@ def _make_subset(self: ttfonts.TTFontFile, subset: list[int]) -> bytes:
     if made is None:
         made = _PROGRAMS[self] = OrderedDict()
     key = tuple(subset)
-    program = made.get(key)
+    program = made.pop(key, None)  # put back last: the most recently used
     if program is None:
-        program = made[key] = make_subset(self, subset)
-        if len(made) > PROGRAMS_KEPT:
-            made.popitem(last=False)
-    else:
-        made.move_to_end(key)
+        program = make_subset(self, subset)
+    made[key] = program
+    while len(made) > PROGRAMS_KEPT:
+        made.popitem(last=False)
     packer = _PACKER.get()
     if packer is not None:
         packer.add(program)

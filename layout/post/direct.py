@@ -78,15 +78,19 @@ _PACKED: OrderedDict[bytes, bytes] = OrderedDict()  # data → compressed, least
 PACKED_KEPT = 16 << 20  # bytes of data whose compression is remembered (--watch, an edition's worker)
 
 
+_kept = [0]  # bytes of data in _PACKED
+
+
 def _remember(done: dict[bytes, bytes]) -> None:
-    """Keep ``done`` in ``_PACKED``, within ``PACKED_KEPT`` bytes of data."""
+    """Keep ``done`` in ``_PACKED``, within ``PACKED_KEPT`` bytes of data (each operation
+    whole, so pages drawn on several threads of one process cannot trip over each other)."""
     for data, packed in done.items():
+        if _PACKED.pop(data, None) is None:
+            _kept[0] += len(data)
         _PACKED[data] = packed
-        _PACKED.move_to_end(data)
-    total = sum(map(len, _PACKED))
-    while total > PACKED_KEPT and _PACKED:
+    while _kept[0] > PACKED_KEPT and _PACKED:
         data, _ = _PACKED.popitem(last=False)
-        total -= len(data)
+        _kept[0] -= len(data)
 
 
 def _spare_core() -> bool:

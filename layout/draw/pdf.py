@@ -60,40 +60,35 @@ KEYLINE_WEIGHT = 0.3  # points: a keyline on the plate (GWG: K lines of 0.25 pt 
 MAX_PPI = 300  # photos are downsampled above this at their placed size
 
 
+_CODES = [f"<{i:02X}> <" for i in range(256)]  # a subset's code, as its CMap line starts
+_UNICODE: dict[int, str] = {}  # code point → its UTF-16 in hexadecimal and ">", as a CMap line ends
+
+
+def _utf16(v: int) -> str:
+    """``v`` in UTF-16, hexadecimal: code points above U+FFFF as surrogate pairs."""
+    s = _UNICODE.get(v)
+    if s is None:
+        if v <= 0xFFFF:
+            s = f"{v:04X}>"
+        else:
+            w = v - 0x10000
+            s = f"{0xD800 + (w >> 10):04X}{0xDC00 + (w & 0x3FF):04X}>"
+        _UNICODE[v] = s
+    return s
+
+
 def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
     """reportlab's ToUnicode CMap, with code points above U+FFFF written as
     UTF-16 surrogate pairs (reportlab writes them as <%04X>, which extractors
     misread: 𬌗 came out as ⰱ)."""
-
-    def utf16(v: int) -> str:
-        if v <= 0xFFFF:
-            return f"{v:04X}"
-        v -= 0x10000
-        return f"{0xD800 + (v >> 10):04X}{0xDC00 + (v & 0x3FF):04X}"
-
-    lines = [
-        "/CIDInit /ProcSet findresource begin",
-        "12 dict begin",
-        "begincmap",
-        "/CIDSystemInfo",
-        f"<< /Registry ({fontname})",
-        f"/Ordering ({fontname})",
-        "/Supplement 0",
-        ">> def",
-        f"/CMapName /{fontname} def",
-        "/CMapType 2 def",
-        "1 begincodespacerange",
-        f"<00> <{len(subset) - 1:02X}>",
-        "endcodespacerange",
-        f"{len(subset)} beginbfchar",
-        *[f"<{i:02X}> <{utf16(v)}>" for i, v in enumerate(subset)],
-        "endbfchar",
-        "endcmap",
-        "CMapName currentdict /CMap defineresource pop",
-        "end",
-        "end",
-    ]
-    return "\n".join(lines)
+    head = (
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo\n"
+        f"<< /Registry ({fontname})\n/Ordering ({fontname})\n/Supplement 0\n>> def\n"
+        f"/CMapName /{fontname} def\n/CMapType 2 def\n"
+        f"1 begincodespacerange\n<00> <{len(subset) - 1:02X}>\nendcodespacerange\n{len(subset)} beginbfchar\n"
+    )
+    body = "\n".join([_CODES[i] + _utf16(v) for i, v in enumerate(subset)])
+    return head + body + "\nendbfchar\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"
 
 
 ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # used by reportlab when it writes a subset

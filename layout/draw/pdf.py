@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
@@ -143,6 +144,20 @@ def _format(element: object, document: object, toplevel: int = 0, _format=pdfdoc
 
 
 pdfdoc.format = _format
+
+_NOT_PDFDOC = re.compile("[\x18-\x1f]")  # ASCII that PDFDocEncoding lacks: reportlab's codec refuses it
+
+
+def _pdfdoc_encoded(x: str | bytes, _encoded=pdfdoc.pdfdocEnc) -> bytes:
+    """reportlab's ``pdfdocEnc``, ASCII text (a page's content, its CMaps: nearly every byte
+    of the file) encoded as ASCII, which PDFDocEncoding is there, not through the codec's
+    table, character by character."""
+    if isinstance(x, str) and x.isascii() and not _NOT_PDFDOC.search(x):
+        return x.encode("ascii")
+    return _encoded(x)
+
+
+pdfdoc.pdfdocEnc = _pdfdoc_encoded
 
 
 def register_variant_fonts(faces: Iterable[FontFace], used: dict[str, set[str]]) -> dict[str, str]:

@@ -241,6 +241,7 @@ class RectSearch:
         self.ordered: dict[tuple, list[tuple[int, int]]] = {}  # a part's (height, cost), shallowest first
         self.depths: dict[tuple, tuple[int, int]] = {}  # a part's shallowest and deepest height
         self.butting = Score(butting=1).cost
+        self.flags: dict[tuple[int, int], tuple[bool, bool, bool]] = {}
         self.work = 0
         self.cut_short = False
         pins = list(problem.pins) + [Pins()]  # the open area: a unit after the last
@@ -310,10 +311,14 @@ class RectSearch:
     def key(self, kind: str, a: int, b: int, w: int, x: int, top: int, foot: bool) -> tuple:
         """The memo key of a part: its kind ("B" a block, "R" the rest of a band) and its
         position flags, kept only where a pin needs them."""
-        x = x if self._has(self.x_pins, a, b) else -1
-        top = top if self._has(self.top_pins, a, b) else 0
-        foot = foot and self._has(self.foot_pins, a, b)
-        return (kind, a, b, w, x, top, foot)
+        flags = self.flags.get((a, b))
+        if flags is None:  # which pins units a…b-1 hold (memoised: asked for every part)
+            flags = self.flags[(a, b)] = (
+                self._has(self.x_pins, a, b),
+                self._has(self.top_pins, a, b),
+                self._has(self.foot_pins, a, b),
+            )
+        return (kind, a, b, w, x if flags[0] else -1, top if flags[1] else 0, foot and flags[2])
 
     def part(self, key: tuple) -> dict[int, tuple[int, tuple]]:
         """Units a…b-1 (``key``) filling a rectangle ``w`` columns wide exactly: the best
@@ -371,12 +376,14 @@ class RectSearch:
         """Cut a block across: units a…k-1 above, k…b-1 below, a rule row between."""
         _, a, b, w, x, top, foot = key
         H = self.H
+        least = self.least
         for k in range(a + 1, b):
-            if self._least(a, k) > w * H or self._least(k, b) > w * H:
+            upper_least, lower_least = least[k] - least[a], least[b] - least[k]  # self._least
+            if upper_least > w * H or lower_least > w * H:
                 continue
             up_key = self.key("B", a, k, w, x, top, False)
             upper = self.part(up_key)
-            if not upper or (H - self._depths(up_key, upper)[0] - GAP_ROWS) * w < self._least(k, b):
+            if not upper or (H - self._depths(up_key, upper)[0] - GAP_ROWS) * w < lower_least:
                 continue
             low_key = self.key("B", k, b, w, x, 0, foot)
             lower = self.part(low_key)
@@ -408,16 +415,18 @@ class RectSearch:
         _, a, b, w, x, top, foot = key
         butting = self.butting
         H = self.H
+        least = self.least
         for k in range(a + 1, b):
             # (the rest of a band may hold many units; its first block, five or one run of briefs)
             if k - a > MAX_BLOCK_UNITS and not self._joinable(a, k, 1, top):
                 break
+            left_least, right_least = least[k] - least[a], least[b] - least[k]  # self._least
             for w1 in range(1, w):
-                if self._least(a, k) > w1 * H or self._least(k, b) > (w - w1) * H:
+                if left_least > w1 * H or right_least > (w - w1) * H:
                     continue
                 left_key = self.key("B", a, k, w1, x, top, foot)
                 left = self.part(left_key)
-                if not left or self._depths(left_key, left)[1] * (w - w1) < self._least(k, b):
+                if not left or self._depths(left_key, left)[1] * (w - w1) < right_least:
                     continue
                 right_key = self.key(rest, k, b, w - w1, x + w1 if x >= 0 else -1, top, foot)
                 right = self.part(right_key)

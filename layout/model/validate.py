@@ -11,7 +11,8 @@ with a did-you-mean: it is a misspelling, and ignoring it would drop the
 editor's copy (``qoute:`` for ``quote:``). A field farther from
 every known one is a warning (it is ignored). Everything else is an error. The
 loaders run this before their own checks, so an editor sees the whole list in
-one run. jsonschema does the validating.
+one run. A check compiled from the schema once per process passes a valid file;
+jsonschema (imported only then) reports the problems of any other.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from layout.errors import InputError
+from layout.model.schemacheck import Check, compile_schema
 from layout.model.source import Located, join
 from layout.resources import content_file, styles_dir
 
@@ -173,13 +175,23 @@ def _expected_option(schema: dict) -> str:
     return {"string": "text", "integer": "a whole number", "object": "a mapping"}.get(kind, str(kind))
 
 
+@cache
+def _check(name: str) -> Check:
+    """The named schema compiled once into a yes/no check (model/schemacheck.py)."""
+    return compile_schema(_schema(name))
+
+
 def validate(doc: Located, schema: str) -> list[Problem]:
-    """Every problem of ``doc`` against the named schema, in file order."""
+    """Every problem of ``doc`` against the named schema, in file order. A document the
+    compiled check passes has none; jsonschema lists the problems of any other."""
+    instance = _plain(doc.value)
+    if _check(schema)(instance):
+        return []
     from jsonschema import Draft202012Validator, FormatChecker
 
     validator = Draft202012Validator(_schema(schema), format_checker=FormatChecker())
     out: list[Problem] = []
-    for error in validator.iter_errors(_plain(doc.value)):
+    for error in validator.iter_errors(instance):
         path = ""
         for part in error.absolute_path:
             path = join(path, part)

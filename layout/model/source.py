@@ -10,6 +10,7 @@ column.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,32 +82,54 @@ def _path_at(lines: dict[str, int], line: int) -> str | None:
     return max(paths, key=len) if paths else None
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader whose bad timestamps (2021-02-30) are located errors, not ValueError."""
+class _Dates:
+    """Bad timestamps (2021-02-30) as located errors, not ValueError."""
 
-    def construct_yaml_timestamp(self, node):  # type: ignore[override]
+    def construct_yaml_timestamp(self, node):
         try:
-            return super().construct_yaml_timestamp(node)
+            return super().construct_yaml_timestamp(node)  # type: ignore[misc]
         except ValueError as exc:
             raise yaml.constructor.ConstructorError(
                 None, None, f"not a valid date: {node.value} ({exc})", node.start_mark
             ) from None
 
 
+class _Loader(_Dates, yaml.SafeLoader):
+    """PyYAML's pure-Python SafeLoader: its messages are the ones an editor reads."""
+
+
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+# libyaml's parser (PyYAML's C extension), when PyYAML was built with it: the same nodes, values
+# and marks (line, column, index in characters) in a tenth of the time. A file it cannot read
+# is read again by _Loader, so every message is _Loader's.
+_CLoader: type | None = None
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _CLoader(_Dates, yaml.CSafeLoader):  # type: ignore[no-redef]
+        """libyaml's parser with SafeLoader's constructors."""
+
+    _CLoader.add_constructor("tag:yaml.org,2002:timestamp", _CLoader.construct_yaml_timestamp)
+
+# what goes to _Loader directly: characters the pure-Python reader refuses (its NON_PRINTABLE),
+# and those libyaml reads otherwise: tabs (the pure-Python scanner refuses many), the line
+# breaks NEL, LS and PS, a byte order mark inside the text, and "?" (in a flow collection the
+# pure-Python scanner ends a plain scalar there, libyaml does not)
+_PURE_ONLY = re.compile(
+    "[^\x0a\x0d\x20-\x3e\x40-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
 
 
 LINE_BREAKS = frozenset("\n\x85\u2028\u2029")  # YAML's (and \r not before \n)
 
 
-def _invisible(node: yaml.ScalarNode) -> tuple[tuple[str, int, int], ...]:
-    """Each invisible format character of a scalar with its line and column, when the file has
-    them as they are (the same count of each as the value: not written as escapes)."""
+def _invisible(node: yaml.ScalarNode, text: str) -> tuple[tuple[str, int, int], ...]:
+    """Each invisible format character of a scalar with its line and column, when the file
+    ``text`` has them as they are (the same count of each as the value: not written as escapes)."""
     wanted = {ch for ch in node.value if is_format(ch)}
-    buffer = node.start_mark.buffer
-    if not wanted or buffer is None:
+    if not wanted:
         return ()
-    raw = buffer[node.start_mark.index : node.end_mark.index]
+    raw = text[node.start_mark.index : node.end_mark.index]
     if any(raw.count(ch) != node.value.count(ch) for ch in wanted):
         return ()
     line, column = node.start_mark.line + 1, node.start_mark.column + 1
@@ -128,6 +151,7 @@ def _walk(
     budget: list[int],
     columns: dict[str, int] | None = None,
     invisible: dict[str, tuple[tuple[str, int, int], ...]] | None = None,
+    text: str = "",
 ) -> None:
     budget[0] -= 1
     if budget[0] < 0:
@@ -136,7 +160,7 @@ def _walk(
     if columns is not None:
         columns.setdefault(path, node.start_mark.column + 1)
     if invisible is not None and isinstance(node, yaml.ScalarNode):
-        found = _invisible(node)
+        found = _invisible(node, text)
         if found:
             invisible.setdefault(path, found)
     if isinstance(node, yaml.MappingNode):
@@ -149,10 +173,10 @@ def _walk(
             if columns is not None:  # where the key is: for messages about the field itself (unknown, twice)
                 columns.setdefault(f"{join(path, key)}@key", key_node.start_mark.column + 1)
                 lines.setdefault(f"{join(path, key)}@key", key_node.start_mark.line + 1)
-            _walk(value_node, join(path, key), lines, budget, columns, invisible)
+            _walk(value_node, join(path, key), lines, budget, columns, invisible, text)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, join(path, i), lines, budget, columns, invisible)
+            _walk(item, join(path, i), lines, budget, columns, invisible, text)
 
 
 def read_text(path: Path) -> str:
@@ -182,28 +206,70 @@ def read_text(path: Path) -> str:
         ) from None
 
 
+class _Reread(Exception):
+    """libyaml's reading may differ from the pure-Python parser's: read the file with that."""
+
+
+def _has_empty_scalar(root: yaml.Node) -> bool:
+    """True when the document has an empty value (``key:`` with nothing after it): libyaml
+    places some of them elsewhere than the pure-Python parser (at the next token)."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            if not node.value and node.start_mark.index == node.end_mark.index:
+                return True
+        elif isinstance(node, yaml.MappingNode):
+            stack += [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value
+    return False
+
+
 def load_yaml(path: Path) -> Located:
     """Parse one YAML document; InputError names the line of a syntax error."""
     text = read_text(path)
     name = str(path)
-    try:
-        loader = _Loader(text)
+    if _CLoader is not None and not _PURE_ONLY.search(text):
         try:
-            node = loader.get_single_node()
-            if node is None:
-                raise InputError("the file is empty", file=name)
-            lines: dict[str, int] = {}
-            columns: dict[str, int] = {}
-            invisible: dict[str, tuple[tuple[str, int, int], ...]] = {}
-            _walk(node, "", lines, [MAX_NODES], columns, invisible)
-            try:
-                value = loader.construct_document(node)
-            except yaml.constructor.ConstructorError as exc:
-                line = exc.problem_mark.line + 1 if exc.problem_mark else None
-                field = _path_at(lines, line) if line else None
-                raise InputError(str(exc.problem), file=name, line=line, field=field) from None
-        finally:
-            loader.dispose()
+            return _parse(text, name, _CLoader)
+        except (yaml.YAMLError, InputError, _Duplicate, RecursionError, _Reread):
+            pass  # read again below: the pure-Python parser's message, as always
+    return _read(text, name)
+
+
+def _parse(text: str, name: str, loader_class: type) -> Located:
+    """The document, its values' positions and invisible characters, with ``loader_class``."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise InputError("the file is empty", file=name)
+        if loader_class is _CLoader and _has_empty_scalar(node):
+            raise _Reread("an empty value")
+        lines: dict[str, int] = {}
+        columns: dict[str, int] = {}
+        invisible: dict[str, tuple[tuple[str, int, int], ...]] = {}
+        _walk(node, "", lines, [MAX_NODES], columns, invisible, text)
+        try:
+            value = loader.construct_document(node)
+        except yaml.constructor.ConstructorError as exc:
+            line = exc.problem_mark.line + 1 if exc.problem_mark else None
+            field = _path_at(lines, line) if line else None
+            raise InputError(str(exc.problem), file=name, line=line, field=field) from None
+    finally:
+        loader.dispose()
+    return Located(name, value, lines, columns, invisible)
+
+
+def _read(text: str, name: str) -> Located:
+    """``_parse`` with the pure-Python parser, its errors as InputError."""
+    try:
+        return _parse(text, name, _Loader)
     except _Duplicate as dup:
         raise InputError("given twice in the same mapping", file=name, line=dup.line, field=dup.path) from None
     except yaml.MarkedYAMLError as exc:
@@ -224,4 +290,3 @@ def load_yaml(path: Path) -> Located:
         raise InputError(f"YAML: {exc}", file=name) from None
     except RecursionError:
         raise InputError("YAML nested too deeply", file=name) from None
-    return Located(name, value, lines, columns, invisible)

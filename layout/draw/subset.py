@@ -6,16 +6,19 @@ font program, byte for byte what ``TTFontFile.makeSubset`` writes: the glyphs of
 the codes and of the composite glyphs they use, renumbered in the order reportlab
 reaches them, with name, OS/2, cvt, fpgm and prep copied, post cut to its header,
 hmtx, hhea, maxp, a format-6 cmap, glyf with its components renumbered, loca and
-head; the tables assembled by reportlab's own ``TTFontMaker``. What reportlab does
+head; assembled as reportlab's ``TTFontMaker`` assembles them. What reportlab does
 glyph by glyph through its file reader (a seek and an unpack a value), this does
-with ``struct.unpack_from`` on the file's bytes, and it slices glyphs from the file
-in place rather than from a copy of its glyf table.
+with ``struct.unpack_from`` on the file's bytes; it slices glyphs from the file in
+place rather than from a copy of its glyf table; and it sums the checksums of the
+tables every subset copies once per face, and the file's from its tables' rather
+than over the whole file again.
 """
 
 from __future__ import annotations
 
 from struct import error as StructError  # noqa: N812
 from struct import pack, unpack_from
+from weakref import WeakKeyDictionary
 
 from reportlab.pdfbase import ttfonts
 
@@ -139,28 +142,71 @@ def _renumbered(glyph: bytes, glyph_set: dict[int, int]) -> bytes:
     return bytes(out)
 
 
+_SUMS: WeakKeyDictionary[ttfonts.TTFontFile, dict[str, int]] = WeakKeyDictionary()
+
+
+def _unchanged(face: ttfonts.TTFontFile) -> dict[str, tuple[bytes, int]]:
+    """The tables every subset of ``face`` copies (name, OS/2, cvt, fpgm, prep, post cut to
+    its header), with their checksums, worked out once per face."""
+    tables = {tag: _table(face, tag) for tag in ("name", "OS/2", "cvt ", "fpgm", "prep") if tag in face.table}
+    tables["post"] = b"\x00\x03\x00\x00" + _table(face, "post")[4:16] + b"\x00" * 16
+    sums = _SUMS.get(face)
+    if sums is None:
+        sums = _SUMS[face] = {tag: ttfonts.calcChecksum(data) for tag, data in tables.items()}
+    return {tag: (data, sums[tag]) for tag, data in tables.items()}
+
+
+def _assembled(tables: dict[str, tuple[bytes, int | None]]) -> bytes:
+    """reportlab's ``TTFontMaker.makeStream``: the table directory (tags sorted), the
+    tables padded to 4 bytes, and head's checksum adjustment; the file's checksum summed
+    from the directory's and the tables' (a table padded with zeros sums as it does in the
+    file), not over the whole file again. ``None``: a checksum to work out."""
+    count = len(tables)
+    search = 1
+    selector = 0
+    while search * 2 <= count:
+        search *= 2
+        selector += 1
+    parts = [pack(">lHHHH", 0x00010000, count, search * 16, selector, count * 16 - search * 16)]
+    offset = 12 + count * 16
+    total = 0
+    head_at = 0
+    items = sorted(tables.items())
+    for tag, (data, checksum) in items:
+        if checksum is None:
+            checksum = ttfonts.calcChecksum(data)
+        if tag == "head":
+            head_at = offset
+        parts.append(tag.encode("latin-1") + pack(">LLL", checksum, offset, len(data)))
+        total += checksum
+        offset += (len(data) + 3) & ~3
+    total += ttfonts.calcChecksum(b"".join(parts))
+    for _, (data, _) in items:
+        parts.append(data + b"\0" * (-len(data) % 4))
+    out = bytearray(b"".join(parts))
+    out[head_at + 8 : head_at + 12] = pack(">L", ttfonts.add32(0xB1B0AFBA, -(total & 0xFFFFFFFF)))
+    return bytes(out)
+
+
 def make_subset(face: ttfonts.TTFontFile, subset: list[int]) -> bytes:
     """The font program of ``subset`` (character codes), as ``face.makeSubset(subset)``."""
-    output = ttfonts.TTFontMaker()
     glyph_map, glyph_set, code_to_glyph = _glyphs(face, subset)
-    for tag in ("name", "OS/2", "cvt ", "fpgm", "prep"):
-        if tag in face.table:
-            output.add(tag, _table(face, tag))
-    output.add("post", b"\x00\x03\x00\x00" + _table(face, "post")[4:16] + b"\x00" * 16)
+    tables: dict[str, tuple[bytes, int | None]] = dict(_unchanged(face))
     hmtx, full = _hmtx(face, glyph_map)
-    output.add("hmtx", hmtx)
-    output.add("hhea", ttfonts._set_ushort(_table(face, "hhea"), 34, full))
-    output.add("maxp", ttfonts._set_ushort(_table(face, "maxp"), 4, len(glyph_map)))
+    tables["hmtx"] = (hmtx, None)
+    tables["hhea"] = (ttfonts._set_ushort(_table(face, "hhea"), 34, full), None)
+    tables["maxp"] = (ttfonts._set_ushort(_table(face, "maxp"), 4, len(glyph_map)), None)
     cmap = [0, 1, 1, 0, 0, 12, 6, 10 + len(subset) * 2, 0, 0, len(subset), *map(code_to_glyph.get, subset)]
-    output.add("cmap", pack(f">{len(cmap)}H", *cmap))
+    tables["cmap"] = (pack(f">{len(cmap)}H", *cmap), None)
     glyf, offsets = _glyf(face, glyph_map, glyph_set)
-    output.add("glyf", glyf)
+    tables["glyf"] = (glyf, None)
     if (offsets[-1] + 1) >> 1 > 0xFFFF:
         long_offsets = 1
         loca = pack(f">{len(offsets)}L", *offsets)
     else:
         long_offsets = 0
         loca = pack(f">{len(offsets)}H", *(offset >> 1 for offset in offsets))
-    output.add("loca", loca)
-    output.add("head", ttfonts._set_ushort(_table(face, "head"), 50, long_offsets))
-    return output.makeStream()
+    tables["loca"] = (loca, None)
+    head = ttfonts._set_ushort(_table(face, "head"), 50, long_offsets)
+    tables["head"] = (head[:8] + b"\0\0\0\0" + head[12:], None)  # its checksum adjustment, as TTFontMaker.add
+    return _assembled(tables)

@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from layout.inline import breaker  # noqa: E402
 from layout.model.content import load_page  # noqa: E402
-from layout.page import measure, units, zone  # noqa: E402
+from layout.page import arrange, measure, units, zone  # noqa: E402
 from layout.page.arrange import Option, Score  # noqa: E402
 from layout.page.context import Context  # noqa: E402
 from layout.page.makeup import FIT, _Policy  # noqa: E402
@@ -187,6 +187,19 @@ def test_bounds_and_shared_rectangles_change_no_arrangement(tmp_path, engine, mo
     monkeypatch.setattr(zone, "_solve_layout", unbounded)
     plain = made_up(engine, path)
     assert pruned.score == plain.score and pruned.units == plain.units and pruned.frame == plain.frame
+
+
+def test_dropping_stacks_without_room_changes_no_arrangement(tmp_path, engine, monkeypatch):
+    from pagegen import make_page
+
+    path = tmp_path / "twenty.yaml"  # 20 items, a tight page: every step searched, one fits
+    path.write_text(yaml.safe_dump(make_page(20, 100, 300, 14), allow_unicode=True), encoding="utf-8")
+    bounded = made_up(engine, path)
+    measure.clear_caches()
+    monkeypatch.setattr(arrange.RectSearch, "_drop_dead", lambda self, stack, b: None)
+    plain = made_up(engine, path)
+    assert bounded.searches == plain.searches > 1
+    assert bounded.score == plain.score and bounded.units == plain.units and bounded.frame == plain.frame
 
 
 def test_caches_are_bounded(engine, monkeypatch):

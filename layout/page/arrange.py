@@ -161,6 +161,10 @@ class Problem:
     stacks: bool = True  # cut bands down and across at any depth; False: bands are rows of units (cheaper)
     open_min_rows: int = 1  # an open area shallower than this is no space for anything: it weighs as blank
     booked: tuple[Area, ...] = ()  # fixed blocks in the zone (ads): the units go around them (zone.py)
+    # per unit, a lower bound on the cells it takes however it is set, alone or together with
+    # its neighbours (-1: the least of its own options, for a unit never set together); none
+    # given: those of units that may be set together are 0. Bounds the search (``RectSearch``)
+    floors: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -224,9 +228,18 @@ class RectSearch:
     ``arrangement`` turns the best of them into named values."""
 
     def __init__(
-        self, problem: Problem, lead_width: int | None = None, at_top: bool = True, on_foot: bool = True
+        self,
+        problem: Problem,
+        lead_width: int | None = None,
+        at_top: bool = True,
+        on_foot: bool = True,
+        whole: bool = False,
     ) -> None:
         self.p = problem
+        # every unit from a start goes into this rectangle (a page without booked blocks): a
+        # stack of bands that leaves too little room for the units after it is dropped
+        self.whole = whole
+        self.rest: list[int] | None = None  # per unit u, a lower bound on the cells of units u…
         self.at_top = at_top  # its first band is at the zone's top (a rectangle beside a booked block may not be)
         self.on_foot = on_foot  # it stands on the zone's foot or on a booked block: open rows under it are in place
         self.stacks_from: dict[int, list[dict[tuple[int, int], tuple[int, tuple | None]]]] = {}
@@ -469,8 +482,36 @@ class RectSearch:
                 if len(wanted) > 1:
                     continue
                 self._stack(stacks[a], stacks[b], a, band_key, band, wanted)
+            if self.whole and b < n:
+                self._drop_dead(stacks[b], b)
         self.stacks_from[start] = stacks
         return stacks
+
+    def _drop_dead(self, stack: dict, b: int) -> None:
+        """Branch and bound on room: drop the stacks of units …b-1 that leave fewer cells
+        under them than units b… take at least. What such a stack leads to is dead too
+        (a band holds at least its units' cells), so the stacks that remain, their order
+        and their costs are those of the search without the bound."""
+        rest = self._rest()[b]
+        if not rest:
+            return
+        W, H = self.W, self.H
+        for key in [key for key in stack if rest > W * (H - key[0] - GAP_ROWS)]:
+            del stack[key]
+
+    def _rest(self) -> list[int]:
+        """Per unit u, a lower bound on the cells units u…n-1 take (``Problem.floors``; a unit
+        never set together: the least area of its options, at any width)."""
+        if self.rest is None:
+            floors = list(self.p.floors) or [-1 if key is None else 0 for key in self.merge_keys[: self.n]]
+            for u, floor in enumerate(floors):
+                if floor < 0 or (self.merge_keys[u] is None and not self.p.floors):
+                    found = [w * min(opts) for w in range(1, self.W + 1) if (opts := self.p.options(u, w))]
+                    floors[u] = min(found) if found else self.W * self.H + 1
+            self.rest = [0] * (self.n + 1)
+            for u in range(self.n - 1, -1, -1):
+                self.rest[u] = self.rest[u + 1] + floors[u]
+        return self.rest
 
     def _stack(self, below: dict, out: dict, a: int, band_key: tuple, band: dict, wanted: set[int]) -> None:
         """Every stack of ``below`` (units start…a-1) with the band under it: the best cost
@@ -624,11 +665,11 @@ Solver = Callable[[Problem, "int | None"], "tuple[Arrangement | None, int, bool]
 def solve_rectangle(problem: Problem, lead_width: int | None) -> tuple[Arrangement | None, int, bool]:
     """The best arrangement of a rectangular zone with the lead unit at ``lead_width``:
     (arrangement or None, work, cut short)."""
-    s = RectSearch(problem, lead_width)
+    s = RectSearch(problem, lead_width, whole=True)
     found = s.arrangement()
     work, short = s.work, s.cut_short
     if s.cut_short and problem.stacks:  # the bound stopped it: rows of units, which it can finish
-        rows = RectSearch(replace(problem, stacks=False), lead_width)
+        rows = RectSearch(replace(problem, stacks=False), lead_width, whole=True)
         plain = rows.arrangement()
         work += rows.work
         if plain is not None and (found is None or plain.score.cost < found.score.cost):

@@ -218,6 +218,7 @@ class _Sheet:
             stacks=mode.stacks,
             open_min_rows=self.ctx.style.legibility.min_leg,
             booked=self.booked,
+            floors=tuple(copy.floor(u, mode) for u in units),
         )
 
     def could_fit(self, mode: Mode, copy: Copy | None = None) -> bool:

@@ -363,6 +363,18 @@ class Copy:
             return span * (fixed + 1)
         return self.lines(pos) + span * fixed
 
+    def floor(self, unit: Unit, mode: Mode) -> int:
+        """A lower bound on the cells the unit takes however it is set, alone or with its
+        neighbours (``Problem.floors``): briefs, their pieces at the smallest photo (no
+        hairline: one may fall at a column's foot; none when text may be overset); -1 for a
+        module, which the search bounds by its own options."""
+        if not unit.briefs:
+            return -1
+        if mode.overset:
+            return 0
+        group = self.group(unit, 1)
+        return sum(p.rows for p in group.pieces(group.photo_range[0]) if not p.rule)
+
     def least_area(self, unit: Unit, mode: Mode) -> int:
         """A tighter lower bound (the headlines set): every body line, and at the span
         where it is least, the headline, byline, quote and smallest photo box with its

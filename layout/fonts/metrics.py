@@ -104,11 +104,7 @@ class FontFace:
 
     def missing(self, text: str) -> list[str]:
         """Characters of ``text`` this face cannot draw, in order, once each."""
-        out: list[str] = []
-        for ch in text:
-            if not ch.isspace() and not self.has(ch) and ch not in out:
-                out.append(ch)
-        return out
+        return [ch for ch in dict.fromkeys(text) if not ch.isspace() and not self.has(ch)]
 
 
 def _covered(cp: int, starts: tuple[int, ...], ends: tuple[int, ...]) -> bool:

@@ -205,18 +205,20 @@ def register_fonts(faces: Iterable[FontFace], used: dict[str, set[str]]) -> dict
 
 
 def _chars_by_font(frame: PageFrame, label_font: str) -> dict[str, set[str]]:
-    used: dict[str, set[str]] = {label_font: set("照片超版字，图片未排入0123456789 ")}
+    texts: dict[str, list[str]] = {label_font: ["照片超版字，图片未排入0123456789 "]}
     for item in frame.items:
         if isinstance(item, TextItem):
             for run in item.runs:
-                if run.variant.startswith("fb:"):
+                if not run.variant:
+                    key = item.font
+                elif run.variant.startswith("fb:"):
                     key = run.variant[3:]  # a fallback face, registered like any other
                 else:
-                    key = f"{item.font}/{run.variant}" if run.variant else item.font
-                used.setdefault(key, set()).update(run.text)
+                    key = f"{item.font}/{run.variant}"
+                texts.setdefault(key, []).append(run.text)
         elif isinstance(item, AdItem) and item.file is None:
-            used[label_font] |= set(item.label)
-    return used
+            texts[label_font].append(item.label)
+    return {key: set("".join(parts)) for key, parts in texts.items()}
 
 
 GAP_MIN_EM = 0.1  # a jump this wide reads as a word space: poppler breaks words at 0.1 em, MuPDF at 0.15

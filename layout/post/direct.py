@@ -97,7 +97,7 @@ def _spare_core() -> bool:
     """Whether a second thread would likely find a core to itself."""
     try:
         return os.getloadavg()[0] < (os.cpu_count() or 1) - 0.5
-    except OSError:
+    except (OSError, AttributeError):  # no load average (Windows): one thread
         return False
 
 

@@ -28,6 +28,7 @@ import hashlib
 import io
 import os
 import pickle
+import threading
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
@@ -182,7 +183,7 @@ def _write_entry(entry: Path, digest: str, face: ttfonts.TTFontFace) -> None:
     """Store a parsed face (atomically; a cache that cannot be written is no error)."""
     state = {k: v for k, v in face.__dict__.items() if k not in _NOT_STORED}
     payload = pickle.dumps({"digest": digest, "face": state}, protocol=pickle.HIGHEST_PROTOCOL)
-    temp = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
+    temp = entry.with_name(f"{entry.name}.{os.getpid()}-{threading.get_ident()}.tmp")  # one writer each
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         temp.write_bytes(MAGIC + hashlib.sha256(payload).digest() + payload)

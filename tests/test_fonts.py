@@ -330,3 +330,24 @@ def test_gap_fonts_move_composite_glyphs_once(tmp_path):
     eacute.recalcBounds(glyf)
     assert (eacute.xMin, eacute.xMax) == (300, 700)
     assert padded["hmtx"][padded.getBestCmap()[ord("é")]] == (750, 300)
+
+
+def test_a_face_is_read_once_per_process_until_its_sidecar_or_core_changes(tmp_path):
+    """--watch renders many times in one process: a face comes from memory while its sidecar
+    and core cut are as they were, and is read again when either changed."""
+    import shutil
+
+    for name in ("BanmianKai-Regular.ttf", "BanmianKai-Regular.ttf.metrics.json", "BanmianKai-Regular.core.ttf"):
+        shutil.copyfile(fonts_dir() / name, tmp_path / name)
+    font, sidecar = tmp_path / "BanmianKai-Regular.ttf", tmp_path / "BanmianKai-Regular.ttf.metrics.json"
+    first = load_face("kai", font, sidecar)
+    assert first.core_path == tmp_path / "BanmianKai-Regular.core.ttf"
+    assert load_face("kai", font, sidecar) is first
+    assert load_face("song", font, sidecar) is not first  # another key, another face
+    (tmp_path / "BanmianKai-Regular.core.ttf").unlink()
+    without_core = load_face("kai", font, sidecar)
+    assert without_core.core_path is None and without_core.advances == first.advances
+    data = json.loads(sidecar.read_text(encoding="utf-8"))
+    data["advances"]["19968"] = 999  # 一 narrower
+    sidecar.write_text(json.dumps(data), encoding="utf-8")
+    assert load_face("kai", font, sidecar).advance("一") == 999 / first.units_per_em

@@ -121,7 +121,45 @@ def _gap_fonts(entry: dict | None, here: Path) -> GapFonts | None:
     return GapFonts(lead, trail, both, chars, float(entry["pad_em"]))
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    """A face read in this process, and what it depended on besides its sidecar's bytes."""
+
+    face: FontFace
+    core: Path | None  # the core cut the sidecar names
+    core_there: bool
+
+
+_LOADED: dict[tuple, _Loaded] = {}  # (key, font, sidecar, the sidecar's size, times, inode) → face
+
+
 def load_face(key: str, font_path: Path, metrics_path: Path) -> FontFace:
+    """The face of a font from its metrics sidecar; read again in the same process (--watch,
+    an edition's worker) only when the sidecar was written or its core cut came or went."""
+    try:
+        st = metrics_path.stat()
+    except OSError:
+        return _read_face(key, font_path, metrics_path)  # says why it cannot be read
+    memo = (key, str(font_path), str(metrics_path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    known = _LOADED.get(memo)
+    if known is not None and (known.core is None or known.core.is_file() == known.core_there):
+        return known.face
+    face = _read_face(key, font_path, metrics_path)
+    core = face.core_path or _named_core(metrics_path)
+    _LOADED[memo] = _Loaded(face, core, core is not None and core.is_file())
+    return face
+
+
+def _named_core(metrics_path: Path) -> Path | None:
+    """The core cut a sidecar names (None: none, or the sidecar cannot be read)."""
+    try:
+        core = json.loads(metrics_path.read_text(encoding="utf-8")).get("core")
+        return metrics_path.parent / core["file"] if core else None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _read_face(key: str, font_path: Path, metrics_path: Path) -> FontFace:
     try:
         data = json.loads(metrics_path.read_text(encoding="utf-8"))
         ranges = data["coverage"]

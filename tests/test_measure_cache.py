@@ -185,6 +185,7 @@ def test_bounds_and_shared_rectangles_change_no_arrangement(tmp_path, engine, mo
         return real(problem, layout, lead_width)  # a search of its own per layout, no bound
 
     monkeypatch.setattr(zone, "_solve_layout", unbounded)
+    monkeypatch.setattr(arrange.RectSearch, "_drop_dead", lambda self, stack, b: None)
     plain = made_up(engine, path)
     assert pruned.score == plain.score and pruned.units == plain.units and pruned.frame == plain.frame
 

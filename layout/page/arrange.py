@@ -233,12 +233,15 @@ class RectSearch:
         lead_width: int | None = None,
         at_top: bool = True,
         on_foot: bool = True,
-        whole: bool = False,
+        room_after: int | None = None,
+        widest: int = 0,
     ) -> None:
         self.p = problem
-        # every unit from a start goes into this rectangle (a page without booked blocks): a
-        # stack of bands that leaves too little room for the units after it is dropped
-        self.whole = whole
+        # the cells of the zone's free rectangles after this one (0: the units from a start
+        # all go into this one, as on a page without booked blocks): a stack of bands that
+        # leaves too little room for the units after it is dropped (None: none is)
+        self.room_after = room_after
+        self.widest = max(widest, problem.columns)  # the widest a unit may be set, in any rectangle
         self.rest: list[int] | None = None  # per unit u, a lower bound on the cells of units u…
         self.at_top = at_top  # its first band is at the zone's top (a rectangle beside a booked block may not be)
         self.on_foot = on_foot  # it stands on the zone's foot or on a booked block: open rows under it are in place
@@ -482,21 +485,22 @@ class RectSearch:
                 if len(wanted) > 1:
                     continue
                 self._stack(stacks[a], stacks[b], a, band_key, band, wanted)
-            if self.whole and b < n:
+            if self.room_after is not None and b < n:
                 self._drop_dead(stacks[b], b)
         self.stacks_from[start] = stacks
         return stacks
 
     def _drop_dead(self, stack: dict, b: int) -> None:
         """Branch and bound on room: drop the stacks of units …b-1 that leave fewer cells
-        under them than units b… take at least. What such a stack leads to is dead too
-        (a band holds at least its units' cells), so the stacks that remain, their order
-        and their costs are those of the search without the bound."""
+        under them (and in the rectangles after this one) than units b… take at least.
+        What such a stack leads to is dead too (a band holds at least its units' cells), so
+        the stacks that remain, their order and their costs are those of the search without
+        the bound; a run that could still be completed in the later rectangles keeps them all."""
         rest = self._rest()[b]
         if not rest:
             return
-        W, H = self.W, self.H
-        for key in [key for key in stack if rest > W * (H - key[0] - GAP_ROWS)]:
+        W, H, after = self.W, self.H, self.room_after or 0
+        for key in [key for key in stack if rest > W * max(0, H - key[0] - GAP_ROWS) + after]:
             del stack[key]
 
     def _rest(self) -> list[int]:
@@ -506,8 +510,8 @@ class RectSearch:
             floors = list(self.p.floors) or [-1 if key is None else 0 for key in self.merge_keys[: self.n]]
             for u, floor in enumerate(floors):
                 if floor < 0 or (self.merge_keys[u] is None and not self.p.floors):
-                    found = [w * min(opts) for w in range(1, self.W + 1) if (opts := self.p.options(u, w))]
-                    floors[u] = min(found) if found else self.W * self.H + 1
+                    found = [w * min(opts) for w in range(1, self.widest + 1) if (opts := self.p.options(u, w))]
+                    floors[u] = min(found) if found else self.widest * self.H + (self.room_after or 0) + 1
             self.rest = [0] * (self.n + 1)
             for u in range(self.n - 1, -1, -1):
                 self.rest[u] = self.rest[u + 1] + floors[u]
@@ -665,11 +669,11 @@ Solver = Callable[[Problem, "int | None"], "tuple[Arrangement | None, int, bool]
 def solve_rectangle(problem: Problem, lead_width: int | None) -> tuple[Arrangement | None, int, bool]:
     """The best arrangement of a rectangular zone with the lead unit at ``lead_width``:
     (arrangement or None, work, cut short)."""
-    s = RectSearch(problem, lead_width, whole=True)
+    s = RectSearch(problem, lead_width, room_after=0)
     found = s.arrangement()
     work, short = s.work, s.cut_short
     if s.cut_short and problem.stacks:  # the bound stopped it: rows of units, which it can finish
-        rows = RectSearch(replace(problem, stacks=False), lead_width, whole=True)
+        rows = RectSearch(replace(problem, stacks=False), lead_width, room_after=0)
         plain = rows.arrangement()
         work += rows.work
         if plain is not None and (found is None or plain.score.cost < found.score.cost):

@@ -172,29 +172,37 @@ class _Rects:
         self.shared: dict[tuple, RectSearch] = {}
         self.spent: set[tuple] = set()  # rectangles searched past the work bound: no longer shared
 
-    def key(self, area: Area, lead_width: int | None) -> tuple:
-        return (area, lead_width)
+    def key(self, area: Area, lead_width: int | None, after: int) -> tuple:
+        return (area, lead_width, after)
 
-    def search(self, area: Area, lead_width: int | None, *, fresh: bool = False) -> RectSearch:
-        key = self.key(area, lead_width)
+    def search(self, area: Area, lead_width: int | None, after: int, *, fresh: bool = False) -> RectSearch:
+        """The search of ``area`` (``after``: the cells of the free rectangles after it)."""
+        key = self.key(area, lead_width, after)
         if fresh or key in self.spent:
-            return self._new(area, lead_width)
+            return self._new(area, lead_width, after)
         found = self.shared.get(key)
         if found is None:
-            found = self.shared[key] = self._new(area, lead_width)
+            found = self.shared[key] = self._new(area, lead_width, after)
             found.bounded = False
         return found
 
-    def _new(self, area: Area, lead_width: int | None) -> RectSearch:
+    def _new(self, area: Area, lead_width: int | None, after: int) -> RectSearch:
         p = self.problem
-        return RectSearch(_within(p, area), lead_width, at_top=area.row == 0, on_foot=_on_foot(p, area))
+        return RectSearch(
+            _within(p, area),
+            lead_width,
+            at_top=area.row == 0,
+            on_foot=_on_foot(p, area),
+            room_after=after,
+            widest=p.columns,
+        )
 
     def overrun(self, layout: Layout, lead_width: int | None) -> bool:
         """Has a rectangle of ``layout`` done more work than one search may? (then it is
         no longer shared, and the layout is searched again as before)."""
         over = False
         for k, area in enumerate(layout.frees):
-            key = self.key(area, lead_width if k == 0 else None)
+            key = self.key(area, lead_width if k == 0 else None, _after(layout, k))
             s = self.shared.get(key)
             if key not in self.spent and s is not None and s.work > MAX_WORK:
                 self.spent.add(key)
@@ -220,7 +228,10 @@ def _solve_runs(
     problem: Problem, layout: Layout, lead_width: int | None, rects: _Rects, bound: int | None, *, fresh: bool
 ) -> _Found:
     n = len(problem.pins)
-    searches = [rects.search(area, lead_width if k == 0 else None, fresh=fresh) for k, area in enumerate(layout.frees)]
+    searches = [
+        rects.search(area, lead_width if k == 0 else None, _after(layout, k), fresh=fresh)
+        for k, area in enumerate(layout.frees)
+    ]
     runs: dict[int, tuple[int, tuple[_Run, ...]]] = {0: (0, ())}  # units placed → (cost, runs so far)
     for k, (area, s) in enumerate(zip(layout.frees, searches)):
         last = k == len(layout.frees) - 1
@@ -244,6 +255,11 @@ def _solve_runs(
     if n not in runs:
         return _Found(None, work, short)
     return _Found(_assemble(problem, layout, searches, runs[n][1]), work, short)
+
+
+def _after(layout: Layout, k: int) -> int:
+    """Cells of the layout's free rectangles after the k-th."""
+    return sum(a.cells for a in layout.frees[k + 1 :])
 
 
 def _beaten(cost: int, bound: int | None, best: tuple[int, tuple] | None) -> bool:

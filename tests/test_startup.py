@@ -261,3 +261,28 @@ def test_every_bad_input_gets_the_same_report_without_the_compiled_check(monkeyp
     without = [[str(p) for p in validate.validate(d, k)] for d in docs for k in kinds]
     assert with_check == without
     assert any(with_check) and not all(with_check)
+
+
+def test_a_font_hash_is_remembered_only_for_a_settled_file(tmp_path, monkeypatch):
+    """A font's SHA-256 is remembered by its path and signature (size, times, inode) when the
+    file is older than the file system's clock can blur; a damaged or foreign memo is ignored."""
+    monkeypatch.setenv("BANMIAN_CACHE", str(tmp_path / "cache"))
+    path = ROOT / "fonts" / "BanmianSansSC-Bold.hant.ttf"  # a checked-out file: settled
+    data = path.read_bytes()
+    right = hashlib.sha256(data).hexdigest()
+    signature = fontcache._signature(path)
+    assert fontcache._settled(path, signature) == signature
+    assert fontcache._digest(path, signature, data) == right  # computed and remembered
+    (memo,) = (tmp_path / "cache" / "reportlab" / "digests").iterdir()
+    line, digest, check = memo.read_text(encoding="ascii").split("\n")
+    assert digest == right and line == " ".join(map(str, signature))
+    assert fontcache._digest(path, signature, b"other bytes") == right  # remembered: not hashed again
+    wrong = "0" * 64
+    for bad in (f"{line}\n{wrong}\n{check}", f"{line}\n{wrong}", "junk", f"1 2 3 4 5\n{wrong}\n"):
+        memo.write_text(bad, encoding="ascii")
+        assert fontcache._digest(path, signature, data) == right
+    fresh = _font(tmp_path / "fresh.ttf", 50)  # just written: its signature is not trusted yet
+    assert fontcache._settled(fresh, fontcache._signature(fresh)) is None
+    before = sorted((tmp_path / "cache" / "reportlab" / "digests").iterdir())
+    assert fontcache._digest(fresh, None, fresh.read_bytes()) == hashlib.sha256(fresh.read_bytes()).hexdigest()
+    assert sorted((tmp_path / "cache" / "reportlab" / "digests").iterdir()) == before

@@ -12,7 +12,8 @@ its own payload and is read with an unpickler that builds nothing but reportlab'
 name strings, so a corrupt, truncated or foreign entry is ignored (and rewritten),
 never trusted: the face drawn is always the face of the file's present bytes.
 The file's bytes are read on every registration (reportlab writes subsets from
-them), so the key costs a hash, not a parse.
+them); their hash is remembered by the file's path, size, times and inode (as git
+does), and computed again when any of these differ.
 
 In one process (``--watch``, an edition's worker) a name stays registered while
 its file is unchanged (same size, times and inode); a file replaced under the same
@@ -29,6 +30,7 @@ import io
 import os
 import pickle
 import threading
+import time
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
@@ -41,6 +43,7 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from layout.fonts.resolve import cache_dir
 
 FORMAT = 1  # bump when what an entry holds changes
+SETTLED_NS = 2_000_000_000  # a file changed longer ago than this keeps its signature until changed again
 MAGIC = b"banmian reportlab face %d\n" % FORMAT
 _NOT_STORED = frozenset({"_ttf_data", "filename", "_pdfScale"})  # the file's bytes and path; a closure
 _NEEDED = ("charToGlyph", "charWidths", "glyphPos", "hmetrics", "unitsPerEm", "name", "table", "numGlyphs")
@@ -53,7 +56,7 @@ class _Registered:
     """A font registered in this process and the state of its file when it was."""
 
     path: str
-    signature: tuple[int, ...]
+    signature: tuple[int, ...] | None  # None: too recent to trust, read again next time
     digest: str
     font: ttfonts.TTFont
 
@@ -75,14 +78,61 @@ def register(name: str, path: Path) -> str:
     if known and known.path == str(path) and known.signature == signature and _installed(name, known.font):
         return name
     data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
+    settled = _settled(path, signature)
+    digest = _digest(path, settled, data)
     if known and known.path == str(path) and known.digest == digest:
         font = known.font  # touched, not changed
     else:
         font = load_font(name, path, data, digest)
     _install(font)
-    _REGISTERED[name] = _Registered(str(path), signature, digest, font)
+    _REGISTERED[name] = _Registered(str(path), settled, digest, font)
     return name
+
+
+def _digest(path: Path, signature: tuple[int, ...] | None, data: bytes) -> str:
+    """The SHA-256 of ``data``, the bytes of ``path`` read after taking its ``signature``:
+    remembered in the cache by the file's path and signature (hashing a page's fonts is
+    ~10 ms a run), computed when the file is not as it was remembered, and not remembered
+    for a file too recent to be told from one changed while it was read (None)."""
+    if signature is None:
+        return hashlib.sha256(data).hexdigest()
+    memo = cache_dir() / "reportlab" / "digests" / hashlib.sha256(os.fsencode(path.absolute())).hexdigest()[:32]
+    line = " ".join(map(str, signature))
+    try:
+        said = memo.read_text(encoding="ascii").split("\n")
+    except (OSError, ValueError):
+        said = []
+    if len(said) == 3 and said[0] == line and said[2] == _check_of(said[0], said[1]):
+        return said[1]
+    digest = hashlib.sha256(data).hexdigest()
+    _write_atomically(memo, f"{line}\n{digest}\n{_check_of(line, digest)}".encode("ascii"))
+    return digest
+
+
+def _settled(path: Path, before: tuple[int, ...]) -> tuple[int, ...] | None:
+    """``before`` when the file still has it and was last changed over SETTLED_NS ago (a
+    change within the file system's clock tick of the last one keeps the times: as git,
+    a signature is trusted only for a file older than that), else None."""
+    after = _signature(path)
+    newest = max(after[3], after[4])
+    return before if after == before and time.time_ns() - newest > SETTLED_NS else None
+
+
+def _check_of(line: str, digest: str) -> str:
+    """A checksum of a remembered digest and the signature it belongs to."""
+    return hashlib.sha256(f"{line}\n{digest}".encode("ascii")).hexdigest()[:16]
+
+
+def _write_atomically(file: Path, blob: bytes) -> None:
+    """Write a cache file whole or not at all (a cache that cannot be written is no error)."""
+    temp = file.with_name(f"{file.name}.{os.getpid()}-{threading.get_ident()}.tmp")  # one writer each
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        temp.write_bytes(blob)
+        os.replace(temp, file)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temp.unlink()
 
 
 def _installed(name: str, font: ttfonts.TTFont) -> bool:
@@ -183,11 +233,4 @@ def _write_entry(entry: Path, digest: str, face: ttfonts.TTFontFace) -> None:
     """Store a parsed face (atomically; a cache that cannot be written is no error)."""
     state = {k: v for k, v in face.__dict__.items() if k not in _NOT_STORED}
     payload = pickle.dumps({"digest": digest, "face": state}, protocol=pickle.HIGHEST_PROTOCOL)
-    temp = entry.with_name(f"{entry.name}.{os.getpid()}-{threading.get_ident()}.tmp")  # one writer each
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_bytes(MAGIC + hashlib.sha256(payload).digest() + payload)
-        os.replace(temp, entry)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temp.unlink()
+    _write_atomically(entry, MAGIC + hashlib.sha256(payload).digest() + payload)

@@ -424,40 +424,60 @@ def _variant_rows(md: Module, fit: _Fit) -> dict[int, tuple[int, Score, int, Sha
     if found is not None:
         return found
     w = SOFT_WEIGHTS
-    lost = 2 * (md.photo_range[0] + md.caption_rows) * md.photo_span
+    w_blank, w_photo = w["blank"], w["photo"]
+    photo_span, most, jumps_photo = md.photo_span, fit.most, fit.jumps_photo
+    lost = 2 * (md.photo_range[0] + md.caption_rows) * photo_span
     compact = int(md.compact)
     pad_cost = md.span * w["head_space"]
     soft_base = (md.head_pad * md.span) * w["head_space"] + compact * w["compact"]
+    pads = range(fit.head_pads + 1)
     best: dict[int, tuple[int, int, Shape]] = {}
     for shape in md.shape_list(pad=fit.pad, overset=fit.overset, jumping=fit.jumping, photo_jumps=fit.photo_jumps):
-        dropped = md.photo_span and not shape.photo_rows and not fit.jumps_photo
-        overset = shape.overset_lines + (lost if dropped else 0)
-        photo = max(0, fit.most - shape.photo_cells)
+        overset = shape.overset_lines
+        if photo_span and not shape.photo_rows and not jumps_photo:  # the photo dropped
+            overset += lost
+        short = most - shape.photo_cells  # photo cells given up
         cost = (
             (overset * HARD + len(shape.broken)) * HARD
-            + shape.blank_cells * w["blank"]
+            + shape.blank_cells * w_blank
             + soft_base
-            + photo * w["photo"]
+            + (short * w_photo if short > 0 else 0)
         )
-        for pad in range(fit.head_pads + 1):
-            rows, c = shape.rows + pad, cost + pad * pad_cost
+        base = shape.rows
+        for pad in pads:
+            rows, c = base + pad, cost + pad * pad_cost
             old = best.get(rows)
             if old is None or c < old[0]:
                 best[rows] = (c, pad, shape)
     out: dict[int, tuple[int, Score, int, Shape]] = {}
     for rows, (c, pad, shape) in best.items():
-        dropped = md.photo_span and not shape.photo_rows and not fit.jumps_photo
+        dropped = photo_span and not shape.photo_rows and not jumps_photo
         score = Score(
             overset=shape.overset_lines + (lost if dropped else 0),
             broken=len(shape.broken),
             blank=shape.blank_cells,
             head_space=md.head_pad * md.span + pad * md.span,
             compact=compact,
-            photo=max(0, fit.most - shape.photo_cells),
+            photo=max(0, most - shape.photo_cells),
         )
-        out[rows] = (c, score, pad, replace(shape, rows=rows) if pad else shape)
+        out[rows] = (c, score, pad, _deeper(shape, rows) if pad else shape)
     md.shapes_memo[key] = out
     return out
+
+
+def _deeper(shape: Shape, rows: int) -> Shape:
+    """The same shape ``rows`` tall (space around the headline): ``replace``, made directly."""
+    return Shape(
+        rows,
+        shape.photo_rows,
+        shape.body_rows,
+        shape.legs,
+        shape.overset_lines,
+        shape.blank_cells,
+        shape.placed,
+        shape.photo_cells,
+        shape.broken,
+    )
 
 
 def _brief_rows(group: BriefGroup, briefed: int, split: int, pad: int, overset: bool) -> dict[int, tuple[Score, Shape]]:

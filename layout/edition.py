@@ -54,11 +54,6 @@ class Edition:
     warnings: tuple[str, ...] = ()
 
 
-def is_edition(doc: Located) -> bool:
-    """An edition file lists ``pages``; a page file has ``profiles``."""
-    return isinstance(doc.value, dict) and "pages" in doc.value and "profiles" not in doc.value
-
-
 def load_edition(path: Path, doc: Located | None = None) -> Edition:
     """Load and check an edition file; every schema problem is reported at once."""
     doc = doc or load_yaml(path)

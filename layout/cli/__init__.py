@@ -16,8 +16,6 @@ folder, never exit 2.
 from __future__ import annotations
 
 import sys
-import tempfile
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,10 +25,14 @@ from layout.errors import BanmianError
 LOG_NAME = "banmian-error.log"
 
 
-def _commands() -> dict[str, Callable[[list[str], str], int]]:
-    from layout.cli import comments, diff, preflight
+COMMANDS = ("preflight", "comments", "diff")  # besides rendering, the default
 
-    return {"preflight": preflight.run, "comments": comments.run, "diff": diff.run}
+
+def _command(name: str) -> Callable[[list[str], str], int]:
+    """A command's ``run``, its module imported only when it is the one asked for."""
+    from importlib import import_module
+
+    return import_module(f"layout.cli.{name}").run
 
 
 def _render(argv: list[str], prog: str) -> int:
@@ -45,6 +47,9 @@ def _render(argv: list[str], prog: str) -> int:
 
 def internal_error(exc: BaseException) -> int:
     """Our own bug: a short report on the terminal, the traceback in a log file."""
+    import tempfile
+    import traceback
+
     log = Path(tempfile.gettempdir()) / LOG_NAME
     try:
         log.write_text(traceback.format_exc(), encoding="utf-8")
@@ -58,11 +63,9 @@ def internal_error(exc: BaseException) -> int:
 def main(argv: list[str] | None = None, prog: str = "banmian") -> int:
     """Run the command; returns its exit status."""
     argv = sys.argv[1:] if argv is None else argv
-    commands = _commands()
-    command = commands.get(argv[0]) if argv else None
     try:
-        if command is not None:
-            return command(argv[1:], prog)
+        if argv and argv[0] in COMMANDS:
+            return _command(argv[0])(argv[1:], prog)
         return _render(argv, prog)
     except BanmianError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -40,8 +40,8 @@ def _draft_and_map(path: Path, workdir: Path, name: str) -> tuple[Path, dict]:
         if raw is None:
             raise InputError("no source map: compare drafts made with --draft, or give the YAML files", file=str(path))
         return path, json.loads(raw)
-    from layout.edition import is_edition, load_edition, merge_pdfs, render_edition
-    from layout.model.source import load_yaml
+    from layout.edition import load_edition, merge_pdfs, render_edition
+    from layout.model.source import is_edition, load_yaml
     from layout.post.draft import make_draft
     from layout.render import Output, render
     from layout.review.draft import map_bytes

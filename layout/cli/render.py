@@ -28,13 +28,6 @@ OVERSET_REFUSED = "nothing written: cut the copy, or pass --allow-overset for a 
 EXECUTORS = ("local", "dask")
 
 
-def is_edition(doc: Located) -> bool:
-    """An edition file lists ``pages``; a page file has ``profiles`` (the test of
-    ``layout.edition.is_edition``, here so that a page's run never imports the edition
-    machinery: process pools, Dask, pikepdf)."""
-    return isinstance(doc.value, dict) and "pages" in doc.value and "profiles" not in doc.value
-
-
 def tac_limit(text: str) -> float:
     """A total ink limit in %: a number from 100 to 400."""
     try:
@@ -232,7 +225,7 @@ def output_for(args: argparse.Namespace) -> Output:
 
 def run_once(args: argparse.Namespace) -> Outcome:
     """One render of the page or edition the arguments name."""
-    from layout.model.source import load_yaml
+    from layout.model.source import is_edition, load_yaml
 
     doc = load_yaml(args.page)  # parsed once, for the edition check and the page
     return render_edition(args, doc) if is_edition(doc) else render_page(args, doc)

@@ -20,15 +20,18 @@ from layout.errors import BanmianError
 
 def watched_files(args: argparse.Namespace) -> list[Path]:
     """What a render depends on: the page (or edition and its pages), the style, the photos, ads' artwork."""
-    from layout.edition import is_edition, load_edition
     from layout.model.content import load_page
-    from layout.model.source import load_yaml
+    from layout.model.source import is_edition, load_yaml
     from layout.model.style import style_path
 
     files = [args.page]
     try:
         doc = load_yaml(args.page)
-        pages = list(load_edition(args.page, doc).pages) if is_edition(doc) else [args.page]
+        pages = [args.page]
+        if is_edition(doc):
+            from layout.edition import load_edition  # an edition only: the machinery it needs
+
+            pages = list(load_edition(args.page, doc).pages)
         files += pages
         for f in pages:
             page = load_page(f)

@@ -54,6 +54,12 @@ class Located:
         return found[nth] if nth < len(found) else (self.line(path), self.column(path))
 
 
+def is_edition(doc: Located) -> bool:
+    """An edition file lists ``pages``; a page file has ``profiles`` (the command asks this
+    of every file, so it lives here, not with the edition machinery)."""
+    return isinstance(doc.value, dict) and "pages" in doc.value and "profiles" not in doc.value
+
+
 def _nearest(where: dict[str, int], path: str) -> int | None:
     """The position of ``path`` or of its nearest parent that has one."""
     while path:

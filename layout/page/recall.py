@@ -9,10 +9,11 @@ blocks …) and of what its two callables answer: ``options(unit, width)`` and
 question asked and the answer got (an ``Option`` compares by rows and score, never by the
 set text it carries) are remembered beside the arrangement. A later problem with the same
 values whose callables give the same answers to the same questions would be searched the
-same way, question by question, to the same arrangement: it is returned without the
-search, its placements bound to the new options (which carry the new text). This is
-exact, not a heuristic — the way Typst's comemo memoises with tracked arguments — and it
-is what makes an edit that changes no module's depth (a word, a figure) cost no search.
+same way, question by question, to the same arrangement (or to none: the same
+``NoArrangement``): it is returned without the search, its placements bound to the new
+options (which carry the new text). This is exact, not a heuristic — the way Typst's
+comemo memoises with tracked arguments — and it is what makes an edit that changes no
+module's depth (a word, a figure) cost no search.
 
 Remembered searches live for the process (``MAX_REMEMBERED``, least recently used
 first out); ``forget()`` empties them. Results are identical with and without them.
@@ -24,7 +25,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 
-from layout.page.arrange import Arrangement, Option, Placement, Problem
+from layout.page.arrange import Arrangement, NoArrangement, Option, Placement, Problem
 
 MAX_REMEMBERED = 64  # searches kept: a watch session's recent states of a few pages
 
@@ -35,7 +36,8 @@ Answers = tuple[tuple[tuple[int, ...], tuple[tuple[int, Option], ...]], ...]  # 
 class _Remembered:
     options: Answers  # what options(unit, width) answered
     merged: Answers  # what merged(first, end, width) answered
-    arrangement: Arrangement  # its options stripped of their set text (only rows and score are kept)
+    arrangement: Arrangement | None  # its options stripped of their set text (only rows and score are kept)
+    refusal: str = ""  # or the search found none: its NoArrangement's message
 
 
 _memory: OrderedDict[tuple, list[_Remembered]] = OrderedDict()
@@ -64,6 +66,8 @@ def recall(problem: Problem, search: Callable[[Problem], Arrangement]) -> Arrang
         if _same_answers(problem, memo):
             _memory.move_to_end(key)
             _stats["recalled"] += 1
+            if memo.arrangement is None:
+                raise NoArrangement(memo.refusal)
             return _bound(memo.arrangement, problem)
     options: dict[tuple[int, ...], tuple[tuple[int, Option], ...]] = {}
     merged: dict[tuple[int, ...], tuple[tuple[int, Option], ...]] = {}
@@ -72,8 +76,12 @@ def recall(problem: Problem, search: Callable[[Problem], Arrangement]) -> Arrang
         options=_tracking(problem.options, options),
         merged=_tracking(problem.merged, merged) if problem.merged else None,
     )
-    found = search(tracked)  # NoArrangement propagates: such a page is an error, not worth remembering
     _stats["searched"] += 1
+    try:
+        found = search(tracked)
+    except NoArrangement as none:  # remembered too: the makeup policy asks such searches on every render
+        _remember(key, _Remembered(tuple(options.items()), tuple(merged.items()), None, str(none)))
+        raise
     _remember(key, _Remembered(tuple(options.items()), tuple(merged.items()), _stripped(found)))
     return found
 

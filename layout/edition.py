@@ -396,6 +396,19 @@ class Plan:
         return longest[len(longest) // 2], ()
 
 
+def _retagged_already(pdf) -> bool:
+    """Would retagging the merged ``pdf`` change nothing? Each page was retagged by its content
+    already, so only subsets that share a name across pages need their digests compared (all of
+    them digested again was most of a merge's time): the same content, the same name."""
+    from layout.post.subsets import subset_fonts, subset_key
+
+    by_name: dict[str, list] = {}
+    for font, name in subset_fonts(pdf):
+        by_name.setdefault(str(font.get("/BaseFont", "")), []).append((font, name))
+    shared = (fonts for fonts in by_name.values() if len(fonts) > 1)
+    return all(len({subset_key(font, name) for font, name in fonts}) == 1 for fonts in shared)
+
+
 def merge_pdfs(pdfs: list[bytes], title: str) -> bytes:
     """One PDF of all pages, in order; deterministic bytes. Press pages (PDF/X) keep
     their identification and output intent, taken from the first page."""
@@ -430,7 +443,8 @@ def merge_pdfs(pdfs: list[bytes], title: str) -> bytes:
         out.docinfo["/Keywords"] = "; ".join(keywords)
     out.docinfo["/Title"] = title
     out.docinfo["/Creator"] = "Banmian"
-    retag(out)  # pages share no subset name unless they share the subset
+    if not _retagged_already(out):  # pages share no subset name unless they share the subset
+        retag(out)
     buf = io.BytesIO()
     out.save(buf, deterministic_id=True, force_version=version if version in ("1.3", "1.6") else None)
     return buf.getvalue()

@@ -129,7 +129,7 @@ def tag_for(key: bytes, salt: int = 0) -> str:
     return "".join(letters)
 
 
-def _subset_fonts(pdf: pikepdf.Pdf) -> list[tuple[pikepdf.Dictionary, str]]:
+def subset_fonts(pdf: pikepdf.Pdf) -> list[tuple[pikepdf.Dictionary, str]]:
     """Every font dictionary with a tagged /BaseFont, its own or its descendant's (descendants
     are renamed with their Type0), with its name without the tag, in object order."""
     import pikepdf
@@ -163,7 +163,7 @@ def retag(pdf: pikepdf.Pdf) -> dict[str, str]:
     (``"obj/gen": name``). Idempotent: a retagged file keeps its names."""
     owners: dict[str, bytes] = {}
     names: dict[str, str] = {}
-    for font, name in _subset_fonts(pdf):
+    for font, name in subset_fonts(pdf):
         key = subset_key(font, name)
         salt = 0
         tag = tag_for(key)
@@ -184,11 +184,11 @@ def unique_subset_tags(data: bytes) -> bytes:
     import pikepdf
 
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        before = [str(f.get("/BaseFont")) for f, _ in _subset_fonts(pdf)]
+        before = [str(f.get("/BaseFont")) for f, _ in subset_fonts(pdf)]
         if not before:
             return data
         retag(pdf)
-        if [str(f.get("/BaseFont")) for f, _ in _subset_fonts(pdf)] == before:
+        if [str(f.get("/BaseFont")) for f, _ in subset_fonts(pdf)] == before:
             return data
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, min_version=pdf.pdf_version)

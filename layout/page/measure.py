@@ -29,6 +29,7 @@ from layout.page import recall
 
 MAX_PROFILES = 1024  # profiles × contexts (leadings) kept: a few pages, every leading the policy tries
 MAX_GROUPS = 2048  # briefs groups (their members, heading and width) kept: a page of 30 briefs makes ~600
+MAX_GEOMETRIES = 8192  # module geometries kept (shapes by lines, span, photo and fixed rows): ~1,500 a page
 
 _stats = {"profiles": 0, "groups": 0}  # stores made since the last clear_caches()
 
@@ -80,6 +81,7 @@ class ProfileStore:
 _serials = itertools.count()
 _profiles = LRU(MAX_PROFILES)
 _groups = LRU(MAX_GROUPS)
+_geometries = LRU(MAX_GEOMETRIES)
 
 
 def context_key(ctx: Any) -> tuple:
@@ -120,6 +122,17 @@ def group_store(members: tuple[ProfileStore, ...], *key: Any) -> ProfileStore:
     return found
 
 
+def geometry_memo(*key: Any) -> dict:
+    """The measurements of a module that depend only on ``key``, its geometry in lines and
+    rows (body lines, span, photo span, fixed rows, caption rows, the legibility rules: see
+    ``Module.shapes_memo``), never on the leading or the text: shared by every module of the
+    same geometry, at every leading the policy tries (shapes are pure functions of it)."""
+    found = _geometries.get(key)
+    if found is None:
+        found = _geometries.put(key, {})
+    return found
+
+
 def stats() -> dict[str, int]:
     """Stores made since the last ``clear_caches()`` (each one a profile or group measured
     anew at a context), and the line breaker's paragraphs broken."""
@@ -131,6 +144,7 @@ def clear_caches() -> None:
     of a fresh process, a long-running process that wants its memory back."""
     _profiles.clear()
     _groups.clear()
+    _geometries.clear()
     _stats.update(profiles=0, groups=0)
     breaker.clear_cache()
     recall.forget()

@@ -28,7 +28,7 @@ from layout.inline.breaker import Line
 from layout.model.content import Profile
 from layout.page.blocks import Block, headline_block, line_items, place, shift, text_block
 from layout.page.context import ASCENT, Context
-from layout.page.measure import ProfileStore, profile_store
+from layout.page.measure import ProfileStore, geometry_memo, profile_store
 
 INDENT_EM = 2  # first-line indent of every paragraph (clreq)
 NEAR_PAD = 3  # rows below its text a module is tried at with every photo size (deeper: the largest only)
@@ -119,8 +119,30 @@ class Module:
             self.photo_span = 0
         else:
             self.photo_span = photo_spans(span)[0] if photo_span is None else photo_span
-        self.geometry = self.store.memo("geometry", span, self.photo_span)  # depths and legs
-        self.shapes_memo = self.store.memo("shapes", span, self.photo_span, compact, head_pad)
+
+    @cached_property
+    def geometry(self) -> dict:
+        """Depths, legs and the rules they break: a function of the body's lines, the span,
+        the photo's span and its caption's rows (and the rules), kept by those values."""
+        rules = self.ctx.style.legibility
+        return geometry_memo("geometry", len(self.body), self.span, self.photo_span, self.caption_rows, rules)
+
+    @cached_property
+    def shapes_memo(self) -> dict:
+        """Shapes (and their lists, keyed with the photo's range): a function of the geometry,
+        the fixed rows, the caption's lines and the headline's fill, kept by those values, so
+        shared across leadings and variants of the same geometry."""
+        return geometry_memo(
+            "shapes",
+            len(self.body),
+            self.span,
+            self.photo_span,
+            self.caption_rows,
+            self.ctx.style.legibility,
+            self.fixed_rows,
+            self.caption_lines,
+            self.head_too_narrow,
+        )
 
     # -- parts --------------------------------------------------------------
     def _shared(self, name: str, make, *key):
@@ -394,7 +416,7 @@ class Module:
         self, *, pad: int = 0, overset: bool = False, jumping: bool = False, photo_jumps: bool = False
     ) -> tuple[Shape, ...]:
         """``shapes()`` as a tuple, memoised with the variant's measurements."""
-        key = ("list", pad, overset, jumping, photo_jumps)
+        key = ("list", self.photo_range, pad, overset, jumping, photo_jumps)
         found = self.shapes_memo.get(key)
         if found is None:
             found = self.shapes_memo[key] = tuple(

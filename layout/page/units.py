@@ -419,7 +419,7 @@ def _variant_rows(md: Module, fit: _Fit) -> dict[int, tuple[int, Score, int, Sha
     """One module variant's best shape at each height (cost, score, rows of space around
     the headline, the shape at that height), memoised with the variant's measurements.
     Costs are reckoned as ``Score.cost`` does, a ``Score`` is made only for the best."""
-    key = ("rows", fit)
+    key = ("rows", fit, md.photo_range, md.compact, md.head_pad)  # what it uses beyond the shapes' key
     found = md.shapes_memo.get(key)
     if found is not None:
         return found

@@ -15,6 +15,8 @@ from layout.inline.breaker import Run
 
 @dataclass(frozen=True)
 class TextItem:
+    """A line of text: its runs set from ``x`` on ``baseline``, and where it came from."""
+
     x: float  # left edge of the first run
     baseline: float
     font: str  # style font key
@@ -37,6 +39,8 @@ class TextItem:
 
 @dataclass(frozen=True)
 class RuleItem:
+    """A straight rule from (x1, y1) to (x2, y2), ``weight`` points thick."""
+
     x1: float
     y1: float
     x2: float
@@ -98,6 +102,8 @@ class Box:
 
 @dataclass(frozen=True)
 class PageFrame:
+    """A set page: its size, every item to draw, the modules' boxes, title and document info."""
+
     width: float
     height: float
     items: tuple[Item, ...]

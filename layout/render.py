@@ -29,13 +29,13 @@ from layout.model.style import Style, load_style, style_path
 from layout.page.arrange import NoArrangement
 from layout.page.check import check_frame
 from layout.page.context import Context
-from layout.page.keep import Previous, previous_page
 from layout.page.makeup import Makeup, jump_text, make_page
 from layout.post.intent import IFRA26, Limits, OutputIntent
 
 __all__ = ["Output", "Rendered", "load_faces", "normalized_texts", "page_texts", "render", "rules_for"]
 
 if TYPE_CHECKING:
+    from layout.page.keep import Previous
     from layout.post.draft import DraftPage
     from layout.post.preflight import Report
 
@@ -61,6 +61,8 @@ class Output:
 
 @dataclass(frozen=True)
 class Rendered:
+    """A rendered page: its PDF, the makeup it drew, and what the command reports."""
+
     pdf: bytes
     makeup: Makeup
     page: Page
@@ -293,6 +295,7 @@ def _previous(keep: Path | None, page: Page) -> Previous | None:
     """``--keep``: the previous round's arrangement of this page, from a draft or its map."""
     if keep is None:
         return None
+    from layout.page.keep import previous_page  # --keep only
     from layout.review.draft import load_map
 
     return previous_page(load_map(keep), page.page, str(keep))
@@ -357,6 +360,8 @@ def _post_process(
 
 @dataclass(frozen=True)
 class _Drawn:
+    """The drawn PDF and its proof margin."""
+
     pdf: bytes
     margin: float  # the proof sheet's margin around the trim (0 for a plain or press page)
 

@@ -286,3 +286,17 @@ def test_a_font_hash_is_remembered_only_for_a_settled_file(tmp_path, monkeypatch
     before = sorted((tmp_path / "cache" / "reportlab" / "digests").iterdir())
     assert fontcache._digest(fresh, None, fresh.read_bytes()) == hashlib.sha256(fresh.read_bytes()).hexdigest()
     assert sorted((tmp_path / "cache" / "reportlab" / "digests").iterdir()) == before
+
+
+def test_the_pure_only_class_is_the_complement_it_replaces():
+    """``source._PURE_ONLY`` lists the characters it matches (compiled ~10× faster than the
+    complement it was written as): the same answer for every code point."""
+    import re
+
+    from layout.model import source
+
+    complement = re.compile(
+        "[^\x0a\x0d\x20-\x3e\x40-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+    )
+    text = "".join(map(chr, range(0x110000)))
+    assert [m.start() for m in source._PURE_ONLY.finditer(text)] == [m.start() for m in complement.finditer(text)]

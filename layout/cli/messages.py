@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class PageProblems:
+    """What a page's messages amount to, for the exit status."""
+
     overset: bool  # copy did not fit
     warning: str  # the first warning printed ("" for none): short page, a rule not kept, unknown fields
 

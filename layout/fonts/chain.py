@@ -16,6 +16,8 @@ from layout.fonts.metrics import FontFace
 
 @dataclass(frozen=True)
 class FaceChain:
+    """A role's face and the faces that set what it lacks, in order."""
+
     primary: FontFace
     fallbacks: tuple[FontFace, ...] = ()
 

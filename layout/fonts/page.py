@@ -67,6 +67,8 @@ class Supplied:
 
 @dataclass(frozen=True)
 class PageFonts:
+    """The faces a page is set in, with what was substituted or supplied by installed fonts."""
+
     faces: dict[str, FontFace]  # the style's, then installed faces (system1, …) in fallback order
     notes: tuple[str, ...] = ()  # substitutions, installed fonts used or refused
     supplied: tuple[Supplied, ...] = ()  # installed fonts used and what each set

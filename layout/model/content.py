@@ -32,6 +32,8 @@ LANGS = ("zh-Hans", "zh-Hant")
 
 @dataclass(frozen=True)
 class Photo:
+    """A profile's photo with its caption and credit."""
+
     file: Path | None  # resolved against the content file's folder
     caption: str
     credit: str
@@ -39,12 +41,16 @@ class Photo:
 
 @dataclass(frozen=True)
 class Quote:
+    """A pull quote and whom it is by."""
+
     text: str
     by: str
 
 
 @dataclass(frozen=True)
 class Profile:
+    """One profile of a page: its texts, photo and quote, and the editor's pins."""
+
     index: int
     id: str
     headline: str
@@ -149,6 +155,8 @@ class Ad:
 
 @dataclass(frozen=True)
 class Page:
+    """A page file read and checked: its fields, profiles, ads and fillers."""
+
     file: str
     paper: str
     date: dt.date

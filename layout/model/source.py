@@ -120,10 +120,10 @@ if getattr(yaml, "__with_libyaml__", False):
 # what goes to _Loader directly: characters the pure-Python reader refuses (its NON_PRINTABLE),
 # and those libyaml reads otherwise: tabs (the pure-Python scanner refuses many), the line
 # breaks NEL, LS and PS, a byte order mark inside the text, and "?" (in a flow collection the
-# pure-Python scanner ends a plain scalar there, libyaml does not)
-_PURE_ONLY = re.compile(
-    "[^\x0a\x0d\x20-\x3e\x40-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-)
+# pure-Python scanner ends a plain scalar there, libyaml does not). Written as the characters
+# it matches, not as the complement of those it does not: the same set (every code point
+# checked in tests/test_startup.py), compiled in a tenth of the time (~0.4 ms, not ~4.5 ms)
+_PURE_ONLY = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x3f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 
 
 LINE_BREAKS = frozenset("\n\x85\u2028\u2029")  # YAML's (and \r not before \n)

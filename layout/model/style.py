@@ -50,6 +50,8 @@ MULTI_INK_MIN_RULE = 0.5  # points: a rule in two or more inks at least this hea
 
 @dataclass(frozen=True)
 class Role:
+    """How one kind of text is set: its font and size."""
+
     font: str  # key into Style.fonts
     size: float  # points
     min_size: float  # points; equals size unless the role may shrink to fit
@@ -94,6 +96,8 @@ class AdSlot:
 
 @dataclass(frozen=True)
 class Style:
+    """A style file read and checked: page, grid, fonts, roles and rules, in points."""
+
     name: str
     file: str
     folder: Path

@@ -18,7 +18,6 @@ jsonschema (imported only then) reports the problems of any other.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,6 +46,8 @@ SHORT_NAME = 3
 
 @dataclass(frozen=True)
 class Problem:
+    """One thing wrong with an input file (or a warning, or a note), and where."""
+
     file: str
     line: int | None
     column: int | None
@@ -97,6 +98,8 @@ def _unknown(doc: Located, path: str, key: str, allowed: list[str]) -> Problem:
     meant = misspelt(key, allowed)
     if meant:
         return Problem(doc.file, line, column, at, f"unknown field '{key}' (did you mean '{meant}'?)")
+    import difflib  # an unknown field only: ~1 ms of a plain page's start-up otherwise
+
     hint = difflib.get_close_matches(key, allowed, n=1)
     why = f"did you mean '{hint[0]}'?" if hint else f"known fields: {', '.join(allowed)}"
     return Problem(doc.file, line, column, at, f"unknown field '{key}', ignored ({why})", True)

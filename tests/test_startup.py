@@ -300,3 +300,27 @@ def test_the_pure_only_class_is_the_complement_it_replaces():
     )
     text = "".join(map(chr, range(0x110000)))
     assert [m.start() for m in source._PURE_ONLY.finditer(text)] == [m.start() for m in complement.finditer(text)]
+
+
+def test_a_plain_page_finds_its_files_without_importlib_resources(tmp_path):
+    """Without site's own imports (``-S``; site-packages still on the path): the package's own
+    files are found without importlib.resources (and the zipfile it loads, ~5 ms of a fresh
+    process), and difflib waits for an unknown field."""
+    import site
+
+    code = (
+        "import sys, json\n"
+        f"sys.path[:0] = [{str(ROOT)!r}]\n"
+        f"sys.path += {site.getsitepackages()!r}\n"
+        "from layout.cli import main\n"
+        f"status = main(['-q', '-o', {str(tmp_path / 'seed.pdf')!r}])\n"
+        "print(json.dumps({'status': status, 'modules': sorted(sys.modules)}))\n"
+    )
+    env = dict(os.environ, BANMIAN_CACHE=str(tmp_path / "cache"))
+    cmd = [sys.executable, "-S", "-c", code]
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["status"] in (0, 1) and (tmp_path / "seed.pdf").is_file()
+    unused = ("importlib.resources", "zipfile", "difflib")
+    assert [m for m in unused if m in result["modules"]] == []

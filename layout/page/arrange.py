@@ -26,6 +26,7 @@ finite; when the work bound stops it, the arrangement says so.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -253,8 +254,10 @@ class RectSearch:
         self.memo: dict[tuple, dict[int, tuple[int, tuple]]] = {}
         self.leaves: dict[tuple[int, int], dict[int, tuple[int, tuple]]] = {}
         self.costs: dict[tuple, int] = {}  # fixed costs (open rectangles, feet), by what they depend on
-        self.fitting: dict[tuple, tuple[tuple[int, int], ...]] = {}  # a band's (height, cost), in order
-        self.ordered: dict[tuple, list[tuple[int, int]]] = {}  # a part's (height, cost), shallowest first
+        # a band's (height, cost) in the part's order, its heights sorted, those that fit by how many
+        self.fitting: dict[tuple, tuple[tuple[tuple[int, int], ...], list[int], dict]] = {}
+        # a part's (height, cost), shallowest first, and its heights
+        self.ordered: dict[tuple, tuple[list[tuple[int, int]], list[int]]] = {}
         self.depths: dict[tuple, tuple[int, int]] = {}  # a part's shallowest and deepest height
         self.butting = Score(butting=1).cost
         self.flags: dict[tuple[int, int], tuple[bool, bool, bool]] = {}
@@ -405,18 +408,26 @@ class RectSearch:
             lower = self.part(low_key)
             if not lower or not self._spend(len(upper) * len(lower)):
                 continue
-            lows = self.ordered.get(low_key)
-            if lows is None:
-                lows = self.ordered[low_key] = [(hl, cl) for hl, (cl, _) in sorted(lower.items())]
-            for hu, (cu, _) in upper.items():
-                room = H - hu - GAP_ROWS
-                for hl, cl in lows:
-                    if hl > room:
-                        break
-                    h, c = hu + GAP_ROWS + hl, cu + cl
-                    old = out.get(h)
-                    if old is None or c < old[0]:
-                        out[h] = (c, ("A", up_key, hu, low_key, hl))
+            self._cut_across(out, up_key, upper, low_key, lower)
+
+    def _cut_across(self, out: dict, up_key: tuple, upper: dict, low_key: tuple, lower: dict) -> None:
+        """Every height of ``upper`` over every height of ``lower`` that fits under it, a rule
+        row between: candidates in order (upper's heights as the part has them, lower's
+        shallowest first), the first of equal cost kept."""
+        found = self.ordered.get(low_key)
+        if found is None:
+            pairs = sorted((hl, cl) for hl, (cl, _) in lower.items())
+            found = self.ordered[low_key] = (pairs, [hl for hl, _ in pairs])
+        lows, heights = found
+        H = self.H
+        get = out.get
+        for hu, (cu, _) in upper.items():
+            base = hu + GAP_ROWS
+            for hl, cl in lows[: bisect_right(heights, H - base)]:  # those that fit under it
+                h, c = base + hl, cu + cl
+                old = get(h)
+                if old is None or c < old[0]:
+                    out[h] = (c, ("A", up_key, hu, low_key, hl))
 
     def _depths(self, key: tuple, part: dict) -> tuple[int, int]:
         """A part's shallowest and deepest height (memoised)."""
@@ -522,22 +533,27 @@ class RectSearch:
         at each (height, bands). Candidates in order (stack, then the band's heights as the
         part has them), the first of equal cost kept."""
         H, pins = self.H, self.band_pins
-        items = self.fitting.get(band_key)
-        if items is None:  # the band's (height, cost), in the part's order: every start meets it
-            items = self.fitting[band_key] = tuple((hb, cb) for hb, (cb, _) in band.items())
+        found = self.fitting.get(band_key)
+        if found is None:  # the band's (height, cost), in the part's order: every start meets it
+            items = tuple((hb, cb) for hb, (cb, _) in band.items())
+            found = self.fitting[band_key] = (items, sorted(band), {len(band): items})
+        items, heights, fitting = found
+        get = out.get
         for hk, (ca, _) in below.items():
             ha, k = hk
             if wanted and wanted != {k + 1}:
                 continue
             base = ha + GAP_ROWS if ha else 0
             room = H - base
+            cut = bisect_right(heights, room)  # the band's heights that fit: the first ``cut``
+            fits = fitting.get(cut)
+            if fits is None:  # those items, in the part's order
+                fits = fitting[cut] = tuple(item for item in items if item[0] <= room)
             kk = k + 1 if pins else 0
-            for hb, cb in items:
-                if hb > room:
-                    continue
+            for hb, cb in fits:
                 key = (base + hb, kk)
                 c = ca + cb
-                old = out.get(key)
+                old = get(key)
                 if old is None or c < old[0]:
                     out[key] = (c, (a, hk, band_key, hb))
 

@@ -24,7 +24,7 @@ from layout.frame import ImageItem, Item, MarkItem, RuleItem, TextItem
 from layout.model.content import Profile
 from layout.page.blocks import Block, headline_block, line_items, place, text_block
 from layout.page.context import ASCENT, Context
-from layout.page.measure import ProfileStore, group_store, profile_store
+from layout.page.measure import ProfileStore, geometry_memo, group_store, profile_store
 from layout.page.module import INDENT_EM, NEAR_PAD, BodyLine, Module, Shape, quoted, shift_source
 
 OVERSET_ITEMS = 6  # a group of at most this many items may be cut short (text overset) at any depth
@@ -279,20 +279,27 @@ class BriefGroup:
         """The least column depth that holds every item."""
         cache = self.memo.setdefault("_natural", {})
         if photo_rows not in cache:
-            pieces = self.pieces(photo_rows)
-            rows = [p.rows for p in pieces]
-            rules = [p.rule for p in pieces]
-            total = sum(r for r, rule in zip(rows, rules) if not rule)
-            lo = max(-(-total // self.span), max(rows))  # a lower bound; the whole run in one column fits
-            hi = max(lo, sum(rows))
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if fits(rows, rules, self.span, mid):
-                    hi = mid
-                else:
-                    lo = mid + 1
-            cache[photo_rows] = lo
+            shared = self._geometry(photo_rows)
+            if "natural" not in shared:
+                shared["natural"] = self._natural_depth(photo_rows)
+            cache[photo_rows] = shared["natural"]
         return cache[photo_rows]
+
+    def _natural_depth(self, photo_rows: int) -> int:
+        """``natural_depth``, found by bisection on the columns' depth."""
+        pieces = self.pieces(photo_rows)
+        rows = [p.rows for p in pieces]
+        rules = [p.rule for p in pieces]
+        total = sum(r for r, rule in zip(rows, rules) if not rule)
+        lo = max(-(-total // self.span), max(rows))  # a lower bound; the whole run in one column fits
+        hi = max(lo, sum(rows))
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if fits(rows, rules, self.span, mid):
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo
 
     def _numbers(self, photo_rows: int) -> tuple[list[int], list[bool], list[int], list[int]]:
         """Per piece: its rows, whether it is a hairline, its photo rows and its body lines."""
@@ -342,11 +349,24 @@ class BriefGroup:
         flowed_at = self._fitted(depth, photo_rows)[0]
         return flow(self.pieces(photo_rows), self.span, flowed_at).stretched(depth)
 
+    def _geometry(self, photo_rows: int) -> dict:
+        """The group's shapes (and natural depth) with photos ``photo_rows`` tall, kept by what
+        they depend on: the pieces' rows, hairlines, photo rows and lines, the span, the
+        heading's rows and the rules; shared across leadings (measure.geometry_memo)."""
+        cache = self.memo.setdefault("_geometry", {})
+        found = cache.get(photo_rows)
+        if found is None:
+            numbers = tuple(tuple(column) for column in self._numbers(photo_rows))
+            rules = self.ctx.style.legibility
+            found = cache[photo_rows] = geometry_memo("briefs", photo_rows, self.span, self.fixed_rows, rules, numbers)
+        return found
+
     def shape(self, rows: int, photo_rows: int) -> Shape:
-        memo = self.memo.setdefault("_shape_memo", {})
-        if (rows, photo_rows) not in memo:
-            memo[(rows, photo_rows)] = self._shape(rows, photo_rows)
-        return memo[(rows, photo_rows)]
+        memo = self._geometry(photo_rows)
+        found = memo.get(rows)
+        if found is None:
+            found = memo[rows] = self._shape(rows, photo_rows)
+        return found
 
     def _shape(self, rows: int, photo_rows: int) -> Shape:
         depth = rows - self.fixed_rows

@@ -255,7 +255,7 @@ class RectSearch:
         self.leaves: dict[tuple[int, int], dict[int, tuple[int, tuple]]] = {}
         self.costs: dict[tuple, int] = {}  # fixed costs (open rectangles, feet), by what they depend on
         # a band's (height, cost) in the part's order, its heights sorted, those that fit by how many
-        self.fitting: dict[tuple, tuple[tuple[tuple[int, int], ...], list[int], dict]] = {}
+        self.fitting: dict[tuple, tuple[tuple[tuple[int, int], ...], list[int], dict[int, Any]]] = {}
         # a part's (height, cost), shallowest first, and its heights
         self.ordered: dict[tuple, tuple[list[tuple[int, int]], list[int]]] = {}
         self.depths: dict[tuple, tuple[int, int]] = {}  # a part's shallowest and deepest height
@@ -548,7 +548,7 @@ class RectSearch:
             cut = bisect_right(heights, room)  # the band's heights that fit: the first ``cut``
             fits = fitting.get(cut)
             if fits is None:  # those items, in the part's order
-                fits = fitting[cut] = tuple(item for item in items if item[0] <= room)
+                fits = fitting[cut] = [item for item in items if item[0] <= room]
             kk = k + 1 if pins else 0
             for hb, cb in fits:
                 key = (base + hb, kk)

@@ -35,6 +35,7 @@ from layout.post.intent import IFRA26, Limits, OutputIntent
 __all__ = ["Output", "Rendered", "load_faces", "normalized_texts", "page_texts", "render", "rules_for"]
 
 if TYPE_CHECKING:
+    from layout.draw.tone import PhotoInk
     from layout.page.keep import Previous
     from layout.post.draft import DraftPage
     from layout.post.preflight import Report
@@ -366,10 +367,18 @@ class _Drawn:
     margin: float  # the proof sheet's margin around the trim (0 for a plain or press page)
 
 
+def _photo_ink(output: Output) -> PhotoInk | None:
+    """The press: grey photos tone-corrected, colour photos within the plant's TAC (draw/tone.py)."""
+    if not output.press:
+        return None
+    from layout.draw.tone import PhotoInk
+
+    return PhotoInk(profile=output.intent.profile if output.intent else None, tac=output.limits.tac)
+
+
 def _draw(makeup: Makeup, fonts: PageFonts, page: Page, style: Style, output: Output, when: dt.datetime) -> _Drawn:
     """The drawing stage: the frame as PDF, on a proof sheet for proofs and drafts."""
     from layout.draw.pdf import Proof, draw_pdf  # the drawing stage loads reportlab
-    from layout.draw.tone import PhotoInk
 
     proof = None
     if output.proof or output.draft:
@@ -382,12 +391,7 @@ def _draw(makeup: Makeup, fonts: PageFonts, page: Page, style: Style, output: Ou
         subject=f"第{page.page}版 {page.section}",
         proof=proof,
         photo_profile=output.intent.profile if output.photos == "cmyk" and output.intent else None,
-        photo_ink=PhotoInk(  # the press: grey photos tone-corrected, colour photos within the plant's TAC
-            profile=output.intent.profile if output.intent else None,
-            tac=output.limits.tac,
-        )
-        if output.press
-        else None,
+        photo_ink=_photo_ink(output),
         keywords=fallback_record(fonts.supplied),
         when=when,
         plate=bool(output.press),

@@ -46,13 +46,13 @@ from reportlab.pdfgen.canvas import Canvas
 from layout import raster
 from layout.artwork import is_pdf, raster_colour
 from layout.draw.subset import make_subset
-from layout.draw.tone import PhotoInk, compensate_grey, limit_ink, separation
 from layout.errors import InputError
 from layout.fonts.metrics import Companion, FontFace, GapFonts
 from layout.frame import AdItem, ImageItem, Item, MarkItem, PageFrame, RuleItem, TextItem
 from layout.inline.breaker import Run
 
 if TYPE_CHECKING:
+    from layout.draw.tone import PhotoInk
     from layout.post.direct import Packer
 
 K100 = CMYKColor(0, 0, 0, 1)
@@ -439,6 +439,8 @@ def _separate(img, source_icc: bytes | None, output_icc: bytes):
     transform is built once per pair of profiles (draw/tone.py)."""
     from PIL import ImageCms
 
+    from layout.draw.tone import separation
+
     if img.mode == "CMYK":
         return img  # already separated by whoever made it: the preflight checks its ink
     try:
@@ -475,6 +477,8 @@ def _for_press(img, ink: PhotoInk | None):
     K channel when there is one), a CMYK photo held to the plant's total ink limit."""
     if ink is None:
         return img  # plain pages, proofs and drafts: the photo's own tones
+    from layout.draw.tone import compensate_grey, limit_ink  # press photos only
+
     if img.mode == "CMYK":
         return limit_ink(img, ink.tac)
     return compensate_grey(img, ink.condition, ink.profile)
@@ -577,6 +581,8 @@ def _ad_raster(c: Canvas, item: AdItem, height: float, output_icc: bytes | None,
     if w > max_px:
         img = img.resize((max_px, max(1, round(max_px * h / w))), Image.Resampling.LANCZOS)
     if converted and tac is not None and img.mode == "CMYK":
+        from layout.draw.tone import limit_ink  # press ads only
+
         img = limit_ink(img, tac)
     x, top = item.x + (item.width - dw) / 2, item.y + (item.height - dh) / 2
     c.drawImage(ImageReader(img), x, height - top - dh, dw, dh)

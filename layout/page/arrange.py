@@ -462,15 +462,7 @@ class RectSearch:
                 small, large = (left, right) if len(left) <= len(right) else (right, left)
                 if small.keys().isdisjoint(large.keys()):
                     continue  # no height both sides can take
-                how = ("D", left_key, right_key)
-                for h, (cs, _) in small.items():
-                    other = large.get(h)
-                    if other is None:
-                        continue
-                    c = cs + other[0] + butting
-                    old = out.get(h)
-                    if old is None or c < old[0]:
-                        out[h] = (c, how)
+                _join(out, small, large, butting, ("D", left_key, right_key))
 
     # -- the page -------------------------------------------------------------
     def bands(self, start: int = 0) -> list[dict[tuple[int, int], tuple[int, tuple | None]]]:
@@ -744,3 +736,16 @@ def _why_none(problem: Problem) -> str:
         "even with every module at its smallest (headline, byline, quote and one line of text) they do not "
         "fit; cut profiles or use a larger format"
     )
+
+
+def _join(out: dict, small: dict, large: dict, butting: int, how: tuple) -> None:
+    """Parts side by side at every height both take (``small``'s order), the first of equal
+    cost kept in ``out``."""
+    get, other_of = out.get, large.get
+    for h, (cs, _) in small.items():
+        other = other_of(h)
+        if other is not None:
+            c = cs + other[0] + butting
+            old = get(h)
+            if old is None or c < old[0]:
+                out[h] = (c, how)

@@ -416,8 +416,8 @@ class RectSearch:
         shallowest first), the first of equal cost kept."""
         found = self.ordered.get(low_key)
         if found is None:
-            pairs = sorted((hl, cl) for hl, (cl, _) in lower.items())
-            found = self.ordered[low_key] = (pairs, [hl for hl, _ in pairs])
+            heights = sorted(lower)
+            found = self.ordered[low_key] = ([(hl, lower[hl][0]) for hl in heights], heights)
         lows, heights = found
         H = self.H
         get = out.get

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from layout import raster
-from layout.artwork import check_ad_files, check_placed_ads
 from layout.errors import InputError, LayoutError
 from layout.fonts.page import PageFonts, fallback_record, load_faces, page_fonts
 from layout.frame import ImageItem
@@ -35,6 +34,7 @@ from layout.post.intent import IFRA26, Limits, OutputIntent
 __all__ = ["Output", "Rendered", "load_faces", "normalized_texts", "page_texts", "render", "rules_for"]
 
 if TYPE_CHECKING:
+    from layout.artwork import Artwork
     from layout.draw.tone import PhotoInk
     from layout.page.keep import Previous
     from layout.post.draft import DraftPage
@@ -280,13 +280,25 @@ def _make_up(
     return makeup
 
 
+def _ad_files(page: Page, output: Output) -> dict[str, Artwork]:
+    """The ads' artwork, checked before the makeup (artwork.py, imported for a page with ads)."""
+    if not page.ads:
+        return {}
+    from layout.artwork import check_ad_files
+
+    return check_ad_files(page, output)
+
+
 def _checked_output(
     page: Page, makeup: Makeup, arts: dict, output: Output, continuations: tuple[Continuation, ...]
 ) -> list[str]:
     """What the made-up page may print: photos' resolution, placed ads, and for the press
     no placeholders (unless allowed). Returns the notes; refusals raise."""
     notes = check_resolution(page, makeup.frame, output.limits, press=bool(output.press), continuations=continuations)
-    notes += check_placed_ads(page, makeup.frame, arts, output)
+    if arts:  # without artwork there is nothing to check (artwork.py)
+        from layout.artwork import check_placed_ads
+
+        notes += check_placed_ads(page, makeup.frame, arts, output)
     if output.press and not output.allow_placeholders:
         check_plate(page, makeup, continuations)
     return notes
@@ -421,7 +433,7 @@ def render(
     checked = _checked_texts(texts, continuations, jump_to)
     fonts = page_fonts(st, checked, page.source, system=output.system_fonts or st.fallback == "system")
     check_photos(page, allow_outside=output.allow_outside)
-    arts = check_ad_files(page, output)
+    arts = _ad_files(page, output)
     rules = rules_for(
         page.lang,
         st.kinsoku or None,

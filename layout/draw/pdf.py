@@ -44,7 +44,6 @@ from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfgen.canvas import Canvas
 
 from layout import raster
-from layout.artwork import is_pdf, raster_colour
 from layout.draw.subset import make_subset
 from layout.errors import InputError
 from layout.fonts.metrics import Companion, FontFace, GapFonts
@@ -546,6 +545,8 @@ def _ad_pixels(img, source_icc: bytes | None, output_icc: bytes | None):
     checked before drawing) converted as photos are: separated with ``output_icc``, else grey."""
     from PIL import Image
 
+    from layout.artwork import raster_colour  # ads only
+
     colour = raster_colour(img)
     if colour == "cmyk":
         return img
@@ -570,6 +571,8 @@ def _ad_raster(c: Canvas, item: AdItem, height: float, output_icc: bytes | None,
     for the press (``--convert-ads``) is held to ``tac`` % total ink, as photos are; an
     advertiser's own CMYK is never touched (over the limit it is refused before drawing)."""
     from PIL import Image, ImageOps
+
+    from layout.artwork import raster_colour  # ads only
 
     src = raster.decoded(item.file)  # type: ignore[arg-type]  # decoded once, when the artwork was checked
     converted = raster_colour(src) == "rgb"
@@ -627,6 +630,8 @@ def _ad(
     drawing, as a form XObject (post/artwork.py), so nothing is drawn for it here."""
     c.saveState()
     _overprint(c, False)  # artwork knocks out, as photos do
+    from layout.artwork import is_pdf  # ads only
+
     if item.file is None:
         _ad_placeholder(c, item, height, label_font)
     elif not is_pdf(item.file):

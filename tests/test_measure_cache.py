@@ -19,6 +19,7 @@ from layout.inline import breaker  # noqa: E402
 from layout.model.content import load_page  # noqa: E402
 from layout.page import arrange, measure, units, zone  # noqa: E402
 from layout.page.arrange import Option, Score  # noqa: E402
+from layout.page.briefs import BriefGroup  # noqa: E402
 from layout.page.context import Context  # noqa: E402
 from layout.page.makeup import FIT, _Policy  # noqa: E402
 from layout.page.makeup import make_page as set_page  # noqa: E402
@@ -219,3 +220,23 @@ def test_a_face_with_other_metrics_is_another_key(engine):
     assert other.cache_key == face.cache_key  # same name and file ...
     assert breaker.measure_key(other) != breaker.measure_key(face)  # ... measured anew
     assert breaker.measure_key(face) == breaker.measure_key(replace(face))
+
+
+def test_shapes_are_kept_by_geometry_across_leadings(engine):
+    """A module at another leading with the same lines and rows shares its shapes (measured
+    once), and they are the shapes measured afresh at that leading."""
+    style, faces = engine
+    page = load_page(SEED)
+    texts, _ = normalized_texts(page)
+    profile = page.profiles[0]
+    looser, tighter = (Context(style.with_leading(L), faces, rules_for(page.lang)) for L in (style.leading, 13.0))
+    first, second = (Module(ctx, profile, texts, 2) for ctx in (looser, tighter))
+    assert (len(first.body), first.fixed_rows) == (len(second.body), second.fixed_rows)
+    assert second.shapes_memo is first.shapes_memo
+    rows, photo = first.shape_list(pad=3)[0].rows, first.photo_range[0]
+    assert second.shape(rows, photo) is first.shape(rows, photo)  # measured once
+    tight = second.shape_list(pad=3)
+    measure.clear_caches()
+    assert Module(tighter, profile, texts, 2).shape_list(pad=3) == tight  # as measured afresh
+    briefs = [BriefGroup(ctx, (profile,), texts, 2, "", "") for ctx in (looser, tighter)]
+    assert briefs[0].shape(30, 0) is briefs[1].shape(30, 0)

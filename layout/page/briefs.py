@@ -55,6 +55,16 @@ class Piece:
     def __post_init__(self) -> None:
         object.__setattr__(self, "rows", sum(e.rows for e in self.entries))
 
+    @cached_property
+    def photo_rows(self) -> int:
+        """Rows of its photo boxes (counted once: an item's pieces are shared by its groups)."""
+        return sum(e.rows for e in self.entries if e.kind == "photo")
+
+    @cached_property
+    def body_lines(self) -> int:
+        """Its body lines."""
+        return sum(len(e.lines) for e in self.entries)
+
 
 @dataclass(frozen=True)
 class Flowed:
@@ -309,8 +319,8 @@ class BriefGroup:
             cache[photo_rows] = (
                 [p.rows for p in pieces],
                 [p.rule for p in pieces],
-                [sum(e.rows for e in p.entries if e.kind == "photo") for p in pieces],
-                [sum(len(e.lines) for e in p.entries) for p in pieces],
+                [p.photo_rows for p in pieces],
+                [p.body_lines for p in pieces],
             )
         return cache[photo_rows]
 
@@ -324,18 +334,22 @@ class BriefGroup:
         rows, rules, photos, lines = self._numbers(photo_rows)
         # a few flows at and below the natural depth serve any deeper module (stretched; the rest is white)
         depths = range(natural, min(depth, natural + REFLOW_ROWS) + 1) if depth >= natural else (depth,)
-        memo = self.memo.setdefault("_legs_memo", {})
+        memo = self.memo.get("_legs_memo")
+        if memo is None:
+            memo = self.memo["_legs_memo"] = {}
         best = None
+        n, whole = len(rows), depth >= natural
         for d in depths:
-            if (photo_rows, d) not in memo:
-                memo[(photo_rows, d)] = flow_legs(rows, rules, self.span, d)
-            legs, gaps, left = memo[(photo_rows, d)]
-            if left < len(rows) and depth >= natural:
+            found = memo.get((photo_rows, d))
+            if found is None:
+                found = memo[(photo_rows, d)] = flow_legs(rows, rules, self.span, d)
+            legs, gaps, left = found
+            if left < n and whole:
                 continue
-            stretched = tuple(leg + min(GAP_STRETCH * gap, depth - leg) for leg, gap in zip(legs, gaps))
+            stretched = tuple([leg + min(GAP_STRETCH * gap, depth - leg) for leg, gap in zip(legs, gaps)])
             white = self.span * depth - sum(stretched)
             if best is None or white < best[0]:
-                lost = sum(lines[left:]) + (len(rows) - left)
+                lost = sum(lines[left:]) + (n - left)
                 best = (white, d, stretched, sum(photos[:left]), lost)
         assert best is not None
         return best[1:]

@@ -334,34 +334,38 @@ class Module:
         """The column height that holds the whole body (or its first ``lines``) around a
         photo box of ``photo_rows`` (0: none), columns balanced; never above the photo block."""
         key = ("depth", photo_rows, lines)
-        memo = self.geometry
-        if key not in memo:
+        found = self.geometry.get(key)
+        if found is None:
             lost = self._lost(photo_rows)
             count = len(self.body) if lines is None else min(lines, len(self.body))
-            memo[key] = max(balanced_rows(count, self.span, lost), max(lost), 1)
-        return memo[key]
+            found = self.geometry[key] = max(balanced_rows(count, self.span, lost), max(lost), 1)
+        return found
 
     def _legs(self, photo_rows: int, used: int) -> tuple[tuple[int, ...], int]:
         """Body lines in each column, columns ``used`` rows deep around the photo, and the
         lines placed (memoised: every depth below the text shares them)."""
         key = ("legs", photo_rows, used)
-        memo = self.geometry
-        if key not in memo:
+        found = self.geometry.get(key)
+        if found is None:
             n = len(self.body)
             slots = balanced_slots(n, self._lost_memo(photo_rows), used)
-            memo[key] = (tuple(sl.rows for sl in slots), min(n, capacity(slots)))
-        return memo[key]
+            found = self.geometry[key] = (tuple([sl.rows for sl in slots]), min(n, capacity(slots)))
+        return found
 
     def shape(self, rows: int, photo_rows: int, *, jumping: bool = False, photo_jumps: bool = False) -> Shape:
         """The module ``rows`` tall with a photo box ``photo_rows`` tall (0: no photo
         drawn). ``jumping``: text that does not fit continues on another page, so only
         the lines short of a legible first part count as overset (and a dropped photo's
         caption, unless ``photo_jumps``: the photo goes with the continued text)."""
+        return self._shape_at(rows, photo_rows, jumping, photo_jumps)
+
+    def _shape_at(self, rows: int, photo_rows: int, jumping: bool, photo_jumps: bool) -> Shape:
+        """``shape``, its arguments by position (memoised)."""
         key = (rows, photo_rows, jumping, photo_jumps)
-        memo = self.shapes_memo
-        if key not in memo:
-            memo[key] = self._shape(rows, photo_rows, jumping, photo_jumps)
-        return memo[key]
+        found = self.shapes_memo.get(key)
+        if found is None:
+            found = self.shapes_memo[key] = self._shape(rows, photo_rows, jumping, photo_jumps)
+        return found
 
     def _shape(self, rows: int, photo_rows: int, jumping: bool, photo_jumps: bool) -> Shape:
         depth = rows - self.fixed_rows
@@ -434,28 +438,28 @@ class Module:
         photos = list(range(lo, hi + 1)) if self.photo_span else [0]
         near = min(pad, NEAR_PAD)
         smallest, largest = photos[0], photos[-1]
-        kw = {"jumping": jumping, "photo_jumps": photo_jumps}
+        fixed, at = self.fixed_rows, self._shape_at
         for ph in photos:
             natural = self.natural_depth(ph)
             for depth in range(natural, natural + near + 1):
-                yield self.shape(self.fixed_rows + depth, ph, **kw)
+                yield at(fixed + depth, ph, jumping, photo_jumps)
         deepest = self.natural_depth(largest)
         for depth in range(deepest + near + 1, deepest + pad + 1):  # the same columns, white under them
-            yield self.shape(self.fixed_rows + depth, largest, **kw)
+            yield at(fixed + depth, largest, jumping, photo_jumps)
         if overset or jumping:
             block = smallest + self.caption_rows if smallest else 0
             first = block + 1
             if jumping:
                 first = max(first, self.natural_depth(smallest, self.ctx.style.legibility.min_leg * self.span))
             for depth in range(first, self.natural_depth(smallest)):
-                yield self.shape(self.fixed_rows + depth, smallest, **kw)
+                yield at(fixed + depth, smallest, jumping, photo_jumps)
             if self.photo_span and jumping:  # the photo may go with the continued text
                 legible = self.natural_depth(0, self.ctx.style.legibility.min_leg * self.span)
                 for depth in range(legible, self.natural_depth(0)):
-                    yield self.shape(self.fixed_rows + depth, 0, **kw)
+                    yield at(fixed + depth, 0, jumping, photo_jumps)
             elif self.photo_span:  # no room for the photo
                 for depth in range(1, block + 1):
-                    yield self.shape(self.fixed_rows + depth, 0, **kw)
+                    yield at(fixed + depth, 0, jumping, photo_jumps)
 
     def layout(self, shape: Shape, *, mark_overset: bool = False, jump_to: int = 0) -> ModuleResult:
         """Lay the module out in ``shape`` (its height and photo size), at (0, 0). With

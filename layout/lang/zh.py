@@ -7,6 +7,7 @@ asks ``rules_for(lang, level)``; it never names a character itself.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # clreq §3.1.7 "Prohibition rules for line start and line end", basic level:
@@ -151,3 +152,15 @@ def is_wide(ch: str) -> bool:
     """A character set on the CJK grid: ideographs, kana, CJK and full-width marks."""
     cp = ord(ch)
     return is_han(ch) or 0x3000 <= cp <= 0x30FF or 0xFF01 <= cp <= 0xFF60 or ch in CJK_PUNCTUATION
+
+
+# is_han and is_wide as code point ranges, for a regular expression's character class
+# (tests check wide_class against is_wide at every code point).
+HAN_RANGES = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x3FFFF), (0xF900, 0xFAFF), (0x3007, 0x3007))
+WIDE_RANGES = (*HAN_RANGES, (0x3000, 0x30FF), (0xFF01, 0xFF60))
+
+
+def wide_class() -> str:
+    """The body of a character class (``[...]``) that matches exactly what ``is_wide`` accepts."""
+    ranges = "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in WIDE_RANGES)
+    return ranges + "".join(re.escape(c) for c in sorted(CJK_PUNCTUATION))

@@ -471,9 +471,19 @@ class RectSearch:
         last band holds the open area). Parts are shared between starts."""
         if start in self.stacks_from:
             return self.stacks_from[start]
+        if self.band_pins:
+            stacks = self._bands(start, (0, 0), self._stack)
+        else:  # no rows pinned: a stack's key is its height alone while it is built
+            flat = self._bands(start, 0, self._stack_flat)
+            stacks = [{(h, 0): entry for h, entry in stack.items()} for stack in flat]
+        self.stacks_from[start] = stacks
+        return stacks
+
+    def _bands(self, start: int, first: Any, stack: Callable[..., None]) -> list[dict]:
+        """``bands``: each stack from ``first`` (its key) made by ``stack``."""
         n, W = self.n, self.W
-        stacks: list[dict[tuple[int, int], tuple[int, tuple | None]]] = [{} for _ in range(n + 2)]
-        stacks[start][(0, 0)] = (0, None)
+        stacks: list[dict] = [{} for _ in range(n + 2)]
+        stacks[start][first] = (0, None)
         row_of = {u: p.row for u, p in enumerate(self.p.pins) if p.row is not None and p.row > 0}
         first_top = 1 if self.at_top else 2
         for b in range(start + 1, n + 2):
@@ -487,10 +497,9 @@ class RectSearch:
                 wanted = {row_of[u] for u in range(a, min(b, n)) if u in row_of}
                 if len(wanted) > 1:
                     continue
-                self._stack(stacks[a], stacks[b], a, band_key, band, wanted)
+                stack(stacks[a], stacks[b], a, band_key, band, wanted)
             if self.room_after is not None and b < n:
                 self._drop_dead(stacks[b], b)
-        self.stacks_from[start] = stacks
         return stacks
 
     def _drop_dead(self, stack: dict, b: int) -> None:
@@ -498,12 +507,13 @@ class RectSearch:
         under them (and in the rectangles after this one) than units b… take at least.
         What such a stack leads to is dead too (a band holds at least its units' cells), so
         the stacks that remain, their order and their costs are those of the search without
-        the bound; a run that could still be completed in the later rectangles keeps them all."""
+        the bound; a run that could still be completed in the later rectangles keeps them all.
+        (A key is a height, or a height and the bands so far.)"""
         rest = self._rest()[b]
         if not rest:
             return
         W, H, after = self.W, self.H, self.room_after or 0
-        for key in [key for key in stack if rest > W * max(0, H - key[0] - GAP_ROWS) + after]:
+        for key in [key for key in stack if rest > W * max(0, H - _height(key) - GAP_ROWS) + after]:
             del stack[key]
 
     def _rest(self) -> list[int]:
@@ -525,11 +535,7 @@ class RectSearch:
         at each (height, bands). Candidates in order (stack, then the band's heights as the
         part has them), the first of equal cost kept."""
         H, pins = self.H, self.band_pins
-        found = self.fitting.get(band_key)
-        if found is None:  # the band's (height, cost), in the part's order: every start meets it
-            items = tuple((hb, cb) for hb, (cb, _) in band.items())
-            found = self.fitting[band_key] = (items, sorted(band), {len(band): items})
-        items, heights, fitting = found
+        items, heights, fitting = self._fitting(band_key, band)
         get = out.get
         for hk, (ca, _) in below.items():
             ha, k = hk
@@ -548,6 +554,34 @@ class RectSearch:
                 old = get(key)
                 if old is None or c < old[0]:
                     out[key] = (c, (a, hk, band_key, hb))
+
+    def _fitting(self, band_key: tuple, band: dict) -> tuple[tuple[tuple[int, int], ...], list[int], dict]:
+        """The band's (height, cost) in the part's order, its heights sorted, and (filled as
+        asked) the items that fit by how many heights fit: every start meets the band."""
+        found = self.fitting.get(band_key)
+        if found is None:
+            items = tuple((hb, cb) for hb, (cb, _) in band.items())
+            found = self.fitting[band_key] = (items, sorted(band), {len(band): items})
+        return found
+
+    def _stack_flat(self, below: dict, out: dict, a: int, band_key: tuple, band: dict, wanted: set[int]) -> None:
+        """``_stack`` with no rows pinned (``wanted`` empty): stacks keyed by their height."""
+        H = self.H
+        items, heights, fitting = self._fitting(band_key, band)
+        get = out.get
+        for ha, (ca, _) in below.items():
+            base = ha + GAP_ROWS if ha else 0
+            room = H - base
+            cut = bisect_right(heights, room)  # the band's heights that fit: the first ``cut``
+            fits = fitting.get(cut)
+            if fits is None:  # those items, in the part's order
+                fits = fitting[cut] = [item for item in items if item[0] <= room]
+            hk = (ha, 0)  # the stack's key once built
+            for hb, cb in fits:
+                h, c = base + hb, ca + cb
+                old = get(h)
+                if old is None or c < old[0]:
+                    out[h] = (c, (a, hk, band_key, hb))
 
     def _foot_cost(self, foot: int, last: bool, parts: int = 0) -> int:
         """What the rows under the last band cost: an open band under a rule or, too thin
@@ -749,3 +783,8 @@ def _join(out: dict, small: dict, large: dict, butting: int, how: tuple) -> None
             old = get(h)
             if old is None or c < old[0]:
                 out[h] = (c, how)
+
+
+def _height(key: int | tuple[int, int]) -> int:
+    """A stack's height from its key: the height, or (height, bands so far)."""
+    return key if isinstance(key, int) else key[0]

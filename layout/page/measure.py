@@ -11,9 +11,11 @@ Stores are keyed by values, never by the identity of a render's objects: the
 context by its style (leading included), its faces' metrics and its rules; the
 profile by its fields and its texts. So a second render of a page measures only
 the profiles that changed (the watch mode), and a policy step at a leading
-already tried measures nothing. Stores are kept least recently used first out
-(``MAX_PROFILES``); ``clear_caches()`` empties them, the line breaker's cache and the
-searches ``recall`` remembers.
+already tried measures nothing. A module's shapes (and a briefs group's) are kept apart,
+by their geometry in lines and rows (``geometry_memo``): they do not depend on the leading,
+so the leadings the policy tries share them. Stores are kept least recently used first out
+(``MAX_PROFILES``, ``MAX_GEOMETRIES``); ``clear_caches()`` empties them, the line breaker's
+cache and the searches ``recall`` remembers.
 """
 
 from __future__ import annotations

@@ -56,6 +56,9 @@ def test_a_plain_page_imports_nothing_it_does_not_use(tmp_path):
     assert "reportlab" in loaded and "layout.render" in loaded
     assert sorted(m for m in HEAVY if m in loaded) == []
     assert "fontTools" not in loaded  # fonts are prepared at build time, parsed faces cached
+    # only for the paths that need them: a kept round, fillers, ads, press photos, drafts
+    rare = ("layout.page.keep", "layout.page.fillers", "layout.artwork", "layout.draw.tone", "layout.review.map")
+    assert sorted(m for m in rare if m in loaded) == []
 
 
 def _font(path: Path, inset: int) -> Path:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from layout.frame import AdItem, Box, Item, MarkItem, PageFrame, RuleItem
 from layout.model.content import Continuation, Page, Profile
@@ -24,13 +25,14 @@ from layout.page.arrange import Area, Arrangement, NoArrangement, Pins, Placemen
 from layout.page.blocks import Block, place
 from layout.page.briefs import BriefGroup
 from layout.page.context import Context
-from layout.page.fillers import set_fillers
 from layout.page.furniture import date_text, jump_text
-from layout.page.keep import Moved, Previous, keep_round
 from layout.page.module import Module, Shape
 from layout.page.recall import recall
 from layout.page.units import Copy, Mode, Unit
 from layout.page.zone import search
+
+if TYPE_CHECKING:  # --keep's types: keep.py is imported only when a previous round is kept
+    from layout.page.keep import Moved, Previous
 
 __all__ = ["Makeup", "ModuleReport", "UnitReport", "date_text", "jump_text", "make_page"]
 
@@ -259,7 +261,11 @@ def make_page(
     page; ``mark_open`` draws the open area of a short page as a marked placeholder.
     ``keep``: the previous proof round's arrangement, kept where the copy allows (keep.py)."""
     policy = _Policy(ctx, page, texts, continuations)
-    kept = keep_round(lambda leading: policy.sheet(leading or ctx.style.leading), keep) if keep else None
+    kept = None
+    if keep:
+        from layout.page.keep import keep_round  # only for a kept round (--keep)
+
+        kept = keep_round(lambda leading: policy.sheet(leading or ctx.style.leading), keep)
     found = (
         (Settled(policy.sheet(kept.leading), kept.plan, kept.mode) if kept and kept.plan else None)
         or policy.full_size()
@@ -547,6 +553,8 @@ def _set_open_areas(sheet: _Sheet, opens: tuple[Area, ...], notes: list[str], *,
     items: list[Item] = []
     rule_cells = white = 0
     if opens and page.fillers:
+        from layout.page.fillers import set_fillers  # only for a page with fillers and an open area
+
         filled = set_fillers(ctx, page.fillers, sheet.texts, opens[0])
         items += place(Block(0, filled.items), st.left, st.top + sheet.zone_top * st.leading)
         items += [_rule_item(sheet, r) for r in filled.rules]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import shutil
 import subprocess
@@ -116,6 +117,24 @@ def test_font_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def face(test_font_path: Path) -> FontFace:
     """The synthetic face: 1 em = 1000 units; Han and marks 1 em, ASCII letters/digits/space ½ em."""
     return load_face("test", test_font_path, metrics_path_for(test_font_path))
+
+
+OPENING = "“‘（《"  # opening marks the half-width face sets in half an em
+CLOSING = "”’）》、，。：；！？"  # closing marks it sets in half an em
+
+
+@pytest.fixture(scope="session")
+def hface(test_font_path: Path, tmp_path_factory: pytest.TempPathFactory) -> FontFace:
+    """The synthetic face with half-width marks (as a .halt.ttf would give) and centred zh-Hant marks."""
+    folder = tmp_path_factory.mktemp("hfont")
+    font = folder / test_font_path.name
+    shutil.copy(test_font_path, font)
+    data = json.loads(metrics_path_for(test_font_path).read_text(encoding="utf-8"))
+    offsets = {str(ord(c)): -500 for c in OPENING} | {str(ord(c)): 0 for c in CLOSING} | {str(ord("·")): -250}
+    data["halt"] = {"file": "none.halt.ttf", "ps_name": "BanmianTest-Halt", "offsets": offsets}
+    data["hant"] = {"file": "none.hant.ttf", "ps_name": "BanmianTest-Hant", "marks": "、，。：；！？"}
+    metrics_path_for(font).write_text(json.dumps(data), encoding="utf-8")
+    return load_face("test", font, metrics_path_for(font))
 
 
 @pytest.fixture(scope="session")

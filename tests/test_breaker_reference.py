@@ -4,19 +4,14 @@ the same positions, to the last bit of every float (dataclass equality compares 
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
 import sys
 from dataclasses import astuple
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from layout.fonts.metrics import load_face
-from layout.fonts.prepare import metrics_path_for
 from layout.inline import breaker
 from layout.lang.zh import is_wide, rules_for, wide_class
 
@@ -25,22 +20,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import breaker_reference as reference  # noqa: E402
 
 SIZE = 10.0
-OPENING = "“‘（《"
-CLOSING = "”’）》、，。：；！？"
-
-
-@pytest.fixture(scope="module")
-def hface(test_font_path: Path, tmp_path_factory):
-    """The synthetic face with half-width marks and centred zh-Hant marks (as test_composition's)."""
-    folder = tmp_path_factory.mktemp("reffont")
-    font = folder / test_font_path.name
-    shutil.copy(test_font_path, font)
-    data = json.loads(metrics_path_for(test_font_path).read_text(encoding="utf-8"))
-    offsets = {str(ord(c)): -500 for c in OPENING} | {str(ord(c)): 0 for c in CLOSING} | {str(ord("·")): -250}
-    data["halt"] = {"file": "none.halt.ttf", "ps_name": "BanmianTest-Halt", "offsets": offsets}
-    data["hant"] = {"file": "none.hant.ttf", "ps_name": "BanmianTest-Hant", "marks": "、，。：；！？"}
-    metrics_path_for(font).write_text(json.dumps(data), encoding="utf-8")
-    return load_face("test", font, metrics_path_for(font))
 
 
 RULES = [

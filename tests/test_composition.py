@@ -5,8 +5,6 @@ then counts measured from written PDFs with poppler, not from the engine."""
 
 from __future__ import annotations
 
-import json
-import shutil
 import sys
 from pathlib import Path
 
@@ -15,8 +13,6 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from layout.fonts.metrics import load_face
-from layout.fonts.prepare import metrics_path_for
 from layout.inline.breaker import break_paragraph
 from layout.lang.normalize import hant_quotes
 from layout.lang.zh import rules_for
@@ -29,22 +25,6 @@ from pagegen import make_page  # noqa: E402
 
 SIZE = 10.0
 MEASURE = 100.0
-OPENING = "“‘（《"
-CLOSING = "”’）》、，。：；！？"
-
-
-@pytest.fixture(scope="session")
-def hface(test_font_path: Path, tmp_path_factory):
-    """The synthetic face with half-width marks (as a .halt.ttf would give) and centred zh-Hant marks."""
-    folder = tmp_path_factory.mktemp("hfont")
-    font = folder / test_font_path.name
-    shutil.copy(test_font_path, font)
-    data = json.loads(metrics_path_for(test_font_path).read_text(encoding="utf-8"))
-    offsets = {str(ord(c)): -500 for c in OPENING} | {str(ord(c)): 0 for c in CLOSING} | {str(ord("·")): -250}
-    data["halt"] = {"file": "none.halt.ttf", "ps_name": "BanmianTest-Halt", "offsets": offsets}
-    data["hant"] = {"file": "none.hant.ttf", "ps_name": "BanmianTest-Hant", "marks": "、，。：；！？"}
-    metrics_path_for(font).write_text(json.dumps(data), encoding="utf-8")
-    return load_face("test", font, metrics_path_for(font))
 
 
 def brk(text, face, rules=None, *, measure=MEASURE, indent=0.0):

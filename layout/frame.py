@@ -15,7 +15,13 @@ from layout.inline.breaker import Run
 
 @dataclass(frozen=True)
 class TextItem:
-    """A line of text: its runs set from ``x`` on ``baseline``, and where it came from."""
+    """A line of text: its runs set from ``x`` on ``baseline``, and where it came from.
+
+    A vertical line (``vertical``, 竖排) reads top to bottom: ``x`` is its centre line,
+    ``baseline`` the top of its first character's em box, and each run's ``x`` its offset
+    down the line from there (its ``width`` the extent down the line). Upright characters
+    stand centred on the centre line; rotated Latin lies along it, its baseline to the left.
+    """
 
     x: float  # left edge of the first run
     baseline: float
@@ -26,15 +32,32 @@ class TextItem:
     source: str  # YAML path, e.g. profiles[3].body[2]
     start: int  # character offsets in that field's (normalised) text
     end: int
+    vertical: bool = False  # 竖排: see the class's docstring
 
     @property
     def text(self) -> str:
         return "".join(r.text for r in self.runs)
 
     @property
-    def right(self) -> float:
+    def length(self) -> float:
+        """From the line's origin to the end of its last glyph, along the line."""
         last = self.runs[-1]
-        return self.x + last.x + last.width
+        return last.x + last.width
+
+    @property
+    def right(self) -> float:
+        """The end of a horizontal line's last glyph (the right edge of a vertical line's em box)."""
+        if self.vertical:
+            return self.x + self.size / 2
+        return self.x + self.length
+
+    def ink_box(self, ascent: float) -> tuple[float, float, float, float]:
+        """(x0, y0, x1, y1), y downwards: the em boxes of the line's characters, for a face
+        whose ideographic em box rises ``ascent`` em above the baseline."""
+        if self.vertical:
+            return (self.x - self.size / 2, self.baseline, self.x + self.size / 2, self.baseline + self.length)
+        top = self.baseline - ascent * self.size
+        return (self.x, top, self.x + self.length, top + self.size)
 
 
 @dataclass(frozen=True)

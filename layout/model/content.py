@@ -75,6 +75,8 @@ class Profile:
     # one briefs module under it; ``brief`` True sets a profile as a brief, False never
     group: str = ""
     brief: bool | None = None
+    # a vertical headline (竖题) along the module's right edge: True, False, or None (the style decides)
+    headline_vertical: bool | None = None
 
     @property
     def path(self) -> str:
@@ -175,6 +177,7 @@ class Page:
     fillers: tuple[Filler, ...] = ()  # optional copy for an open area, used first
     notes: tuple[str, ...] = ()  # e.g. invisible characters removed, with file, line and column
     ads: tuple[Ad, ...] = ()  # booked blocks, placed before the copy
+    writing: str = ""  # "horizontal" or "vertical" (竖排); "": the style's
 
 
 PAGE_FIELDS = {
@@ -192,6 +195,7 @@ PAGE_FIELDS = {
     "normalize_punctuation",
     "fillers",
     "ads",
+    "writing",
 }
 PROFILE_FIELDS = {
     "id",
@@ -207,10 +211,12 @@ PROFILE_FIELDS = {
     "column",
     "group",
     "brief",
+    "headline_vertical",
 }
 FILLER_FIELDS = {"id", "title", "body", "file", "columns", "lines"}
 PHOTO_FIELDS = {"file", "caption", "credit", "span"}
 QUOTE_FIELDS = {"text", "by"}
+WRITING_MODES = ("horizontal", "vertical")  # 横排, 竖排 (characters top to bottom, lines right to left)
 AD_FIELDS = {"id", "position", "columns", "height", "size", "file"}
 AD_POSITIONS = ("foot", "top-right", "top-left", "right", "left")  # the style may name more slots
 SLOT_RE = re.compile(r"^[^\W\d_][\w-]{0,63}$")  # a slot's name: a word (the booking checks the style has it)
@@ -356,6 +362,9 @@ def _profile(r: _Reader, value: Any, index: int, base: Path) -> Profile:
     brief = m.get("brief")
     if brief is not None and not isinstance(brief, bool):
         raise r.doc.error(join(path, "brief"), "expected true or false")
+    vertical = m.get("headline_vertical")
+    if vertical is not None and not isinstance(vertical, bool):
+        raise r.doc.error(join(path, "headline_vertical"), "expected true or false")
     return Profile(
         index=index,
         id=pid,
@@ -372,6 +381,7 @@ def _profile(r: _Reader, value: Any, index: int, base: Path) -> Profile:
         column=_number(r, m, "column", path, "a column number (1 is the leftmost)"),
         group=group,
         brief=brief,
+        headline_vertical=vertical,
     )
 
 
@@ -556,6 +566,9 @@ def _load_page(path: Path, doc: Located) -> Page:
     normalize = m.get("normalize_punctuation", True)
     if not isinstance(normalize, bool):
         raise doc.error("normalize_punctuation", "expected true or false")
+    writing = r.text(m, "writing", "", required=False, copy=False)
+    if writing and writing not in WRITING_MODES:
+        raise doc.error("writing", f"writing must be one of {', '.join(WRITING_MODES)}, got '{writing}'")
     base = path.resolve().parent
     page = Page(
         file=str(path),
@@ -574,6 +587,7 @@ def _load_page(path: Path, doc: Located) -> Page:
         style=r.text(m, "style", "", required=False, copy=False),
         normalize_punctuation=normalize,
         source=doc,
+        writing=writing,
     )
     notes = sorted(r.notes, key=lambda n: (n.line or 0, n.column or 0, n.path))
     return replace(page, notes=tuple(str(n) for n in notes))

@@ -17,7 +17,7 @@ TOLERANCE = 0.01  # points
 def box(item: Item) -> tuple[float, float, float, float] | None:
     """(x0, y0, x1, y1) of an item's ink area, y downwards; None for rules."""
     if isinstance(item, TextItem):
-        return (item.x, item.baseline - ASCENT * item.size, item.right, item.baseline + (1 - ASCENT) * item.size)
+        return item.ink_box(ASCENT)
     if isinstance(item, (ImageItem, MarkItem, AdItem)):
         return (item.x, item.y, item.x + item.width, item.y + item.height)
     return None

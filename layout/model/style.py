@@ -132,6 +132,10 @@ class Style:
     fallback: str = "none"  # "system": characters no style font has may come from installed fonts
     colours: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)  # part → CMYK 0–1
     warnings: tuple[str, ...] = ()  # e.g. unknown fields (ignored)
+    # 竖排: "vertical" reads the grid as bands (columns, top to bottom, ``chars`` long) and
+    # vertical lines (``lines`` of ``leading`` pitch, right to left): see page/vertical.py
+    writing: str = "horizontal"
+    vertical_bands: tuple[int, int] = (0, 0)  # a horizontal style's bands and chars for vertical pages (0: derived)
 
     def with_leading(self, leading: float) -> Style:
         """The same style on a tighter (or looser) grid: as many lines as fit the type area."""
@@ -156,6 +160,15 @@ class Style:
     @property
     def left(self) -> float:
         return (self.page_width - self.type_width) / 2
+
+    @property
+    def area_fits(self) -> bool:
+        """Does the type area fit on the page? (A vertical grid's bands run down the page.)"""
+        if self.writing == "vertical":
+            across, down = self.type_height, self.type_width
+        else:
+            across, down = self.type_width, self.type_height
+        return across <= self.page_width and self.top + down <= self.page_height
 
     def span_width(self, span: int) -> float:
         return span * self.column_width + (span - 1) * self.gutter
@@ -420,12 +433,28 @@ def _load_style(path: Path, doc: Located) -> Style:
         spaces=_spaces(doc, m, int(grid.get("columns", 1)), int(grid.get("lines", 1))),
         fallback=_fallback(doc, m),
         ad_slots=_ad_slots(doc, m, int(grid.get("columns", 1))),
+        writing=_writing(doc, m),
+        vertical_bands=_vertical_bands(doc, m),
     )
     style = replace(style, colours=_colours(doc, m, style))
     if style.leading < style.body_size:
         raise doc.error("grid.leading", "leading must be at least the body size")
     if style.leading_min and not style.body_size <= style.leading_min <= style.leading:
         raise doc.error("grid.leading_min", "leading_min must lie between the body size and the leading")
-    if style.left < 0 or style.top + style.type_height > style.page_height:
+    if not style.area_fits:
         raise InputError("the type area does not fit on the page", file=str(path), field="grid")
     return style
+
+
+def _writing(doc: Located, m: dict[str, Any]) -> str:
+    writing = m.get("writing", "horizontal")
+    if writing not in ("horizontal", "vertical"):
+        raise doc.error("writing", f"expected horizontal or vertical, got {writing!r}")
+    return writing
+
+
+def _vertical_bands(doc: Located, m: dict[str, Any]) -> tuple[int, int]:
+    v = _map(doc, m.get("vertical", {}), "vertical")
+    columns = int(_num(doc, v, "columns", "vertical", 1, 24)) if "columns" in v else 0
+    chars = int(_num(doc, v, "chars", "vertical", 4, 200)) if "chars" in v else 0
+    return columns, chars

@@ -22,6 +22,12 @@ which marks compress, units that stay with their number) come from
 4. a quarter em separates Han from Latin letters and digits; what is left is
    spread evenly between atoms (never inside ——, …… or a Latin word).
 
+Vertical rules (``Rules.vertical``, 竖排) change one thing: a number of at most
+``Rules.tcy_max`` digits standing alone is one atom one em long, set upright
+(tate-chu-yoko, a run of variant "tcy") and treated as a Han character; longer
+numbers and Latin words stay runs at their horizontal advances (drawn rotated).
+Along a vertical line the geometry is the horizontal one: x runs down the line.
+
 Speed (a paragraph is broken at every column width the makeup tries): an atom is
 made once per piece of text and style (``_Setter``), with what the rules say of
 it; a paragraph's atoms once per text and style (``_Para``), with where its gaps,
@@ -51,7 +57,14 @@ from layout.lang.zh import Rules, is_han, is_wide, wide_class
 EPS = 1e-6
 # A run of Latin letters and digits never breaks (clreq §3.1.8; jlreq):
 # 2020, 3D, 90%, 4×100, 3.5, 1,000, e-mail.
-LATIN_RUN = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+(?:[.,:/×\-+'’_?=&#~@]+[A-Za-z0-9\u00C0-\u024F]+)*[%‰℃/]?")
+LATIN_CHAR = r"[A-Za-z0-9\u00C0-\u024F]"
+LATIN_JOINER = r"[.,:/×\-+'’_?=&#~@]"
+LATIN_RUN = re.compile(rf"{LATIN_CHAR}+(?:{LATIN_JOINER}+{LATIN_CHAR}+)*[%‰℃/]?")
+# Vertical lines: what may not stand beside a number set upright (tate-chu-yoko): a Latin
+# letter or digit (across spaces), or a joiner right before it (-5, .5).
+LATIN_ONE = re.compile(LATIN_CHAR)
+JOINER_ONE = re.compile(LATIN_JOINER)
+LATIN_AFTER = re.compile(rf"\s*{LATIN_CHAR}")
 # Where a Latin run wider than a whole line (a URL, say) may be broken: after these.
 URL_PIECE = re.compile(r"[^/.?&=_\-#@]+[/.?&=_\-#@]*|[/.?&=_\-#@]+")
 
@@ -82,7 +95,7 @@ class Atom:
     closing_half: bool = False  # halvable and not opening: halved before another mark or at a line end
     opening_half: bool = False  # halvable and opening: halved after another mark
     single: bool = False  # one character (may share a run with its neighbours)
-    variant: str = ""  # its font variant when drawn full width ("centred", "fb:KEY" or "")
+    variant: str = ""  # its font variant when drawn full width ("centred", "fb:KEY", "tcy" or "")
     rough: bool = False  # not single, or drawn from another font: a run of its own
     odd: bool = False  # anything but one Han character of the face itself (see ``_Para``)
     letters: int = 0  # characters the lone-character rule counts (marks and spaces: none)
@@ -104,7 +117,9 @@ class Run:
     x: float  # from the line's left edge (after any indent)
     char_space: float
     width: float  # from x to the end of the last glyph
-    variant: str = ""  # "half": the half-width marks font; "centred": the zh-Hant marks font
+    # "half": the half-width marks font; "centred": the zh-Hant marks font; "fb:KEY": a
+    # fallback face; "tcy": digits set upright side by side in one em (vertical lines)
+    variant: str = ""
 
     @property
     def half(self) -> bool:
@@ -243,6 +258,29 @@ def _atom(piece: str, size: float, measure: Measurer, rules: Rules, *, split: bo
     )
 
 
+def _upright_atom(digits: str, size: float, rules: Rules) -> Atom:
+    """A number set upright in one em of a vertical line (tate-chu-yoko): it breaks, takes
+    gaps and counts for the lone-character rule as one Han character, keeps a following
+    unit as a number does, and is drawn as a run of its own (variant "tcy")."""
+    return Atom(
+        digits,
+        float(size),
+        False,
+        "han",
+        half=size / 2,
+        plain=True,
+        variant="tcy",
+        rough=True,
+        odd=True,
+        letters=1,
+        no_start=digits[0] in rules.no_start,
+        no_end=digits[-1] in rules.no_end,
+        digit_end=True,
+        wide_first=True,
+        wide_last=True,
+    )
+
+
 def _between(indices: tuple[int, ...], a: int, b: int) -> tuple[int, ...]:
     """The sorted ``indices`` in [a, b)."""
     return indices[bisect_left(indices, a) : bisect_left(indices, b)]
@@ -334,6 +372,7 @@ class _Setter:
         self.pieces: dict[str, Atom] = {}
         self.split_pieces: dict[str, Atom] = {}
         self.runs: dict[str, Atom | None] = {}  # a Latin run: None when the role's own face lacks a character
+        self.tcy: dict[str, Atom] = {}  # vertical rules: numbers set upright in one em
         self.paras: OrderedDict[str, _Para] = OrderedDict()
 
     def atom(self, piece: str, measure: Measurer) -> Atom:
@@ -375,6 +414,7 @@ class _Setter:
             self.pieces.clear()
             self.split_pieces.clear()
             self.runs.clear()
+            self.tcy.clear()
         for ch in set(text).difference(self.pieces):
             self.atom(ch, measure)
         atoms: list[Atom] = []
@@ -400,11 +440,41 @@ class _Setter:
         atom = self.pieces[text[i]]
         if not atom.wide_first:
             m = LATIN_RUN.match(text, i)
+            if self.rules.vertical and m is not None:
+                tcy = self._upright(text, i, m.end())
+                if tcy is not None:
+                    return tcy
             if m is not None and m.end() > i + 1:
                 atom = self.latin_run(m.group(0), measure) or atom
         if len(atom.text) == 1 and text[i : i + 2] in self.rules.unbreakable_pairs:
             atom = self.atom(text[i : i + 2], measure)
         return atom
+
+    def _upright(self, text: str, i: int, end: int) -> Atom | None:
+        """Vertical rules: the number at ``text[i]`` as one upright em (tate-chu-yoko), if
+        it stands alone: at most ``tcy_max`` digits, the whole Latin run (ending at ``end``)
+        but for a unit after it, no Latin letter or digit beside it across spaces, no joiner
+        before it, every digit in the role's own face; else None."""
+        rules = self.rules
+        j = i
+        while j < end and text[j] in rules.tcy_digits:
+            j += 1
+        if not 0 < j - i <= rules.tcy_max or not (end == j or (end == j + 1 and text[j] in rules.units)):
+            return None
+        k = i - 1
+        while k >= 0 and text[k].isspace():
+            k -= 1
+        if k >= 0 and LATIN_ONE.match(text, k) or i > 0 and JOINER_ONE.match(text, i - 1):
+            return None  # a Latin letter or digit before it, or a joiner (-5, .5)
+        if LATIN_AFTER.match(text, j):
+            return None
+        digits = text[i:j]
+        if any(self.pieces[d].face for d in digits):
+            return None  # drawn from a fallback face: left as it is
+        hit = self.tcy.get(digits)
+        if hit is None:
+            hit = self.tcy[digits] = _upright_atom(digits, self.size, rules)
+        return hit
 
 
 @cache

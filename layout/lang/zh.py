@@ -66,6 +66,13 @@ CENTRED_HANT = frozenset("、，。．：；！？")
 HANT_QUOTES = {"“": "「", "”": "」", "‘": "『", "’": "』"}
 LATIN_GAP_EM = 0.25  # space between Han and Latin letters or digits (clreq §3.2.1)
 
+# Vertical writing (竖排): a number of at most TCY_MAX of these digits standing alone (not
+# part of a longer Latin run, no Latin letter or digit beside it across spaces) is set
+# upright, side by side in one em (縱中橫, tate-chu-yoko: clreq §3.3, jlreq §3.4.3);
+# longer numbers and Latin words are rotated as a whole.
+TCY_DIGITS = frozenset("0123456789")
+TCY_MAX = 4
+
 
 @dataclass(frozen=True)
 class Rules:
@@ -89,6 +96,11 @@ class Rules:
     # A two-em dash or ellipsis (——, ……) may start a line except at the strict level;
     # a lone — is the long connector and may not (newspaper.md §2.1 note, clreq).
     pair_no_start: frozenset[str] = frozenset()
+    # 竖排: lines run top to bottom; numbers of 1 to ``tcy_max`` ``tcy_digits`` standing
+    # alone are one upright em (tate-chu-yoko). Everything else is set as horizontally.
+    vertical: bool = False
+    tcy_digits: frozenset[str] = TCY_DIGITS
+    tcy_max: int = TCY_MAX
 
 
 LEVELS = {
@@ -110,9 +122,11 @@ def rules_for(
     scheme: str | None = None,
     *,
     halve_opening_at_line_start: bool = False,
+    vertical: bool = False,
 ) -> Rules:
     """Rules for ``lang`` at a clreq strictness level (none, basic, gb, strict) and a
-    punctuation scheme (mainland, kaiming, quanjiao); defaults by language."""
+    punctuation scheme (mainland, kaiming, quanjiao); defaults by language. ``vertical``:
+    for lines set top to bottom (竖排)."""
     default_level, default_scheme = DEFAULTS.get(lang, DEFAULTS["zh-Hans"])
     level = level or default_level
     scheme = scheme or default_scheme
@@ -133,6 +147,7 @@ def rules_for(
         halve_opening_at_line_start=halve_opening_at_line_start,
         centred_marks=CENTRED_HANT if lang == "zh-Hant" else frozenset(),
         pair_no_start=frozenset("—…⋯") if level == "strict" else frozenset(),
+        vertical=vertical,
     )
 
 

@@ -248,6 +248,20 @@ def _checked_texts(texts: dict[str, str], continuations: tuple[Continuation, ...
     return checked
 
 
+def _written(st: Style, page: Page) -> Style:
+    """The style as the page writes: a horizontal style's type area cut into bands for a
+    page in vertical writing; a vertical style cannot set a horizontal page."""
+    if not page.writing or page.writing == st.writing:
+        return st
+    if page.writing == "horizontal":
+        raise page.source.error(
+            "writing", f"the style '{st.name}' writes vertically; a horizontal page needs a horizontal style"
+        )
+    from layout.page.vertical import vertical_grid
+
+    return vertical_grid(st)
+
+
 def _make_up(
     ctx: Context,
     page: Page,
@@ -260,8 +274,13 @@ def _make_up(
     keep: Previous | None = None,
 ) -> Makeup:
     """Line breaking, column flow and arrangement (the page stages), then the self-check."""
+    make = make_page
+    if ctx.style.writing == "vertical":
+        from layout.page.vertical import make_vertical_page  # 竖排: the type area set turned
+
+        make = make_vertical_page
     try:
-        makeup = make_page(
+        makeup = make(
             ctx,
             page,
             texts,
@@ -428,7 +447,7 @@ def render(
     continued from earlier pages. ``output`` asks for press or proof output. ``keep``: a
     previous round's draft (or its map): its arrangement is kept where the copy allows."""
     page = load_page(page_file, doc)
-    st = load_style(style_path(style or page.style, Path(page.file).resolve().parent))
+    st = _written(load_style(style_path(style or page.style, Path(page.file).resolve().parent)), page)
     texts, counts = normalized_texts(page)
     checked = _checked_texts(texts, continuations, jump_to)
     fonts = page_fonts(st, checked, page.source, system=output.system_fonts or st.fallback == "system")

@@ -63,6 +63,8 @@ def smaller_format(r: Rendered) -> str:
     for other in _builtin_styles():
         if other.name == st.name or other.page_width * other.page_height >= st.page_width * st.page_height:
             continue
+        if other.writing != st.writing:  # a page in vertical writing is not offered a horizontal format
+            continue
         zone = max(0, other.lines - m.zone_top) * other.columns * other.chars
         if used <= zone:
             return other.name

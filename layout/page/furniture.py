@@ -8,6 +8,8 @@ under the type area; the jump lines （下转第N版） and （上接第N版）.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from layout.frame import Item, RuleItem, TextItem
 from layout.model.content import Page
 from layout.page.blocks import Block, headline_block, line_items, place, text_block
@@ -17,29 +19,47 @@ from layout.page.module import INDENT_EM
 WEEKDAYS = "一二三四五六日"
 
 
+@dataclass(frozen=True)
+class TypeArea:
+    """The type area on the trimmed page, in points (y down): what the running head
+    stands over and the staff line under."""
+
+    left: float
+    top: float
+    width: float
+    height: float
+
+
+def type_area(ctx: Context) -> TypeArea:
+    st = ctx.style
+    return TypeArea(st.left, st.top, st.type_width, st.type_height)
+
+
 def date_text(page: Page) -> str:
     d = page.date
     return f"{d.year}年{d.month}月{d.day}日 星期{WEEKDAYS[d.weekday()]}"
 
 
-def running_head(ctx: Context, page: Page, texts: dict[str, str]) -> list[Item]:
+def running_head(ctx: Context, page: Page, texts: dict[str, str], area: TypeArea | None = None) -> list[Item]:
+    """The running head (报眉) over the type area (``area``: the style's, unless given)."""
     st = ctx.style
-    y_rule = st.top - 0.6 * st.leading
+    a = area or type_area(ctx)
+    y_rule = a.top - 0.6 * st.leading
     baseline = y_rule - 0.45 * st.leading
-    items: list[Item] = [RuleItem(st.left, y_rule, st.left + st.type_width, y_rule, st.rules["module"])]
+    items: list[Item] = [RuleItem(a.left, y_rule, a.left + a.width, y_rule, st.rules["module"])]
     parts = [
         ("head_paper", texts["paper"], "paper", "left"),
         ("head", date_text(page), "date", "center"),
         ("head_paper", f"第{page.page}版  {texts['section']}", "section", "right"),
     ]
     for role, text, source, align in parts:
-        lines = ctx.lines(text, role, st.type_width, justify=False)[:1]
+        lines = ctx.lines(text, role, a.width, justify=False)[:1]
         offset = -(len(text) - len(texts["section"])) if source == "section" else 0
-        for it in line_items(ctx, lines, role, ctx.role(role).size, st.type_width, align, source, [baseline]):
+        for it in line_items(ctx, lines, role, ctx.role(role).size, a.width, align, source, [baseline]):
             assert isinstance(it, TextItem)
             items.append(
                 TextItem(
-                    it.x + st.left,
+                    it.x + a.left,
                     it.baseline,
                     it.font,
                     it.size,
@@ -109,15 +129,16 @@ def jump_text(kind: str, page: int) -> str:
     return f"（{kind}第{page}版）"
 
 
-def staff(ctx: Context, texts: dict[str, str]) -> list[Item]:
-    st = ctx.style
+def staff(ctx: Context, texts: dict[str, str], area: TypeArea | None = None) -> list[Item]:
+    """The staff line (责任编辑) under the type area (``area``: the style's, unless given)."""
+    a = area or type_area(ctx)
     text = texts.get("editor", "")
     if not text:
         return []
-    lines = ctx.lines(text, "staff", st.type_width, justify=False)[:1]
-    baseline = st.top + st.type_height + ctx.role("staff").size * 1.5
+    lines = ctx.lines(text, "staff", a.width, justify=False)[:1]
+    baseline = a.top + a.height + ctx.role("staff").size * 1.5
     return [
-        TextItem(it.x + st.left, it.baseline, it.font, it.size, it.runs, it.role, it.source, it.start, it.end)
-        for it in line_items(ctx, lines, "staff", ctx.role("staff").size, st.type_width, "right", "editor", [baseline])
+        TextItem(it.x + a.left, it.baseline, it.font, it.size, it.runs, it.role, it.source, it.start, it.end)
+        for it in line_items(ctx, lines, "staff", ctx.role("staff").size, a.width, "right", "editor", [baseline])
         if isinstance(it, TextItem)
     ]

@@ -147,9 +147,11 @@ class _Sheet:
         texts: dict[str, str],
         continuations: tuple[Continuation, ...],
         sizes: dict[str, booking.Size] | None = None,
+        outside: bool = True,
     ):
         st = ctx.style
         self.ctx, self.page = ctx, page
+        self.outside = outside  # the running head and staff line (a vertical page sets its own)
         self.texts = dict(texts)
         profiles = list(page.profiles)
         self.origins: dict[int, tuple[str, int]] = {p.index: (page.file, page.source.line(p.path)) for p in profiles}
@@ -160,7 +162,7 @@ class _Sheet:
             self.origins[p.index] = (c.file, c.line)
             profiles.append(p)
         self.continuations = continuations
-        self.items: list[Item] = furniture.running_head(ctx, page, self.texts)
+        self.items: list[Item] = furniture.running_head(ctx, page, self.texts) if outside else []
         sizes = booking.sizes(page, st) if sizes is None else sizes
         top = booking.top_bookings(page, st, sizes)
         self.zone_top = self._furniture(top)
@@ -254,13 +256,15 @@ def make_page(
     jump_to: int = 0,
     continuations: tuple[Continuation, ...] = (),
     keep: Previous | None = None,
+    outside: bool = True,
 ) -> Makeup:
     """The page, set by the makeup policy (``_Policy``): the first of its steps that
     sets every line wins. Body size never changes. ``jump_to`` (a 版次 later in the
     edition): text may continue there. ``mark_overset`` marks overset text on the
     page; ``mark_open`` draws the open area of a short page as a marked placeholder.
-    ``keep``: the previous proof round's arrangement, kept where the copy allows (keep.py)."""
-    policy = _Policy(ctx, page, texts, continuations)
+    ``keep``: the previous proof round's arrangement, kept where the copy allows (keep.py).
+    ``outside``: set the running head over the type area and the staff line under it."""
+    policy = _Policy(ctx, page, texts, continuations, outside)
     kept = None
     if keep:
         from layout.page.keep import keep_round  # only for a kept round (--keep)
@@ -316,8 +320,9 @@ class _Policy:
     6. ``overset``: what still does not fit is overset and reported, at the tightest
        leading (the least to cut)."""
 
-    def __init__(self, ctx: Context, page: Page, texts: dict[str, str], continuations) -> None:
+    def __init__(self, ctx: Context, page: Page, texts: dict[str, str], continuations, outside: bool = True) -> None:
         self.ctx, self.page, self.texts, self.continuations = ctx, page, texts, continuations
+        self.outside = outside
         st = ctx.style
         self.sheets: dict[float, _Sheet] = {}
         self.sizes = booking.sizes(page, st)  # booked blocks keep their size on a tighter grid
@@ -328,7 +333,7 @@ class _Policy:
     def sheet(self, leading: float) -> _Sheet:
         if leading not in self.sheets:
             ctx = self.ctx if leading == self.ctx.style.leading else _at(self.ctx, leading)
-            self.sheets[leading] = _Sheet(ctx, self.page, self.texts, self.continuations, self.sizes)
+            self.sheets[leading] = _Sheet(ctx, self.page, self.texts, self.continuations, self.sizes, self.outside)
         return self.sheets[leading]
 
     @property
@@ -477,7 +482,7 @@ def _set(
     notes = _notes(sheet, placed_units, [pl.option.shape[0] for pl in plan.placements])
     opened = _set_open_areas(sheet, plan.opens, notes, mark_open=mark_open)
     opens = opened.opens
-    items += opened.items + furniture.staff(ctx, sheet.texts)
+    items += opened.items + (furniture.staff(ctx, sheet.texts) if sheet.outside else [])
     title = f"{sheet.texts['paper']} {date_text(page)} 第{page.page}版 {sheet.texts['headline']}"
     frame = PageFrame(st.page_width, st.page_height, tuple(items), tuple(done.boxes), title=title)
     gaps = sum(r.length for r in plan.rules if r.across) + opened.rule_cells

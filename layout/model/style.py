@@ -39,6 +39,8 @@ OPTIONAL_ROLES = (
     ("brief_head", "name", 10.5),  # an item's small head inside a briefs group (五号)
 )
 OPEN_AREAS = ("foot", "corner")
+VERTICAL_HEADLINES = ("never", "allowed")  # may the search set a headline vertically (竖题)?
+VERTICAL_HEADLINE_SIDES = ("right", "left")  # the side of its module a vertical headline stands on
 AD_POSITIONS = ("foot", "top-left", "top-right", "left", "right")  # where a booked block may stand
 FALLBACKS = ("none", "system")  # none: only the style's fonts; system: installed fonts (fontconfig) too
 # A colour page's coloured parts: the kicker, the running head's section label (报眉, role
@@ -136,6 +138,10 @@ class Style:
     # vertical lines (``lines`` of ``leading`` pitch, right to left): see page/vertical.py
     writing: str = "horizontal"
     vertical_bands: tuple[int, int] = (0, 0)  # a horizontal style's bands and chars for vertical pages (0: derived)
+    # 竖题 (``modules:``): "allowed": the search may set a module's headline vertically beside its
+    # body where that scores better ("never": only where a profile says headline_vertical: true)
+    vertical_headlines: str = "never"
+    vertical_headline_side: str = "right"
 
     def with_leading(self, leading: float) -> Style:
         """The same style on a tighter (or looser) grid: as many lines as fit the type area."""
@@ -313,6 +319,14 @@ def _open_area(doc: Located, mods: dict[str, Any]) -> str:
     return str(value)
 
 
+def _module_choice(doc: Located, mods: dict[str, Any], key: str, choices: tuple[str, ...]) -> str:
+    """One of ``choices`` (the first by default) for ``modules.<key>``."""
+    value = mods.get(key, choices[0])
+    if value not in choices:
+        raise doc.error(f"modules.{key}", f"expected one of {', '.join(choices)}, got {value!r}")
+    return str(value)
+
+
 def _fallback(doc: Located, m: dict[str, Any]) -> str:
     value = m.get("fallback", "none")
     if value not in FALLBACKS:
@@ -435,6 +449,8 @@ def _load_style(path: Path, doc: Located) -> Style:
         ad_slots=_ad_slots(doc, m, int(grid.get("columns", 1))),
         writing=_writing(doc, m),
         vertical_bands=_vertical_bands(doc, m),
+        vertical_headlines=_module_choice(doc, mods, "vertical_headlines", VERTICAL_HEADLINES),
+        vertical_headline_side=_module_choice(doc, mods, "vertical_headline_side", VERTICAL_HEADLINE_SIDES),
     )
     style = replace(style, colours=_colours(doc, m, style))
     if style.leading < style.body_size:

@@ -9,7 +9,9 @@ where it lives (``where``: "text", "photo", "caption", "module" or "page", with
 for unambiguous edits an ``Edit``. Annotations are read in PDF user space, the
 space the map is in, so page rotation and MediaBox origins do not matter.
 
-What each subtype covers (a glyph box: its advance × the line's em box):
+What each subtype covers (a glyph box: its advance × the line's em box; on a
+vertical line (竖排, the map's ``y`` edges) the line's em column × the character's
+advance down it, "along" the line meaning down and "across" it sideways):
 - Highlight, Underline, Squiggly, StrikeOut, Redact: glyphs whose centre lies in
   a QuadPoints quadrilateral (any corner order) on lines it overlaps by half
   their height; no QuadPoints (a Chrome highlight): the Rect the same way;
@@ -255,22 +257,31 @@ class _Page:
         return max(line["start"], min(line["end"], line["start"] + k - self.leads[li]))
 
     def glyphs(self, region: Box, below: float = 0.0):
-        """(line, character, glyph box) of glyphs whose box (extended ``below`` em down) meets ``region``."""
+        """(line, character, glyph box) of glyphs whose box (extended ``below`` em down, or
+        to the left of a vertical line: the side a rotated line's underline is on) meets ``region``."""
         for li, line in enumerate(self.lines):
             bx0, by0, bx1, by1 = line["box"]
-            if not rg.overlaps(region, (bx0, by0 - below * (by1 - by0), bx1, by1)):
+            if line.get("vertical"):
+                reach = (bx0 - below * (bx1 - bx0), by0, bx1, by1)
+            else:
+                reach = (bx0, by0 - below * (by1 - by0), bx1, by1)
+            if not rg.overlaps(region, reach):
                 continue
-            xs = line["x"]
-            for k in range(len(xs) - 1):
-                if xs[k + 1] >= region[0] and xs[k] <= region[2]:
-                    yield li, k, (xs[k], by0, xs[k + 1], by1)
+            a = 1 if line.get("vertical") else 0  # the axis along the line
+            for k, g in enumerate(rg.glyph_boxes(line)):
+                if g[a + 2] >= region[a] and g[a] <= region[a + 2]:
+                    yield li, k, g
 
     def in_quads(self, quads: list[Box]) -> list[tuple[int, int]]:
+        """Glyphs whose centre along the line lies in a quad that covers half the line's
+        em box across it (its height; a vertical line's width)."""
         out = set()
         for q in quads:
             for li, k, g in self.glyphs(q):
-                overlap = min(q[3], g[3]) - max(q[1], g[1])
-                if overlap >= 0.5 * (g[3] - g[1]) and q[0] <= (g[0] + g[2]) / 2 <= q[2]:
+                a = 0 if self.lines[li].get("vertical") else 1  # the axis across the line
+                overlap = min(q[a + 2], g[a + 2]) - max(q[a], g[a])
+                b = 1 - a
+                if overlap >= 0.5 * (g[a + 2] - g[a]) and q[b] <= (g[b] + g[b + 2]) / 2 <= q[b + 2]:
                     out.add((li, k))
         return sorted(out)
 
@@ -278,27 +289,52 @@ class _Page:
         return [(li, k) for li, k, g in self.glyphs(region) if rg.inside_share(inside, g) >= GLYPH_SHARE]
 
     def under_ink(self, ink: rg.StrokeInk) -> list[tuple[int, int]]:
+        """Glyphs the ink crosses along half their advance, reaching into the line's em box
+        (extended 0.3 em below it, left of a vertical line)."""
         out = []
         seen: dict[int, list[tuple[float, float]]] = {}
         for li, k, g in self.glyphs(ink.box, below=0.3):
-            h = g[3] - g[1]
-            if li not in seen:
-                seen[li] = ink.spans(g[1] - 0.3 * h, g[3], 0.4 * h)
-            if rg.covered_length(seen[li], g[0], g[2]) >= 0.5 * (g[2] - g[0]):
+            if self.lines[li].get("vertical"):
+                w = g[2] - g[0]
+                if li not in seen:
+                    seen[li] = ink.spans(g[0] - 0.3 * w, g[2], 0.4 * w, vertical=True)
+                lo, hi = g[1], g[3]
+            else:
+                h = g[3] - g[1]
+                if li not in seen:
+                    seen[li] = ink.spans(g[1] - 0.3 * h, g[3], 0.4 * h)
+                lo, hi = g[0], g[2]
+            if rg.covered_length(seen[li], lo, hi) >= 0.5 * (hi - lo):
                 out.append((li, k))
         return out
 
     def line_at(self, x: float, y: float, slack: float = 0.25) -> int | None:
-        """The text line whose box (widened by ``slack`` of its height) holds the point."""
+        """The text line whose box (widened by ``slack`` of its em size) holds the point; of
+        several, the one whose centre line (across it) is nearest."""
         best = None
         for li, line in enumerate(self.lines):
             bx0, by0, bx1, by1 = line["box"]
-            pad = slack * (by1 - by0)
+            vertical = line.get("vertical")
+            pad = slack * ((bx1 - bx0) if vertical else (by1 - by0))
             if bx0 - pad <= x <= bx1 + pad and by0 - pad <= y <= by1 + pad:
-                d = abs(y - (by0 + by1) / 2)
+                d = abs(x - (bx0 + bx1) / 2) if vertical else abs(y - (by0 + by1) / 2)
                 if best is None or d < best[0]:
                     best = (d, li)
         return best[1] if best else None
+
+    def nearest_glyph(self, li: int, x: float, y: float) -> int:
+        """The character of line ``li`` whose centre along the line is nearest the point."""
+        line = self.lines[li]
+        at = y if line.get("vertical") else x
+        edges = rg.line_edges(line)
+        return min(range(len(edges) - 1), key=lambda i: abs((edges[i] + edges[i + 1]) / 2 - at))
+
+    def nearest_boundary(self, li: int, x: float, y: float) -> int:
+        """The character boundary of line ``li`` (0 … its length) nearest the point along the line."""
+        line = self.lines[li]
+        at = y if line.get("vertical") else x
+        edges = rg.line_edges(line)
+        return min(range(len(edges)), key=lambda i: abs(edges[i] - at))
 
 
 # -- what an annotation covers -----------------------------------------------------------------
@@ -381,23 +417,25 @@ def _at_point(page: _Page, x: float, y: float, whole_line: bool) -> Located:
     """A point on a text line (the whole line, or the glyph there), else on a photo, else the page."""
     li = page.line_at(x, y)
     if li is not None:
-        xs = page.lines[li]["x"]
         if whole_line:
-            return _text_located(page, [(li, k) for k in range(len(xs) - 1)])
-        k = min(range(len(xs) - 1), key=lambda i: abs((xs[i] + xs[i + 1]) / 2 - x))
-        return _text_located(page, [(li, k)])
+            return _text_located(page, [(li, k) for k in range(len(rg.line_edges(page.lines[li])) - 1)])
+        return _text_located(page, [(li, page.nearest_glyph(li, x, y))])
     return _on_photo(page, (x - 0.5, y - 0.5, x + 0.5, y + 0.5))
 
 
 def _caret(page: _Page, annot: pikepdf.Dictionary) -> Located:
+    """A caret's insertion point: the apex of its symbol, top centre (a symbol taller than
+    wide is a caret turned with vertical text, pointing right: its right middle)."""
     x0, y0, x1, y1 = _inner(annot)
-    x, y = (x0 + x1) / 2, y1  # the caret's apex: top centre of its symbol
+    x, y = (x0 + x1) / 2, y1
     li = page.line_at(x, y, slack=0.5)
+    if y1 - y0 > x1 - x0 and (li is None or page.lines[li].get("vertical")):
+        x, y = x1, (y0 + y1) / 2
+        li = page.line_at(x, y, slack=0.5)
     if li is None:
         return "page", "", []
     line = page.lines[li]
-    xs = line["x"]
-    k = min(range(len(xs)), key=lambda i: abs(xs[i] - x))
+    k = page.nearest_boundary(li, x, y)
     at = page.boundary(li, k)
     quoted = line["text"][:k] + "‸" + line["text"][k:]
     return "text", quoted, [Place(line["file"], line["line"], line["source"], at, at, line["profile"], "")]

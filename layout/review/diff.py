@@ -13,7 +13,9 @@ sentence before and after), with the YAML line of the field in both rounds.
 Moved modules are found from the maps' grid records (version 2: each module's
 columns, rows and photo) with the reason the new round recorded (``--keep``),
 else from the modules' boxes in points (version 1 maps), and are named by
-profile (id and name) first.
+profile (id and name) first. Vertical lines (竖排, map version 3) are compared
+alike, by their text and boxes; a field set in the other writing mode with the
+same text is ``reflowed`` ("now set vertically").
 """
 
 from __future__ import annotations
@@ -258,9 +260,25 @@ def _change(o: _Field | None, n: _Field | None, moved: bool) -> Change | None:
     if [ln["text"] for _, ln in o.lines] != [ln["text"] for _, ln in n.lines]:
         a, b = len(o.lines), len(n.lines)
         c.kind, c.old, c.new = "reflowed", "", ""
-        c.detail = f"same text, new line breaks ({f'{a} → {b}' if a != b else b} lines)"
+        c.detail = f"same text, new line breaks ({f'{a} → {b}' if a != b else b} lines)" + _turned(o, n)
+        return c
+    if _turned(o, n):
+        c.kind, c.old, c.new = "reflowed", "", ""
+        c.detail = f"same text and line breaks{_turned(o, n)}"
         return c
     return None
+
+
+def _writing(f: _Field) -> str:
+    """How a field's lines are set: "vertical", "horizontal", or "mixed"."""
+    kinds = {bool(ln.get("vertical")) for _, ln in f.lines}
+    return "mixed" if len(kinds) > 1 else "vertical" if kinds == {True} else "horizontal"
+
+
+def _turned(o: _Field, n: _Field) -> str:
+    """', now set vertically' (or horizontally) when the field's writing mode changed, else ''."""
+    a, b = _writing(o), _writing(n)
+    return "" if a == b else f", now set {'in mixed lines' if b == 'mixed' else b + 'ly'} (was {a})"
 
 
 def _named(f: _Field) -> str:

@@ -60,7 +60,7 @@ def review_page(page: Page, makeup: Makeup, texts: dict[str, str], continuations
         item = first.get(key)
         if item is not None:
             title = texts.get("headline", "") if key == "headline" else "导语 " + texts.get(key, "")[:16]
-            dests.append(Destination(f"p{page.page}-{name}", title, ox + item.x, oy - item.baseline + item.size))
+            dests.append(Destination(f"p{page.page}-{name}", title, *_view(item, ox, oy)))
     headlines = {p.id: texts.get(f"{p.path}.headline", "") for p in page.profiles}
     for c in continuations:
         headline = c.texts.get(f"{c.profile.path}.headline", "")
@@ -69,6 +69,14 @@ def review_page(page: Page, makeup: Makeup, texts: dict[str, str], continuations
         title = f"{box.id}: {headlines.get(box.id, '')}"
         dests.append(Destination(f"p{page.page}-{box.id}", title, ox + box.x, oy - box.y))
     return review_map, DraftPage(page.page, f"第{page.page}版 {page.section}", tuple(dests))
+
+
+def _view(item, ox: float, oy: float) -> tuple[float, float]:
+    """Where a destination shows a text item: a point above its line's top left (a vertical
+    line's: the top left of its em column)."""
+    if getattr(item, "vertical", False):
+        return ox + item.x - item.size / 2, oy - item.baseline
+    return ox + item.x, oy - item.baseline + item.size
 
 
 def load_map(path: Path) -> dict:

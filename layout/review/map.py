@@ -14,6 +14,12 @@ page also records its makeup in grid units (``grid_record``: style, columns,
 zone, leading, every module's rectangle and photo, open areas, booked blocks,
 and the modules moved since the previous round), which ``--keep`` reads back
 (``page/keep.py``) and ``diff.py`` compares; readers accept versions 1 and 2.
+Version 3 adds vertical lines (竖排): such a line has ``"vertical": true``, its
+``box`` the column of its em boxes (centre line ± half the size across, top to
+bottom), and ``"y"`` instead of ``"x"``: the top edge of every character and,
+last, the bottom edge of the last one (PDF y, decreasing). A map with no vertical
+line is written as version 2 (the same bytes as before, readable by version 2
+readers); readers take versions 1 to 3.
 The map is bound to its PDF: ``map_digest`` (SHA-256 of the pages' records) is
 written in the map as ``binding`` and in the PDF's Info as ``/BanmianMap``
 (``post/draft.py``), so a map that belongs to another draft is recognised.
@@ -31,13 +37,16 @@ from layout.fonts.metrics import FontFace
 from layout.frame import ImageItem, PageFrame, TextItem
 
 ASCENT, DESCENT = 0.88, 0.12  # the ideographic em box around the baseline, in em
-MAP_VERSION = 2  # 2: pages record their arrangement (grid_record)
+MAP_VERSION = 3  # 2: pages record their arrangement (grid_record); 3: vertical lines ("y" edges)
+HORIZONTAL_VERSION = 2  # what a map with no vertical line is written as
 PROFILE_PATH = re.compile(r"^(?:(?P<file>[^#]+)#)?(?P<profile>profiles\[\d+\])")
 
 
 def char_edges(item: TextItem, faces: dict[str, FontFace]) -> list[float]:
     """The left edge of each character of a text item and, last, the right edge of
-    the last one, from the item's left (as the drawing stage places them)."""
+    the last one, from the item's left (as the drawing stage places them). For a
+    vertical item: the top edges, down the line from its top; a tate-chu-yoko run
+    ("tcy") shares one em evenly among its digits."""
     edges: list[float] = []
     for run in item.runs:
         key = run.variant[3:] if run.variant.startswith("fb:") else item.font
@@ -45,6 +54,9 @@ def char_edges(item: TextItem, faces: dict[str, FontFace]) -> list[float]:
         x = run.x
         for k, ch in enumerate(run.text):
             edges.append(x)
+            if run.variant == "tcy":
+                x += item.size / len(run.text)
+                continue
             adv = face.advance(ch) * item.size * (0.5 if run.variant == "half" else 1.0)
             x += adv + (run.char_space if k < len(run.text) - 1 else 0.0)
         last = x
@@ -75,27 +87,20 @@ def page_map(
     for item in frame.items:
         if not isinstance(item, TextItem) or not item.runs:
             continue
-        edges = char_edges(item, faces)
-        x0 = ox + item.x
-        top = oy - (item.baseline - ASCENT * item.size)
-        bottom = oy - (item.baseline + DESCENT * item.size)
         src_file, line = locate(item.source)
         m = PROFILE_PATH.match(item.source)
         profile = profile_ids.get(m.group(0), "") if m else ""
-        lines.append(
-            {
-                "text": item.text,
-                "source": item.source,
-                "file": src_file,
-                "line": line,
-                "start": item.start,
-                "end": item.end,
-                "profile": profile,
-                "role": item.role,
-                "box": [round(x0 + edges[0], 2), round(bottom, 2), round(x0 + edges[-1], 2), round(top, 2)],
-                "x": [round(x0 + e, 2) for e in edges],
-            }
-        )
+        record = {
+            "text": item.text,
+            "source": item.source,
+            "file": src_file,
+            "line": line,
+            "start": item.start,
+            "end": item.end,
+            "profile": profile,
+            "role": item.role,
+        }
+        lines.append(record | _geometry(item, char_edges(item, faces), origin))
     modules = [
         {
             "id": b.id,
@@ -113,6 +118,22 @@ def page_map(
     if arrangement is not None:
         out["arrangement"] = arrangement
     return out
+
+
+def _geometry(item: TextItem, edges: list[float], origin: tuple[float, float]) -> dict:
+    """A line's box and character edges in PDF user space: ``x`` (left edges) for a
+    horizontal line; ``vertical``, and ``y`` (top edges, decreasing) for a vertical one."""
+    ox, oy = origin
+    if item.vertical:
+        top = oy - item.baseline
+        x0, x1 = ox + item.x - item.size / 2, ox + item.x + item.size / 2
+        box = [round(x0, 2), round(top - edges[-1], 2), round(x1, 2), round(top - edges[0], 2)]
+        return {"vertical": True, "box": box, "y": [round(top - e, 2) for e in edges]}
+    x0 = ox + item.x
+    top = oy - (item.baseline - ASCENT * item.size)
+    bottom = oy - (item.baseline + DESCENT * item.size)
+    box = [round(x0 + edges[0], 2), round(bottom, 2), round(x0 + edges[-1], 2), round(top, 2)]
+    return {"box": box, "x": [round(x0 + e, 2) for e in edges]}
 
 
 def photo_boxes(
@@ -204,7 +225,9 @@ def map_digest(doc: dict) -> str:
 
 def document_map(pages: list[dict], content: str) -> dict:
     """The sidecar for a draft PDF: its pages' maps, in page order; ``content`` names
-    the page or edition file it was made from; ``binding`` the digest the PDF records."""
-    doc = {"version": MAP_VERSION, "content": content, "pages": pages}
+    the page or edition file it was made from; ``binding`` the digest the PDF records.
+    ``version``: 3 if a line is vertical, else 2 (a horizontal draft's map unchanged)."""
+    vertical = any(ln.get("vertical") for page in pages for ln in page.get("lines", []))
+    doc = {"version": MAP_VERSION if vertical else HORIZONTAL_VERSION, "content": content, "pages": pages}
     doc["binding"] = map_digest(doc)
     return doc

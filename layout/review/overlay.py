@@ -11,7 +11,7 @@ with numbered markers over them, and beside them the list of comments (number,
 kind, author, state, profile, field, YAML file and line, the text covered, what
 the reviewer wrote, replies, the edit proposed). Comments are numbered 1, 2 … in
 the order ``read_comments`` gives (page and reading order); replies keep their
-parent's number.
+parent's number. A vertical line (竖排) is tinted as its em column, the map's box.
 """
 
 from __future__ import annotations

@@ -2,10 +2,11 @@
 
 Input: an annotation's geometry in PDF user space (a rectangle, an ellipse, a
 polygon, pen strokes with their width) and boxes (glyph boxes of mapped text
-lines, photo, caption and module boxes). Output: how much of a box lies inside
-a closed shape (``inside_share``, sampled on a grid), and how much of a glyph's
-width a stroke's ink crosses (``StrokeInk.covered``). ``comments.py`` turns
-these into the rules of what an annotation covers.
+lines, photo, caption and module boxes). Output: the glyph boxes of a map line
+(``glyph_boxes``, horizontal or vertical), how much of a box lies inside a
+closed shape (``inside_share``, sampled on a grid), and how much of a glyph's
+advance a stroke's ink crosses (``StrokeInk.spans``, ``covered_length``).
+``comments.py`` turns these into the rules of what an annotation covers.
 """
 
 from __future__ import annotations
@@ -22,6 +23,23 @@ SAMPLES = 6  # a box is sampled on SAMPLES × SAMPLES points to measure its shar
 def normal_box(values: Sequence[float]) -> Box:
     x0, y0, x1, y1 = values
     return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
+def line_edges(line: dict) -> list[float]:
+    """A map line's character edges along the line: ``x`` (left to right) of a horizontal
+    line, ``y`` (top to bottom, decreasing) of a vertical one."""
+    return line["y"] if line.get("vertical") else line["x"]
+
+
+def glyph_boxes(line: dict) -> list[Box]:
+    """Each character's box (x0, y0, x1, y1) in PDF user space: its advance along the line
+    × the line's em box across it (a vertical line's glyph k: [x0, x1] × [y[k+1], y[k]])."""
+    x0, y0, x1, y1 = line["box"]
+    if line.get("vertical"):
+        ys = line["y"]
+        return [(x0, ys[k + 1], x1, ys[k]) for k in range(len(ys) - 1)]
+    xs = line["x"]
+    return [(xs[k], y0, xs[k + 1], y1) for k in range(len(xs) - 1)]
 
 
 def bbox(points: Sequence[Point]) -> Box:
@@ -103,12 +121,14 @@ class StrokeInk:
             max(p[1] for p in self.discs) + r,
         ) if self.discs else (0.0, 0.0, 0.0, 0.0)  # fmt: skip
 
-    def spans(self, y0: float, y1: float, depth: float) -> list[tuple[float, float]]:
+    def spans(self, y0: float, y1: float, depth: float, vertical: bool = False) -> list[tuple[float, float]]:
         """The x intervals the ink covers in the band y0..y1, counting only discs that reach
-        at least ``depth`` into it (or lie wholly inside it), merged."""
+        at least ``depth`` into it (or lie wholly inside it), merged. ``vertical``: the band
+        is x0..x1 (a vertical line's) and the intervals are in y."""
         r = self.radius
         need = min(depth, 2 * r)
-        raw = sorted((x - r, x + r) for x, y in self.discs if min(y + r, y1) - max(y - r, y0) >= need - 1e-9)
+        discs = [(y, x) for x, y in self.discs] if vertical else self.discs
+        raw = sorted((x - r, x + r) for x, y in discs if min(y + r, y1) - max(y - r, y0) >= need - 1e-9)
         merged: list[tuple[float, float]] = []
         for a, b in raw:
             if merged and a <= merged[-1][1]:

@@ -1,0 +1,314 @@
+"""The review side of vertical text (竖排, issue 17): the source map of vertical lines
+(``layout/review/map.py``: ``vertical``, the em column as ``box``, ``y`` edges), reviewers'
+annotations read back on them (``comments.py``, ``regions.py``: highlights, strike-outs,
+carets, shapes, pen strokes, notes and callouts give exactly the characters under them,
+in reading order, with their source offsets), the numbered pictures (``overlay.py``) and
+the comparison of two rounds (``diff.py``).
+
+The page is built by hand on the synthetic test face (1 em = 10 pt at size 10; Han and
+marks 1 em, ASCII ½ em), 300 × 400 pt, so every edge is an exact number."""
+
+from __future__ import annotations
+
+import json
+
+import pikepdf
+import pytest
+
+from layout.frame import Box, PageFrame, TextItem
+from layout.inline.breaker import Run
+from layout.review.comments import _Page, read_comments, read_comments_with_warnings
+from layout.review.diff import diff_maps
+from layout.review.map import char_edges, document_map, map_digest, page_map
+from layout.review.overlay import spots
+from layout.review.pictures import Space
+from layout.review.regions import StrokeInk, glyph_boxes
+
+W, H = 300.0, 400.0
+BODY = "profiles[0].body[0]"
+
+
+def _v(x: float, runs: tuple[Run, ...], source: str, start: int, end: int) -> TextItem:
+    return TextItem(x, 100.0, "test", 10.0, runs, "body", source, start, end, vertical=True)
+
+
+# v1 甲乙丙12月: 12 set tate-chu-yoko (one em, 5 pt a digit); v2 丁戊，Ban one em to the left (pitch 15):
+# 丁戊 with 1 pt between them, a half-width comma, rotated Latin (½ em a letter); v3 a pull quote whose
+# corner brackets the layout adds; h a horizontal headline above.
+V1 = _v(
+    200.0, (Run("甲乙丙", 0.0, 0.0, 30.0), Run("12", 30.0, 0.0, 10.0, "tcy"), Run("月", 40.0, 0.0, 10.0)), BODY, 0, 6
+)
+V2 = _v(
+    185.0, (Run("丁戊", 0.0, 1.0, 21.0), Run("，", 21.0, 0.0, 5.0, "half"), Run("Ban", 26.0, 0.0, 15.0)), BODY, 6, 12
+)
+V3 = _v(150.0, (Run("「己庚」", 0.0, 0.0, 40.0),), "profiles[0].quote.text", 0, 2)
+HEAD = TextItem(20.0, 50.0, "test", 10.0, (Run("甲乙", 0.0, 0.0, 20.0),), "headline", "headline", 0, 2)
+MODULE = Box("a", 140.0, 90.0, 70.0, 70.0)
+
+
+def _frame(*items: TextItem) -> PageFrame:
+    return PageFrame(W, H, items or (HEAD, V1, V2, V3), (MODULE,), "v")
+
+
+def _map(face, frame: PageFrame | None = None) -> dict:
+    page = page_map(
+        frame or _frame(),
+        {"test": face},
+        number=1,
+        file="v.yaml",
+        locate=lambda source: ("v.yaml", 7 if source.startswith("profiles") else 3),
+        profile_ids={"profiles[0]": "a"},
+        origin=(0.0, H),
+    )
+    return document_map([page], "v.yaml")
+
+
+def _line(doc: dict, text: str) -> dict:
+    return next(ln for ln in doc["pages"][0]["lines"] if ln["text"] == text)
+
+
+# -- the map -----------------------------------------------------------------------------------
+
+
+def test_vertical_line_map_record_exact(face):
+    doc = _map(face)
+    assert doc["version"] == 3
+    assert _line(doc, "甲乙丙12月") == {
+        "text": "甲乙丙12月",
+        "source": BODY,
+        "file": "v.yaml",
+        "line": 7,
+        "start": 0,
+        "end": 6,
+        "profile": "a",
+        "role": "body",
+        "vertical": True,
+        "box": [195.0, 250.0, 205.0, 300.0],  # the em column: centre 200 ± 5, top 400 - 100
+        "y": [300.0, 290.0, 280.0, 270.0, 265.0, 260.0, 250.0],  # 12: one em, 5 pt a digit
+    }
+    v2 = _line(doc, "丁戊，Ban")
+    assert "x" not in v2 and v2["box"] == [180.0, 259.0, 190.0, 300.0]
+    # 丁 10 + 1 pt char space, 戊, ， half an em, then B a n at ½ em each
+    assert v2["y"] == [300.0, 289.0, 279.0, 274.0, 269.0, 264.0, 259.0]
+    assert char_edges(V2, {"test": face}) == [0.0, 11.0, 21.0, 26.0, 31.0, 36.0, 41.0]
+
+
+def test_horizontal_lines_keep_their_record_and_version_2(face):
+    doc = _map(face, _frame(HEAD))
+    assert doc["version"] == 2  # no vertical line: the map a version 2 reader reads, bytes as before
+    (line,) = doc["pages"][0]["lines"]
+    assert list(line) == ["text", "source", "file", "line", "start", "end", "profile", "role", "box", "x"]
+    assert line["box"] == [20.0, 348.8, 40.0, 358.8] and line["x"] == [20.0, 30.0, 40.0]
+    # the digest covers the pages only: the same pages bind the same whatever the version says
+    assert map_digest({**doc, "version": 3}) == map_digest(doc) == doc["binding"]
+
+
+def test_glyph_boxes_of_a_vertical_line_run_down_its_column(face):
+    boxes = glyph_boxes(_line(_map(face), "甲乙丙12月"))
+    assert boxes[0] == (195.0, 290.0, 205.0, 300.0)
+    assert boxes[3:5] == [(195.0, 265.0, 205.0, 270.0), (195.0, 260.0, 205.0, 265.0)]
+    assert glyph_boxes(_line(_map(face), "甲乙")) == [(20.0, 348.8, 30.0, 358.8), (30.0, 348.8, 40.0, 358.8)]
+
+
+def test_stroke_spans_across_a_vertical_band():
+    ink = StrokeInk([[(193.5, 270.0), (193.5, 250.0)]], 1.0)
+    assert ink.spans(192.0, 205.0, 4.0, vertical=True) == [(249.5, 270.5)]
+    assert ink.spans(195.0, 205.0, 4.0, vertical=True) == []  # the ink lies left of the column
+
+
+# -- annotations on a hand-made page -----------------------------------------------------------
+
+
+def _blank(path):
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(W, H))
+    pdf.save(path)
+    return path
+
+
+def _annot(pdf: pikepdf.Pdf, kind: str, rect, key: str, **extra) -> pikepdf.Dictionary:
+    return pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name("/" + kind), Rect=list(rect),
+            Contents=pikepdf.String(key), **extra,
+        )
+    )  # fmt: skip
+
+
+def _by_hand(blank, out, annots) -> None:
+    """Annotations written as objects (QuadPoints in a reader's rotated corner order, a turned caret)."""
+    with pikepdf.open(blank) as pdf:
+        pdf.pages[0].obj.Annots = pdf.make_indirect(pikepdf.Array([_annot(pdf, *a[:3], **a[3]) for a in annots]))
+        pdf.save(out)
+
+
+def _column_quad(x0: float, y0: float, x1: float, y1: float) -> list[float]:
+    """A quad over a vertical line as a reader writes it for text turned 90° clockwise:
+    upper left, upper right, lower left, lower right in text space (the top right first)."""
+    return [x1, y1, x1, y0, x0, y1, x0, y0]
+
+
+@pytest.fixture(scope="module")
+def annotated(face, tmp_path_factory) -> tuple[dict, dict]:
+    """The map, and the comments read back from a page annotated with PyMuPDF and by hand
+    (each re-saved and turned by /Rotate 90), by their text."""
+    pymupdf = pytest.importorskip("pymupdf")
+    folder = tmp_path_factory.mktemp("vertical-annots")
+    doc = _map(face)
+    blank = _blank(folder / "blank.pdf")
+    with pymupdf.open(blank) as pdoc:
+        page = pdoc[0]
+        m = page.transformation_matrix
+
+        def r(x0, y0, x1, y1):
+            return pymupdf.Rect(pymupdf.Point(x0, y1) * m, pymupdf.Point(x1, y0) * m)
+
+        def done(annot, key):
+            annot.set_info(content=key, title="审读")
+            annot.update()
+
+        done(page.add_highlight_annot(r(193, 265, 207, 290)), "part")  # 乙丙1 of v1
+        done(page.add_highlight_annot([r(193, 250, 207, 270), r(178, 279, 192, 300)]), "across")  # 12月 | 丁戊
+        done(page.add_strikeout_annot(r(182, 259, 188, 274)), "strike")  # Ban
+        done(page.add_rect_annot(r(193, 279, 207, 301)), "square")  # 甲乙 (丙: a tenth inside)
+        done(page.add_circle_annot(r(193, 259, 207, 271)), "circle")  # the tate-chu-yoko 12
+
+        def pen(x, y0, y1):  # a pen line down the page at x
+            return page.add_ink_annot([[tuple(pymupdf.Point(x, y0) * m), tuple(pymupdf.Point(x, y1) * m)]])
+
+        done(pen(193.5, 270, 250), "pen-left")  # left of 12月 (in the gap to v2)
+        done(pen(207.5, 300, 280), "pen-right")
+        done(page.add_text_annot(pymupdf.Point(184, 285) * m, "note"), "note")  # the whole of v2
+        done(page.add_highlight_annot(r(146, 260, 154, 300)), "quote")  # 「己庚」
+        caret = page.add_caret_annot(pymupdf.Point(0, 0))
+        size = caret.rect
+        apex = pymupdf.Point(200, 280) * m  # between 乙 and 丙
+        caret.set_rect(pymupdf.Rect(apex.x - size.width / 2, apex.y, apex.x + size.width / 2, apex.y + size.height))
+        done(caret, "年")
+        pdoc.save(folder / "pymupdf.pdf")
+    _by_hand(
+        blank,
+        folder / "hand.pdf",
+        [
+            ("Highlight", (193, 265, 207, 290), "hand-part", {"QuadPoints": _column_quad(193, 265, 207, 290)}),
+            ("Caret", (188, 264, 194, 276), "turned-caret", {}),  # beside v1, pointing right at 丙|1
+            (
+                "FreeText",
+                (20, 200, 80, 230),
+                "callout",
+                {"IT": pikepdf.Name.FreeTextCallout, "CL": [200, 255, 120, 240, 80, 215]},  # to 月
+            ),
+        ],
+    )
+    return doc, {"pymupdf": folder / "pymupdf.pdf", "hand": folder / "hand.pdf"}
+
+
+def _variants(path) -> dict[str, object]:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import bench_comments
+
+    return bench_comments.variants(path)
+
+
+EXPECTED = {  # key: (quoted, [(source, start, end, text)])
+    "part": ("乙丙1", [(BODY, 1, 4, "乙丙1")]),
+    "hand-part": ("乙丙1", [(BODY, 1, 4, "乙丙1")]),
+    "across": ("12月丁戊", [(BODY, 3, 8, "12月丁戊")]),
+    "strike": ("Ban", [(BODY, 9, 12, "Ban")]),
+    "square": ("甲乙", [(BODY, 0, 2, "甲乙")]),
+    "circle": ("12", [(BODY, 3, 5, "12")]),
+    "pen-left": ("12月", [(BODY, 3, 6, "12月")]),
+    "note": ("丁戊，Ban", [(BODY, 6, 12, "丁戊，Ban")]),
+    "quote": ("「己庚」", [("profiles[0].quote.text", 0, 2, "己庚")]),
+    "年": ("甲乙‸丙12月", [(BODY, 2, 2, "")]),
+    "turned-caret": ("甲乙丙‸12月", [(BODY, 3, 3, "")]),
+    "callout": ("月", [(BODY, 5, 6, "月")]),
+}
+
+
+@pytest.mark.parametrize("writer", ["pymupdf", "hand"])
+def test_annotations_on_vertical_lines_give_exactly_the_characters_under_them(annotated, writer):
+    doc, files = annotated
+    for variant, path in _variants(files[writer]).items():
+        comments, warnings = read_comments_with_warnings(path, doc)
+        assert warnings == [], variant
+        got = {c.text: c for c in comments}
+        for key, (quoted, places) in EXPECTED.items():
+            if key not in got:
+                continue
+            c = got[key]
+            assert (c.where, c.quoted) == ("text", quoted), (variant, key)
+            assert [(p.source, p.start, p.end, p.text) for p in c.places] == places, (variant, key)
+            assert all(p.file == "v.yaml" and p.line == 7 and p.profile == "a" for p in c.places), (variant, key)
+        # a pen line right of a column marks nothing (a rotated line's underline is on its left)
+        if writer == "pymupdf":
+            assert got["pen-right"].where == "page" and got["pen-right"].places == []
+        expected = {k for k in EXPECTED if k.startswith("hand") or k in ("turned-caret", "callout")}
+        assert set(got) - {"pen-right"} == (expected if writer == "hand" else set(EXPECTED) - expected)
+
+
+def test_edits_proposed_on_vertical_lines(annotated):
+    doc, files = annotated
+    got = {c.text: c for c in read_comments(files["pymupdf"], doc)}
+    strike, caret = got["strike"].edit, got["年"].edit
+    assert (strike.kind, strike.old, strike.new, strike.start, strike.end) == ("delete", "Ban", "", 9, 12)
+    assert (caret.kind, caret.old, caret.new, caret.start, caret.end) == ("insert", "", "年", 2, 2)
+    assert caret.source == BODY and caret.line == 7
+
+
+def test_a_quad_reaching_into_the_next_column_by_less_than_half_takes_none_of_it(face):
+    page = _Page(_map(face)["pages"][0])
+    lines = [ln["text"] for ln in page.lines]
+    v1, v2 = lines.index("甲乙丙12月"), lines.index("丁戊，Ban")
+    # 188..207 covers v1 across and v2's column by 2 of its 10 pt
+    assert page.in_quads([(188.0, 250.0, 207.0, 300.0)]) == [(v1, k) for k in range(6)]
+    # the centre of a glyph down the line decides: 270.5..289.5 holds 乙 (285) and 丙 (275) only
+    assert page.in_quads([(193.0, 270.5, 207.0, 289.5)]) == [(v1, 1), (v1, 2)]
+    # half a column across is enough; less is not
+    assert page.in_quads([(180.0, 279.0, 185.0, 300.0)]) == [(v2, 0), (v2, 1)]
+    assert page.in_quads([(180.0, 279.0, 184.9, 300.0)]) == []
+    assert page.line_at(200.0, 251.0) == v1 and page.line_at(192.0, 290.0) == v2  # nearer v2's centre line
+
+
+# -- pictures, rounds, bookmarks ---------------------------------------------------------------
+
+
+def test_overlay_tints_the_vertical_lines_a_comment_covers(annotated):
+    doc, files = annotated
+    comments = [c for c in read_comments(files["pymupdf"], doc) if c.text in ("across", "quote")]
+    across, quote = spots(comments, doc, [Space((0.0, 0.0, W, H), 0, 72)])
+    # pixels, y down: v1's column 195..205 from 400 - 300 to 400 - 250; v2's 180..190 down to 400 - 259
+    assert across.lines == [(195.0, 100.0, 205.0, 150.0), (180.0, 100.0, 190.0, 141.0)]
+    assert quote.lines == [(145.0, 100.0, 155.0, 140.0)]
+    turned = spots(comments[:1], doc, [Space((0.0, 0.0, W, H), 90, 72)])[0]
+    assert turned.lines[0] == (250.0, 195.0, 300.0, 205.0)  # /Rotate 90: the column lies across the picture
+
+
+def test_diff_marks_vertical_lines_and_names_a_change_of_writing(face):
+    old = _map(face, _frame(V1, V2))
+    new_v1 = _v(200.0, (Run("甲乙丁", 0.0, 0.0, 30.0), *V1.runs[1:]), BODY, 0, 6)
+    d = diff_maps(old, _map(face, _frame(new_v1, V2)))
+    (change,) = d.changes
+    assert (change.kind, change.detail, change.old, change.new) == (
+        "text", "at 2: “丙” → “丁”", "甲乙丙12月丁戊，Ban", "甲乙丁12月丁戊，Ban"
+    )  # fmt: skip
+    assert d.old_marks == [[([195.0, 250.0, 205.0, 300.0], "changed")]]
+    assert d.new_marks == [[([195.0, 250.0, 205.0, 300.0], "changed")]]
+    flat = [TextItem(20.0, 200.0 + 15 * i, "test", 10.0, (Run(v.text, 0.0, 0.0, 50.0),), "body", BODY, v.start, v.end)
+            for i, v in enumerate((V1, V2))]  # fmt: skip
+    (turned,) = diff_maps(_map(face, _frame(*flat)), old).changes
+    assert (turned.kind, turned.detail) == (
+        "reflowed",
+        "same text and line breaks, now set vertically (was horizontal)",
+    )
+    assert diff_maps(old, json.loads(json.dumps(old))).changes == []
+
+
+def test_bookmark_of_a_vertical_line_shows_its_column_top():
+    from layout.review.draft import _view
+
+    assert _view(V1, 0.0, H) == (195.0, 300.0)
+    assert _view(HEAD, 0.0, H) == (20.0, 360.0)

@@ -312,3 +312,63 @@ def test_bookmark_of_a_vertical_line_shows_its_column_top():
 
     assert _view(V1, 0.0, H) == (195.0, 300.0)
     assert _view(HEAD, 0.0, H) == (20.0, 360.0)
+
+
+# -- a reader's selection on drawn vertical text -----------------------------------------------
+
+
+def _draw_rotated(path, font_path, items: tuple[TextItem, ...]) -> None:
+    """Vertical lines drawn as the drawing model says: one string a line, its text matrix turned
+    90° clockwise (0 -1 1 0 X Y Tm), the face's em box centred on the centre line (the test face's
+    rises 0.88 em from its baseline and falls 0.12: the baseline 0.38 em left of the centre line)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    pdfmetrics.registerFont(TTFont("BanmianTestV", str(font_path)))
+    c = Canvas(str(path), pagesize=(W, H), invariant=1)
+    for item in items:
+        text = c.beginText()
+        text.setTextTransform(0, -1, 1, 0, item.x - 0.38 * item.size, H - item.baseline)
+        text.setFont("BanmianTestV", item.size)
+        text.textOut(item.text)
+        c.drawText(text)
+    c.save()
+
+
+def _reader_quads(page, picks: list[tuple[int, int, int]]):
+    """What a reader's selection gives: one quad per line (in the order given: right to left),
+    from the first to the last selected character's box as the reader extracts them."""
+    import pymupdf
+
+    lines = [ln for b in page.get_text("rawdict")["blocks"] for ln in b.get("lines", [])]
+    quads = []
+    for li, a, b in picks:
+        chars = [ch for span in lines[li]["spans"] for ch in span["chars"]][a:b]
+        assert lines[li]["dir"] == (0.0, 1.0)  # the reader reads the line downwards
+        rect = pymupdf.Rect(chars[0]["bbox"]) | pymupdf.Rect(chars[-1]["bbox"])
+        quads.append(pymupdf.Quad(rect.tr, rect.br, rect.tl, rect.bl))  # turned: ul is the top right
+    return quads
+
+
+def test_a_readers_selection_across_drawn_vertical_lines_reads_back_exactly(face, test_font_path, tmp_path):
+    pymupdf = pytest.importorskip("pymupdf")
+    r1 = _v(200.0, (Run("甲乙丙一二三", 0.0, 0.0, 60.0),), BODY, 0, 6)
+    r2 = _v(185.0, (Run("丁戊，己庚", 0.0, 0.0, 50.0),), BODY, 6, 11)
+    doc = _map(face, _frame(r1, r2))
+    drawn = tmp_path / "drawn.pdf"
+    _draw_rotated(drawn, test_font_path, (r1, r2))
+    with pymupdf.open(drawn) as pdoc:
+        page = pdoc[0]
+        assert page.get_text().split() == ["甲乙丙一二三", "丁戊，己庚"]  # extracted line by line, in order
+        quads = _reader_quads(page, [(0, 3, 6), (1, 0, 2)])
+        assert [tuple(q.rect) for q in quads] == [(195.0, 130.0, 205.0, 160.0), (180.0, 100.0, 190.0, 120.0)]
+        page.add_highlight_annot(quads).set_info(content="across")
+        (single,) = page.search_for("乙丙一", quads=True)  # the reader's own quad for a found string
+        page.add_underline_annot(single).set_info(content="found")
+        pdoc.save(tmp_path / "selected.pdf")
+    got = {c.text: c for c in read_comments(tmp_path / "selected.pdf", doc)}
+    across, found = got["across"], got["found"]
+    assert across.quoted == "一二三丁戊"
+    assert [(p.source, p.start, p.end, p.text) for p in across.places] == [(BODY, 3, 8, "一二三丁戊")]
+    assert found.quoted == "乙丙一" and [(p.start, p.end) for p in found.places] == [(1, 4)]

@@ -430,8 +430,9 @@ def _caret(page: _Page, annot: pikepdf.Dictionary) -> Located:
     x, y = (x0 + x1) / 2, y1
     li = page.line_at(x, y, slack=0.5)
     if y1 - y0 > x1 - x0 and (li is None or page.lines[li].get("vertical")):
-        x, y = x1, (y0 + y1) / 2
-        li = page.line_at(x, y, slack=0.5)
+        turned = page.line_at(x1, (y0 + y1) / 2, slack=0.5)
+        if turned is not None and page.lines[turned].get("vertical"):
+            x, y, li = x1, (y0 + y1) / 2, turned
     if li is None:
         return "page", "", []
     line = page.lines[li]

@@ -181,6 +181,19 @@ def _register(name: str, path: Path) -> str:
     return register(name, path)
 
 
+def register_vertical_fonts(faces: dict[str, FontFace], used: dict[str, set[str]]) -> dict[str, str]:
+    """Make (or find in the cache) and register the vertical cuts a page uses ("v:key:kind:lang"
+    → reportlab name; fonts/vertical.py)."""
+    from layout.fonts.vertical import cut  # vertical lines only
+
+    names = {}
+    for key, chars in used.items():
+        if key.startswith("v:"):
+            face_key, kind, lang = key[2:].rsplit(":", 2)
+            names[key] = _registered(cut(faces[face_key], kind, chars, lang=lang))
+    return names
+
+
 def _registered(companion: Companion) -> str:
     """The reportlab name of a companion font, registered when a page first uses it."""
     return _register(companion.ps_name, companion.path)
@@ -203,10 +216,16 @@ def register_fonts(faces: Iterable[FontFace], used: dict[str, set[str]]) -> dict
     return names
 
 
-def _chars_by_font(frame: PageFrame, label_font: str) -> dict[str, set[str]]:
+def _chars_by_font(frame: PageFrame, label_font: str, faces: dict[str, FontFace] | None = None) -> dict[str, set[str]]:
+    """The characters drawn with each font: by style key, "key/variant" (punctuation fonts) and,
+    for vertical lines, "v:key:kind:lang" (the vertical cuts, ``_vertical_pieces``)."""
     texts: dict[str, list[str]] = {label_font: ["照片超版字，图片未排入0123456789 "]}
     for item in frame.items:
-        if isinstance(item, TextItem):
+        if isinstance(item, TextItem) and item.vertical:
+            for _, pieces in _vertical_pieces(item, faces or {}):
+                for text, _, key in pieces:
+                    texts.setdefault(key, []).append(text)
+        elif isinstance(item, TextItem):
             for run in item.runs:
                 if not run.variant:
                     key = item.font
@@ -407,6 +426,107 @@ def _text(
                 current = drawn
                 subset[0] = -1
             code.append(f"1 0 0 1 {_num(item.x + run.x + dx)} {y} Tm")
+            code.append(f"{_num(run.char_space)} Tc")
+            code.append(_show(pen, pen.font(drawn), text, size, subset))
+    code.append("ET")
+    c._code.append(" ".join(code))
+    if spread:
+        c.addLiteral("EMC")
+
+
+VPiece = tuple[str, float, str]  # text, offset down the line from the run's x, its cut's "v:key:kind:lang"
+
+
+def _vertical_pieces(item: TextItem, faces: dict[str, FontFace]) -> list[tuple[Run, list[VPiece]]]:
+    """A vertical line's runs, each as the pieces drawn from one vertical cut: the face's "full"
+    cut (zh-Hans forms), "half" (compressed marks), "centred" → the zh-Hant forms, "fb:KEY" → the
+    fallback face's cut, "tcy" → one digit per "tcyN.i" cut, 1/N em apart; Latin beside a
+    Han–Latin gap from the padded "lead"/"trail"/"both" cuts (as ``_pieces`` does horizontally)."""
+    face = faces.get(item.font)
+    gaps = face.gap if face is not None and _has_gap(item) else None
+    out = []
+    for k, run in enumerate(item.runs):
+        variant = run.variant
+        if variant == "tcy":
+            from layout.fonts.vertical import tcy_kind
+
+            n = len(run.text)
+            pieces = [(d, i * item.size / n, _vkey(item.font, tcy_kind(n, i))) for i, d in enumerate(run.text)]
+        elif variant.startswith("fb:"):
+            pieces = [(run.text, 0.0, _vkey(variant[3:], "full"))]
+        elif variant in ("half", "centred"):
+            kind, lang = ("half", "zh-Hans") if variant == "half" else ("full", "zh-Hant")
+            pieces = [(run.text, 0.0, _vkey(item.font, kind, lang))]
+        else:
+            pieces = _vertical_gap_pieces(item, k, face, gaps)
+        out.append((run, pieces))
+    return out
+
+
+def _vkey(face_key: str, kind: str, lang: str = "zh-Hans") -> str:
+    return f"v:{face_key}:{kind}:{lang}"
+
+
+def _vertical_gap_pieces(item: TextItem, k: int, face: FontFace | None, gaps: GapFonts | None) -> list[VPiece]:
+    """Run ``k`` of a vertical line in the face's own cut, its Latin glyph beside a Han–Latin gap
+    from a padded cut that carries the gap in its advance (``_pieces``, down the line)."""
+    run = item.runs[k]
+    full = _vkey(item.font, "full")
+    lead, trail = _sides(item.runs, k, item.size, gaps)
+    if gaps is None or face is None or not (lead or trail):
+        return [(run.text, 0.0, full)]
+    size = item.size
+    pad = gaps.pad_em * size
+    if len(run.text) == 1:
+        return [
+            (
+                run.text,
+                -pad if lead else 0.0,
+                _vkey(item.font, "both" if lead and trail else ("lead" if lead else "trail")),
+            )
+        ]
+    pieces = []
+    first, last = (1 if lead else 0), len(run.text) - (1 if trail else 0)
+    if lead:
+        pieces.append((run.text[0], -pad, _vkey(item.font, "lead")))
+    if last > first:
+        pieces.append((run.text[first:last], face.width(run.text[:first], size) + first * run.char_space, full))
+    if trail:
+        dx = face.width(run.text[:-1], size) + (len(run.text) - 1) * run.char_space
+        pieces.append((run.text[-1], dx, _vkey(item.font, "trail")))
+    return pieces
+
+
+def _vertical_text(
+    pen: _Pen,
+    item: TextItem,
+    faces: dict[str, FontFace],
+    variants: dict[str, str],
+    height: float,
+    colour: CMYKColor = K100,
+) -> None:
+    """A vertical line (竖排) as one text object turned 90° clockwise: per piece ``0 -1 1 0 X Y Tm``,
+    X the centre line, Y the top of the line less the piece's offset down it, its glyphs from
+    the vertical cut that turns them (``_vertical_pieces``; fonts/vertical.py). A loosely spread
+    line is wrapped in an ActualText span, as a horizontal one is."""
+    c = pen.c
+    face = faces.get(item.font)
+    spread = _spread(item, face.gap if face is not None and _has_gap(item) else None)
+    if spread:
+        c.addLiteral(_actual_text(item.text))
+    code = ["BT", "1 0 0 1 0 0 Tm", pen.fill(colour)]
+    current = None
+    subset = [-1]
+    size = f"{_num(item.size)} Tf {_num(item.size * 1.2)} TL"
+    x = _num(item.x)
+    top = height - item.baseline
+    for run, pieces in _vertical_pieces(item, faces):
+        for text, dx, key in pieces:
+            drawn = variants[key]
+            if drawn != current:
+                current = drawn
+                subset[0] = -1
+            code.append(f"0 -1 1 0 {x} {_num(top - (run.x + dx))} Tm")
             code.append(f"{_num(run.char_space)} Tc")
             code.append(_show(pen, pen.font(drawn), text, size, subset))
     code.append("ET")
@@ -828,10 +948,14 @@ def _item(
     ``colours``: a colour page's process colours)."""
     c = pen.c
     colour = _colour_of(item, colours) if colours else None
-    if colour is not None:
+    if colour is not None and isinstance(item, TextItem) and item.vertical:
+        _coloured(c, item, colour, H, lambda k: _vertical_text(pen, item, faces, variants, H, k))
+    elif colour is not None:
         font = item.font if isinstance(item, TextItem) else ""
         gaps = faces[font].gap if isinstance(item, TextItem) and font in faces and _has_gap(item) else None
         _coloured(c, item, colour, H, lambda k: _text(pen, item, names.get(font, ""), variants, names, H, gaps, k))
+    elif isinstance(item, TextItem) and item.vertical:
+        _vertical_text(pen, item, faces, variants, H)
     elif isinstance(item, TextItem):
         gaps = faces[item.font].gap if item.font in faces and _has_gap(item) else None
         _text(pen, item, names[item.font], variants, names, H, gaps)
@@ -938,11 +1062,13 @@ def _drawn(frame: PageFrame, faces: dict[str, FontFace], sheet: _Sheet, compress
     """The page as reportlab writes it, its streams Flate-compressed or (``compression=0``) not."""
     proof = sheet.proof
     label_key = "kai" if "kai" in faces else next(iter(faces))
-    used = _chars_by_font(frame, label_key)
+    used = _chars_by_font(frame, label_key, faces)
     if proof:  # the slug and watermark are set in the label font too
         used[label_key] |= set(proof.slug + proof.watermark + f"K {STEPS[0]}–{STEPS[-1]} %")
     names = register_fonts(faces.values(), used)
     variants = register_variant_fonts(faces.values(), used)
+    if any(key.startswith("v:") for key in used):  # a page with vertical lines
+        variants |= register_vertical_fonts(faces, used)
     first = next(iter(names.values()))
     buf = io.BytesIO()
     rl_config.useA85 = 0  # binary streams: ASCII85 only adds a quarter to the size

@@ -14,6 +14,15 @@ text fills the columns left to right around it; the pull quote closes the
 module across its full width. The photo is the elastic element: it grows
 (within the style's height-to-width bounds) to fill the module, or fills its
 columns' depth beside the text; space around the headline is the other.
+
+A vertical headline (竖题, ``vertical``): the headline stands in one or two vertical
+lines in the module's outer grid column (right, or left by the style's
+``vertical_headline_side``), top-aligned, at the largest size (the role's, capped by
+``headline_sizes`` for the span, down to its minimum) whose lines fit the module's depth
+and, side by side, the column's width; byline, photo, body and quote are set as usual in
+the other columns, which count for the legibility rules. A module is never shallower than
+its vertical headline at the smallest size; the headline rule asks that the headline at
+its largest size cover ``head_fill`` of the module's depth.
 """
 
 from __future__ import annotations
@@ -26,13 +35,16 @@ from layout.flow.columns import balanced_rows, balanced_slots, capacity, fill
 from layout.frame import ImageItem, Item, MarkItem, RuleItem, TextItem
 from layout.inline.breaker import Line
 from layout.model.content import Profile
-from layout.page.blocks import Block, headline_block, line_items, place, shift, text_block
+from layout.page.blocks import Block, balanced_lines, headline_block, line_items, place, shift, text_block
 from layout.page.context import ASCENT, Context
 from layout.page.measure import ProfileStore, geometry_memo, profile_store
 
 INDENT_EM = 2  # first-line indent of every paragraph (clreq)
 NEAR_PAD = 3  # rows below its text a module is tried at with every photo size (deeper: the largest only)
 OPENING_QUOTES = ("“", "「")  # a quote already wrapped in outer marks
+VLINE_PITCH = 1.25  # a vertical headline's lines, centre to centre, in em
+UNBROKEN = 1e6  # points: a measure no headline fills (its natural length on one line)
+BISECTIONS = 12  # steps finding the least length of a headline's lines
 
 
 def photo_spans(span: int) -> list[int]:
@@ -56,6 +68,24 @@ RULES = {
     "under photo": "fewer than min_under_photo lines under a photo that does not fill its columns",
     "headline": "a headline much narrower than its module (under head_fill of the width)",
 }
+# (a vertical headline breaks "headline" where it covers under head_fill of the module's
+# depth: ``Module.vhead_short``)
+
+
+@dataclass(frozen=True)
+class VSize:
+    """A vertical headline at one size: its length on one line, and the least length
+    (points down the line) in which it breaks into as many lines as its column holds side
+    by side (``lines``)."""
+
+    size: float
+    lines: int
+    one: float
+    least: float
+
+    def length(self, depth: float) -> float:
+        """Its longest line in a module ``depth`` points deep (one line if it fits)."""
+        return self.one if self.one <= depth else self.least
 
 
 @dataclass(frozen=True)
@@ -101,6 +131,7 @@ class Module:
         store: ProfileStore | None = None,
         compact: bool = False,
         head_pad: int = 0,
+        vertical: bool | None = None,
     ) -> None:
         # the profile's measurements at this context, shared by its variants, every search
         # and later renders (measure.py)
@@ -115,33 +146,45 @@ class Module:
         self.span = span
         st = ctx.style
         self.width = st.span_width(span)
+        # a vertical headline (竖题) takes one grid column: asked for (None: as the profile
+        # says), and possible (two columns or more, a depth the page has)
+        asked = profile.headline_vertical is True if vertical is None else vertical
+        self.vertical = asked and span > 1 and self.vhead_min_rows <= st.lines
+        self.cols = span - 1 if self.vertical else span  # columns of byline, photo, body, quote
+        self.body_width = st.span_width(self.cols) if self.vertical else self.width
+        right = st.vertical_headline_side != "left"
+        self.body_x = 0.0 if right or not self.vertical else st.column_width + st.gutter
+        self.strip_x = self.body_width + st.gutter if right else 0.0  # the headline's column
         if profile.photo is None:
             self.photo_span = 0
         else:
-            self.photo_span = photo_spans(span)[0] if photo_span is None else photo_span
+            self.photo_span = photo_spans(self.cols)[0] if photo_span is None else min(photo_span, self.cols)
 
     @cached_property
     def geometry(self) -> dict:
         """Depths, legs and the rules they break: a function of the body's lines, the span,
         the photo's span and its caption's rows (and the rules), kept by those values."""
         rules = self.ctx.style.legibility
-        return geometry_memo("geometry", len(self.body), self.span, self.photo_span, self.caption_rows, rules)
+        return geometry_memo("geometry", len(self.body), self.cols, self.photo_span, self.caption_rows, rules)
 
     @cached_property
     def shapes_memo(self) -> dict:
         """Shapes (and their lists, keyed with the photo's range): a function of the geometry,
         the fixed rows, the caption's lines and the headline's fill, kept by those values, so
-        shared across leadings and variants of the same geometry."""
+        shared across leadings and variants of the same geometry (a vertical headline's
+        rows too: the least the module takes, and from where it is too short)."""
+        vertical = ("vertical", self.vhead_min_rows, self.vhead_short) if self.vertical else ()
         return geometry_memo(
             "shapes",
             len(self.body),
-            self.span,
+            self.cols,
             self.photo_span,
             self.caption_rows,
             self.ctx.style.legibility,
             self.fixed_rows,
             self.caption_lines,
             self.head_too_narrow,
+            *vertical,
         )
 
     # -- parts --------------------------------------------------------------
@@ -154,6 +197,8 @@ class Module:
 
     @property
     def head(self) -> Block:
+        if self.vertical:  # beside the body, not over it: no rows (``vhead_items``)
+            return Block(0, ())
         if not self.head_pad:
             return self._shared("head", self._head, self.span, self.compact)
         base = self._shared("head", self._head, self.span, self.compact)
@@ -162,11 +207,11 @@ class Module:
 
     @property
     def byline(self) -> Block:
-        return self._shared("byline", self._byline, self.span)
+        return self._shared("byline", self._byline, self.cols)
 
     @property
     def quote(self) -> Block | None:
-        return self._shared("quote", self._quote, self.span, self.compact)
+        return self._shared("quote", self._quote, self.cols, self.compact)
 
     def _head(self) -> Block:
         path = f"{self.profile.path}.headline"
@@ -186,22 +231,23 @@ class Module:
         ctx = self.ctx
         if self.profile.jump_from:  # a continuation: （上接第N版） instead of role and name
             path = f"{self.profile.path}.jump_from"
-            return text_block(ctx, self.texts[path], "byline", self.width, path, align="left")
+            return text_block(ctx, self.texts[path], "byline", self.body_width, path, align="left")
         role_path, name_path = f"{self.profile.path}.role", f"{self.profile.path}.name"
         role_text, name_text = self.texts.get(role_path, ""), self.texts[name_path]
-        name = ctx.lines(name_text, "name", self.width, justify=False)
+        width = self.body_width
+        name = ctx.lines(name_text, "name", width, justify=False)
         gap = ctx.role("byline").size
         items: list[Item] = []
         name_w = max(ln.natural for ln in name)
         rows = len(name)
         if role_text:
-            role = ctx.lines(role_text, "byline", self.width, justify=False)
-            same_row = len(role) == 1 and role[0].natural + gap + name_w <= self.width
+            role = ctx.lines(role_text, "byline", width, justify=False)
+            same_row = len(role) == 1 and role[0].natural + gap + name_w <= width
             rows = 1 if same_row else len(role) + len(name)
-            role_right = self.width - (name_w + gap if same_row else 0)
+            role_right = width - (name_w + gap if same_row else 0)
             items += _right_aligned(ctx, role, "byline", role_path, 0, role_right)
         first_name_row = 0 if rows == len(name) else rows - len(name)
-        items += _right_aligned(ctx, name, "name", name_path, first_name_row, self.width)
+        items += _right_aligned(ctx, name, "name", name_path, first_name_row, width)
         return Block(rows, tuple(items))
 
     @cached_property
@@ -272,8 +318,8 @@ class Module:
         text = self.texts[path]
         shown, marks = quoted(ctx, text)
         # a readable measure: at most quote_span columns, centred between the module's rules
-        measure = min(self.width, ctx.style.span_width(ctx.style.quote_span))
-        inset = (self.width - measure) / 2
+        measure = min(self.body_width, ctx.style.span_width(ctx.style.quote_span))
+        inset = (self.body_width - measure) / 2
         size = ctx.role("quote").min_size if self.compact else None
         body = text_block(ctx, shown, "quote", measure, path, align="justify", size=size)
         items: list[Item] = [shift_source(i, -1, len(text)) if marks else i for i in place(body, inset, L)]
@@ -287,8 +333,106 @@ class Module:
         weight = ctx.style.rules["module"]
         top_y = L / 2 - (L - ctx.style.body_size) / 2
         bottom_y = (rows + 0.5) * L - (L - ctx.style.body_size) / 2
-        items += [RuleItem(0, top_y, self.width, top_y, weight), RuleItem(0, bottom_y, self.width, bottom_y, weight)]
+        right = self.body_width
+        items += [RuleItem(0, top_y, right, top_y, weight), RuleItem(0, bottom_y, right, bottom_y, weight)]
         return Block(rows + 1, tuple(items))
+
+    # -- a vertical headline (竖题) ---------------------------------------------
+    @cached_property
+    def vctx(self) -> Context:
+        """The context with vertical composition rules (numbers of 1–4 digits upright), one
+        per context."""
+        ctx = self.ctx
+        found = ctx.memo.get(("vertical context",))
+        if found is None:
+            rules = replace(ctx.rules, vertical=True)
+            found = ctx.memo[("vertical context",)] = Context(ctx.style, ctx.faces, rules)
+        return found
+
+    @cached_property
+    def vhead_sizes(self) -> tuple[VSize, ...]:
+        """The vertical headline's sizes, largest first: the role's size (capped for the
+        span) down to its minimum, point by point."""
+        r = self.ctx.role("headline")
+        largest = self.ctx.style.headline_sizes.get(self.span)
+        size = min(r.size, largest) if largest else r.size
+        return self._shared("vhead sizes", lambda: self._vhead_sizes(size), size)
+
+    def _vhead_sizes(self, size: float) -> tuple[VSize, ...]:
+        st = self.ctx.style
+        r = self.ctx.role("headline")
+        text = self.texts[f"{self.profile.path}.headline"]
+        out = []
+        while size >= r.min_size and size <= st.column_width:
+            across = 1 + int((st.column_width - size) / (VLINE_PITCH * size) + 1e-9)
+            lines = min(st.headline_lines, across)
+            found = _lengths(self.vctx, text, size, lines)
+            if found is not None:
+                out.append(VSize(size, lines, *found))
+            size -= 1
+        return tuple(out)
+
+    def _depth(self, rows: int) -> float:
+        """A module's depth in points, ``rows`` deep (to the foot of its last line's em box)."""
+        return rows * self.ctx.leading - (self.ctx.leading - self.ctx.style.body_size)
+
+    @cached_property
+    def vhead_min_rows(self) -> int:
+        """The fewest rows that hold the vertical headline (at its smallest size); a module
+        of one column holds none."""
+        if self.span < 2 or not self.vhead_sizes:
+            return self.ctx.style.lines + 1
+        return self.ctx.rows_for(min(v.least for v in self.vhead_sizes))
+
+    @cached_property
+    def vhead_short(self) -> tuple[int, ...]:
+        """The module depths (rows, up to the page's) at which the vertical headline covers
+        less than ``head_fill`` of the depth (breaks the headline rule)."""
+        fill = self.ctx.style.legibility.head_fill
+        out = []
+        for rows in range(self.vhead_min_rows, self.ctx.style.lines + 1):
+            depth = self._depth(rows)
+            if self.vhead_size(rows).length(depth) < fill * depth:
+                out.append(rows)
+        return tuple(out)
+
+    def vhead_size(self, rows: int) -> VSize:
+        """The vertical headline's size in a module ``rows`` deep: the largest that fits."""
+        depth = self._depth(rows)
+        fits = [v for v in self.vhead_sizes if v.least <= depth]
+        return fits[0] if fits else min(self.vhead_sizes, key=lambda v: v.least)
+
+    def vhead_items(self, rows: int) -> list[Item]:
+        """The vertical headline of a module ``rows`` deep: its lines centred across its
+        column, the first at the right, top-aligned."""
+        return list(self._shared("vhead", lambda: self._vhead_items(rows), self.span, rows))
+
+    def _vhead_items(self, rows: int) -> tuple[Item, ...]:
+        st = self.ctx.style
+        v = self.vhead_size(rows)
+        path = f"{self.profile.path}.headline"
+        lines = balanced_lines(self.vctx, self.texts[path], "headline", max(self._depth(rows), v.least), v.size)
+        pitch = VLINE_PITCH * v.size
+        across = (len(lines) - 1) * pitch + v.size
+        first = self.strip_x + (st.column_width + across) / 2 - v.size / 2  # the first line's centre
+        font = self.ctx.role("headline").font
+        return tuple(
+            TextItem(first - k * pitch, 0.0, font, v.size, ln.runs, "headline", path, ln.start, ln.end, vertical=True)
+            for k, ln in enumerate(lines)
+            if ln.runs
+        )
+
+    @property
+    def vertical_note(self) -> str:
+        """Why a profile that asks for a vertical headline has none here ("": it has one, or
+        did not ask)."""
+        if self.vertical or self.profile.headline_vertical is not True:
+            return ""
+        if self.span < 2:
+            why = "a module of one column has no room for it"
+        else:
+            why = "it does not fit the page's depth even at its smallest size"
+        return f"'{self.profile.id}': headline_vertical: true, but {why}: set across"
 
     # -- geometry -----------------------------------------------------------
     @cached_property
@@ -308,19 +452,24 @@ class Module:
 
     @cached_property
     def head_width(self) -> float:
-        """The headline's longest line, in points."""
+        """The headline's longest line, in points (a vertical headline: the module's width,
+        its rule is of the depth)."""
+        if self.vertical:
+            return self.width
         return max((i.right - i.x for i in self.head.items if isinstance(i, TextItem)), default=0.0)
 
     @cached_property
     def head_too_narrow(self) -> bool:
+        if self.vertical:
+            return False
         return self.span > 1 and self.head_width < self.ctx.style.legibility.head_fill * self.width
 
     def _lost(self, photo_rows: int) -> list[int]:
         """Rows each column loses at its top to the photo box and its caption."""
         if not self.photo_span or not photo_rows:
-            return [0] * self.span
+            return [0] * self.cols
         block = photo_rows + self.caption_rows
-        return [block if c >= self.span - self.photo_span else 0 for c in range(self.span)]
+        return [block if c >= self.cols - self.photo_span else 0 for c in range(self.cols)]
 
     def _lost_memo(self, photo_rows: int) -> list[int]:
         """``_lost``, memoised (not to be changed)."""
@@ -338,7 +487,7 @@ class Module:
         if found is None:
             lost = self._lost(photo_rows)
             count = len(self.body) if lines is None else min(lines, len(self.body))
-            found = self.geometry[key] = max(balanced_rows(count, self.span, lost), max(lost), 1)
+            found = self.geometry[key] = max(balanced_rows(count, self.cols, lost), max(lost), 1)
         return found
 
     def _legs(self, photo_rows: int, used: int) -> tuple[tuple[int, ...], int]:
@@ -372,24 +521,26 @@ class Module:
         caption_rows = self.caption_rows
         if depth < 1 or (photo_rows and photo_rows + caption_rows > depth):
             raise ValueError(f"module {self.profile.id}: {rows} rows cannot hold a {photo_rows}-row photo")
+        if self.vertical and rows < self.vhead_min_rows:
+            raise ValueError(f"module {self.profile.id}: {rows} rows cannot hold its vertical headline")
         n = len(self.body)
         used = min(depth, self.natural_depth(photo_rows))
         legs, placed = self._legs(photo_rows, used)
         photo_cells = (photo_rows + caption_rows) * self.photo_span if photo_rows else 0
-        blank = self.span * depth - photo_cells - placed
+        blank = self.cols * depth - photo_cells - placed
         overset = n - placed
         dropped = bool(self.photo_span and not photo_rows)
         if jumping:
-            shown = min(n, self.ctx.style.legibility.min_leg * self.span)
+            shown = min(n, self.ctx.style.legibility.min_leg * self.cols)
             overset = max(0, shown - placed) + (self.caption_lines if dropped and not photo_jumps else 0)
         elif dropped:
             overset += self.caption_lines
         full = jumping and placed < n
-        key = ("broken", photo_rows, used, blank > self.span, full)  # what _broken depends on, but the headline
+        key = ("broken", photo_rows, used, blank > self.cols, full)  # what _broken depends on, but the headline
         broken = self.geometry.get(key)
         if broken is None:
             broken = self.geometry[key] = self._broken(legs, self._lost_memo(photo_rows), blank, full=full, head=False)
-        if self.head_too_narrow:
+        if self.head_too_narrow or (self.vertical and rows in self.vhead_short):
             broken += ("headline",)
         return Shape(rows, photo_rows, used, legs, overset, blank, placed, photo_cells, broken)
 
@@ -399,15 +550,15 @@ class Module:
         """The legibility rules these legs break (``full``: columns run to the foot; ``head``:
         the headline's rule too, the last)."""
         rules = self.ctx.style.legibility
-        under = [leg for leg, lo in zip(legs, lost) if lo] if 0 < self.photo_span < self.span else []
-        text = [leg for leg, lo in zip(legs, lost) if not lo or self.photo_span == self.span]
+        under = [leg for leg, lo in zip(legs, lost) if lo] if 0 < self.photo_span < self.cols else []
+        text = [leg for leg, lo in zip(legs, lost) if not lo or self.photo_span == self.cols]
         broken = []
         holding = [leg for leg in text if leg]
         if holding and not full and (max(holding) < rules.min_leg or min(holding) < rules.min_leg - 1):
             broken.append("short leg")
         if legs and max(legs) > rules.max_leg:
             broken.append("long leg")
-        if blank > self.span:
+        if blank > self.cols:
             broken.append("blank")
         held = [u for u in under if u]
         if held and (max(held) < rules.min_under_photo or min(held) < rules.min_under_photo - 1):
@@ -439,26 +590,27 @@ class Module:
         near = min(pad, NEAR_PAD)
         smallest, largest = photos[0], photos[-1]
         fixed, at = self.fixed_rows, self._shape_at
+        floor = self.vhead_min_rows - fixed if self.vertical else 0  # a vertical headline's depth
         for ph in photos:
-            natural = self.natural_depth(ph)
+            natural = max(self.natural_depth(ph), floor)
             for depth in range(natural, natural + near + 1):
                 yield at(fixed + depth, ph, jumping, photo_jumps)
-        deepest = self.natural_depth(largest)
+        deepest = max(self.natural_depth(largest), floor)
         for depth in range(deepest + near + 1, deepest + pad + 1):  # the same columns, white under them
             yield at(fixed + depth, largest, jumping, photo_jumps)
         if overset or jumping:
             block = smallest + self.caption_rows if smallest else 0
-            first = block + 1
+            first = max(block + 1, floor)
             if jumping:
-                first = max(first, self.natural_depth(smallest, self.ctx.style.legibility.min_leg * self.span))
+                first = max(first, self.natural_depth(smallest, self.ctx.style.legibility.min_leg * self.cols))
             for depth in range(first, self.natural_depth(smallest)):
                 yield at(fixed + depth, smallest, jumping, photo_jumps)
             if self.photo_span and jumping:  # the photo may go with the continued text
-                legible = self.natural_depth(0, self.ctx.style.legibility.min_leg * self.span)
+                legible = max(self.natural_depth(0, self.ctx.style.legibility.min_leg * self.cols), floor)
                 for depth in range(legible, self.natural_depth(0)):
                     yield at(fixed + depth, 0, jumping, photo_jumps)
             elif self.photo_span:  # no room for the photo
-                for depth in range(1, block + 1):
+                for depth in range(max(1, floor), block + 1):
                     yield at(fixed + depth, 0, jumping, photo_jumps)
 
     def layout(self, shape: Shape, *, mark_overset: bool = False, jump_to: int = 0) -> ModuleResult:
@@ -470,7 +622,7 @@ class Module:
         st = ctx.style
         rows = shape.rows
         n_photo, h_used = shape.photo_rows, shape.body_rows
-        lost = self._lost(n_photo) if n_photo else [0] * self.span
+        lost = self._lost(n_photo) if n_photo else [0] * self.cols
         placed, left = fill(len(self.body), balanced_slots(len(self.body), lost, h_used))
         jump_slot = None
         if jump_to and left and placed:  # the last line slot takes the jump line
@@ -501,7 +653,7 @@ class Module:
             jump = text_block(ctx, self.texts[path], "byline", st.column_width, path, align="right")
             items += place(jump, jump_slot.column * col, top + jump_slot.row * L)
         if n_photo:
-            px = (self.span - self.photo_span) * col
+            px = (self.cols - self.photo_span) * col
             ph = n_photo * L - (L - st.body_size)
             photo = self.profile.photo
             items.append(ImageItem(px, top, self.photo_width, ph, photo.file if photo else None, self.profile.name))
@@ -521,16 +673,40 @@ class Module:
             overset += self.caption_chars
         if overset and mark_overset:
             dropped = "，图片未排入" if self.photo_span and not n_photo else ""
-            items.append(MarkItem(0, (rows - 1) * L, self.width, L, f"超版 {overset} 字{dropped}"))
+            items.append(MarkItem(0, (rows - 1) * L, self.body_width, L, f"超版 {overset} 字{dropped}"))
         dropped = bool(self.photo_span and not n_photo) and jump_slot is None
         ends: dict[int, int] = {}
         for p in placed:
             ends[p.column] = max(ends.get(p.column, -1), p.row)
         balance = max(ends.values()) - min(ends.values()) if ends else 0
         used_rows = min(rows, self.fixed_rows + h_used)
+        if self.vertical:  # the body's columns beside the headline's
+            head = self.vhead_items(rows)
+            items = head + [shift(i, self.body_x, 0) for i in items] if self.body_x else head + items
+            length = max(i.length for i in head if isinstance(i, TextItem))
+            used_rows = max(used_rows, min(rows, ctx.rows_for(length)))
         return ModuleResult(
             tuple(items), rows, used_rows, overset, n_photo, dropped, balance, resume, jumped, body_overset
         )
+
+
+def _lengths(ctx: Context, text: str, size: float, lines: int) -> tuple[float, float] | None:
+    """``text`` at ``size``: its length on one line, and the least length of line in which it
+    breaks into at most ``lines`` lines (None: it has more lines even unbroken)."""
+    one = ctx.lines(text, "headline", UNBROKEN, size=size, justify=False)
+    if not one or len(one) > lines:
+        return None
+    hi = max(ln.natural for ln in one)
+    if lines == 1 or len(one) > 1:
+        return hi, hi
+    natural, lo = hi, hi / lines
+    for _ in range(BISECTIONS):
+        mid = (lo + hi) / 2
+        if len(ctx.lines(text, "headline", mid, size=size, justify=False)) <= lines:
+            hi = mid
+        else:
+            lo = mid
+    return natural, hi
 
 
 def _right_aligned(ctx: Context, lines, role: str, source: str, first_row: int, right: float) -> list[Item]:

@@ -13,6 +13,11 @@ set once); and those too short to stand as a module at the narrowest span
 most ``briefs.max_lines`` lines. A run of such briefs may be set as one group
 flowing through its columns, or as several: the search decides
 (``merged``).
+
+A module's headline may stand vertically beside its body (竖题): always where the profile
+says ``headline_vertical: true`` and the module can hold it, as another variant of the
+module where the style's ``vertical_headlines`` is ``allowed`` (kept only where it scores
+better than every horizontal variant at that height), never otherwise.
 """
 
 from __future__ import annotations
@@ -82,15 +87,38 @@ class Copy:
     briefs_memo: dict[int, bool] = field(default_factory=dict)  # must_brief, by position
 
     def module(
-        self, pos: int, span: int, photo_span: int | None = None, compact: bool = False, head_pad: int = 0
+        self,
+        pos: int,
+        span: int,
+        photo_span: int | None = None,
+        compact: bool = False,
+        head_pad: int = 0,
+        vertical: bool | None = None,
     ) -> Module:
-        key = (pos, span, photo_span, compact, head_pad)
+        """The profile's module (``vertical``: its headline vertical where the module can
+        hold it; None: as the profile says)."""
+        p = self.profiles[pos]
+        if vertical is None:
+            vertical = p.headline_vertical is True
+        key = (pos, span, photo_span, compact, head_pad, vertical)
         found = self.modules.get(key)
         if found is None:
-            p = self.profiles[pos]
-            found = Module(self.ctx, p, self.texts, span, photo_span, self.store(pos), compact, head_pad)
+            store = self.store(pos)
+            found = Module(self.ctx, p, self.texts, span, photo_span, store, compact, head_pad, vertical)
             self.modules[key] = found
         return found
+
+    def may_stand(self, pos: int) -> bool:
+        """May the profile's headline stand vertically (竖题) at some width?"""
+        want = self.profiles[pos].headline_vertical
+        return want is True or (want is None and self.ctx.style.vertical_headlines == "allowed")
+
+    def verticals(self, pos: int, width: int) -> tuple[bool, ...]:
+        """The module's headline at ``width``, by variant: across (False), vertical (True).
+        ``headline_vertical: true``: vertical where the module can hold it, else across."""
+        if not self.may_stand(pos) or width < 2 or not self.module(pos, width, None, False, 0, True).vertical:
+            return (False,)
+        return (True,) if self.profiles[pos].headline_vertical else (False, True)
 
     def store(self, pos: int) -> ProfileStore:
         """The profile's measurements at this context (measure.py)."""
@@ -268,9 +296,8 @@ class Copy:
         if width < st.min_span and pin.span != width:
             return {}
         p = self.profiles[pos]
-        spans: tuple[int | None, ...] = (None,)
-        if p.photo is not None:
-            spans = (min(pin.photo_span, width),) if pin.photo_span else tuple(photo_spans(width))
+        verticals = self.verticals(pos, width)
+        spans = self._photo_spans(pos, width)
         jumping = pos in mode.jumping
         fit = _Fit(
             pad=min(mode.pad, MODULE_PAD_ROWS) if mode.overset else mode.pad,
@@ -285,27 +312,49 @@ class Copy:
         )
         compacts = (False, True) if mode.compact else (False,)
         memo = self.store(pos).memo("options")  # kept by value: across searches, steps and renders
-        key = (width, spans, compacts, fit)
+        key = (width, spans, compacts, fit) if verticals == (False,) else (width, spans, compacts, fit, verticals)
         table = memo.get(key)
         if table is None:
-            table = memo[key] = self._module_table(pos, width, spans, compacts, fit)
+            table = memo[key] = self._module_table(pos, width, spans, compacts, fit, verticals)
         return {
-            rows: Option(rows, score, (self.module(pos, width, ps, compact, pad), shape))
-            for rows, (score, ps, compact, pad, shape) in table.items()
+            rows: Option(rows, score, (self.module(pos, width, ps, compact, pad, vertical), shape))
+            for rows, (score, ps, compact, pad, shape, vertical) in table.items()
         }
 
+    def _photo_spans(self, pos: int, columns: int) -> tuple[int | None, ...]:
+        """The photo widths a module may use in ``columns`` (None: no photo)."""
+        if self.profiles[pos].photo is None:
+            return (None,)
+        pin = self.pins[pos]
+        return (min(pin.photo_span, columns),) if pin.photo_span else tuple(photo_spans(columns))
+
     def _module_table(
-        self, pos: int, width: int, spans: tuple[int | None, ...], compacts: tuple[bool, ...], fit: _Fit
-    ) -> dict[int, tuple[Score, int | None, bool, int, Shape]]:
+        self,
+        pos: int,
+        width: int,
+        spans: tuple[int | None, ...],
+        compacts: tuple[bool, ...],
+        fit: _Fit,
+        verticals: tuple[bool, ...] = (False,),
+    ) -> dict[int, tuple[Score, int | None, bool, int, Shape, bool]]:
         """The best variant at each height: (score, photo span, copyfitted, rows of space around
-        the headline, shape). Variants in order, heights in the order they first come, the
-        first of equal cost kept: as if every option were made and the best kept."""
-        best: dict[int, tuple[int, Score, int | None, bool, int, Shape]] = {}
-        for compact, ps in product(compacts, spans):
-            for rows, (cost, score, pad, shape) in _variant_rows(self.module(pos, width, ps, compact), fit).items():
+        the headline, shape, vertical headline). Variants in order (the headline across first),
+        heights in the order they first come, the first of equal cost kept: as if every option
+        were made and the best kept. A vertical headline's module is never copyfitted and takes
+        no space around its headline; its photo spans the columns beside the headline."""
+        variants = []
+        if False in verticals:
+            variants += [(False, compact, ps, fit) for compact, ps in product(compacts, spans)]
+        if True in verticals:
+            vfit = replace(fit, head_pads=0)
+            variants += [(True, False, ps, vfit) for ps in self._photo_spans(pos, width - 1)]
+        best: dict[int, tuple[int, Score, int | None, bool, int, Shape, bool]] = {}
+        for vertical, compact, ps, vf in variants:
+            md = self.module(pos, width, ps, compact, 0, vertical)
+            for rows, (cost, score, pad, shape) in _variant_rows(md, vf).items():
                 old = best.get(rows)
                 if old is None or cost < old[0]:
-                    best[rows] = (cost, score, ps, compact, pad, shape)
+                    best[rows] = (cost, score, ps, compact, pad, shape, vertical)
         return {rows: entry[1:] for rows, entry in best.items()}
 
     def _score(self, md: Module, shape: Shape, mode: Mode, most_photo: int) -> Score:
@@ -358,7 +407,7 @@ class Copy:
         p = self.profiles[pos]
         st = self.ctx.style
         span = self.pins[pos].span or max(1, st.min_span)
-        fixed = 2 + (2 if p.quote else 0)
+        fixed = 2 + (2 if p.quote else 0) - (1 if self.may_stand(pos) else 0)  # a vertical headline: no row
         if mode.overset or pos in mode.jumping:
             return span * (fixed + 1)
         return self.lines(pos) + span * fixed
@@ -399,7 +448,25 @@ class Copy:
                     photo = (narrow.photo_range[0] + narrow.caption_rows) * narrow.photo_span
                 cells = span * md.fixed_rows + photo
                 best = cells if best is None else min(best, cells)
+        if self.may_stand(pos):
+            for span in spans:
+                cells = self._least_vertical(pos, span)
+                if cells is not None:
+                    best = cells if best is None else min(best, cells)
         return self.lines(pos) + (best or 0)
+
+    def _least_vertical(self, pos: int, span: int) -> int | None:
+        """The cells a module with a vertical headline takes at least, but its body lines: its
+        byline and quote over the other columns, their smallest photo box, the headline's
+        column as deep as the headline needs (None: no vertical headline at ``span``)."""
+        md = self.module(pos, span, None, False, 0, True)
+        if not md.vertical:
+            return None
+        photo = 0
+        if md.photo_span:
+            narrow = self.module(pos, span, photo_spans(md.cols)[-1], False, 0, True)
+            photo = (narrow.photo_range[0] + narrow.caption_rows) * narrow.photo_span
+        return md.cols * md.fixed_rows + photo + max(md.vhead_min_rows, md.fixed_rows + 1)
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,11 @@ def _area(r: Rendered, a) -> dict:
     }
 
 
+def _cols(st: Style) -> str:
+    """What the grid's columns are called: columns, or on a vertical page bands (栏, top to bottom)."""
+    return "bands" if st.writing == "vertical" else "columns"
+
+
 def smaller_format(r: Rendered) -> str:
     """A smaller built-in format the copy would fill (an estimate: the content's area in
     characters against that format's module zone), or ""."""
@@ -126,7 +131,8 @@ def short_page(r: Rendered) -> str:
         white = sum(u.blank_cells for u in m.units) + m.white_cells
         return (
             f"short page (缺稿): the modules fill {m.fill:.1%} of their zone (under {SHORT_PAGE_FILL:.0%}); "
-            f"{white} column-lines are white ({m.white_cells} of them in rows too few for an ad or a filler): "
+            f"{white} {_cols(st)[:-1]}-lines are white "
+            f"({m.white_cells} of them in rows too few for an ad or a filler): "
             f"add about {white * st.chars} characters of copy, or a photo"
         )
     parts = []
@@ -135,7 +141,7 @@ def short_page(r: Rendered) -> str:
         where = _where(r, a)
         wheres.append(where)
         space = f", room for a standard {a['space']}" if a["space"] else ""
-        parts.append(f"{a['columns']} columns × {a['lines']} lines ({a['mm'][0]} × {a['mm'][1]} mm) {where}{space}")
+        parts.append(f"{a['columns']} {_cols(st)} × {a['lines']} lines ({a['mm'][0]} × {a['mm'][1]} mm) {where}{space}")
     characters = sum(a["characters"] for a in open_areas(r))
     smaller = area["smaller_format"]
     fmt = f"; the copy would fill a smaller {smaller} page (--style {smaller})" if smaller else ""
@@ -159,6 +165,8 @@ def _where(r: Rendered, a: dict) -> str:
     )
     if bottom < m.zone_rows and not on_block:
         return "beside the last modules"
+    if st.writing == "vertical":  # the zone's foot is the page's left edge, its columns run down
+        return _where_vertical(a, st)
     if a["columns"] == st.columns:
         return "across the foot"
     if a["column"] == 0:
@@ -166,9 +174,19 @@ def _where(r: Rendered, a: dict) -> str:
     return "at the bottom right" if a["column"] + a["columns"] == st.columns else "on the foot"
 
 
+def _where_vertical(a: dict, st: Style) -> str:
+    """An open area at the end of a vertical page: its last lines, at the left edge."""
+    if a["columns"] == st.columns:
+        return "down the left edge"
+    if a["column"] == 0:
+        return "at the top left"
+    return "at the bottom left" if a["column"] + a["columns"] == st.columns else "at the left edge"
+
+
 def legibility_warnings(r: Rendered) -> list[str]:
     """One warning per module that breaks a legibility rule, naming it and the rule."""
     st = r.style.legibility
+    cols = _cols(r.style)
     numbers = {
         "short leg": f"min_leg {st.min_leg}",
         "long leg": f"max_leg {st.max_leg}",
@@ -185,7 +203,7 @@ def legibility_warnings(r: Rendered) -> list[str]:
             else "no arrangement of this copy avoids it: cut or add copy, or change the photo"
         )
         out.append(
-            f"{u.file}:{u.line}: {_unit_name(u)} ({u.span} columns × {u.rows} lines, legs "
+            f"{u.file}:{u.line}: {_unit_name(u)} ({u.span} {cols} × {u.rows} lines, legs "
             f"{'/'.join(map(str, u.legs))}) breaks {rules}; {why}"
         )
     return out
@@ -285,7 +303,8 @@ def table(r: Rendered) -> str:
     for area in open_areas(r):
         space = f", can take {area['space']}" if area["space"] else ""
         lines.append(
-            f"open area: {area['columns']} columns × {area['lines']} lines from column {area['column'] + 1}, "
+            f"open area: {area['columns']} {_cols(r.style)} × {area['lines']} lines from {_cols(r.style)[:-1]} "
+            f"{area['column'] + 1}, "
             f"line {area['row'] + 1} ({area['mm'][0]} × {area['mm'][1]} mm{space}; ≈{area['characters']} characters)"
         )
     lines += [_booked_line(b) for b in booked(r)]

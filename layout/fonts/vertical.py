@@ -147,17 +147,18 @@ def _along(matrix: Matrix, bounds: Bounds | None) -> tuple[float, float] | None:
 
 
 def _half_shift(along: tuple[float, float], upm: int) -> int:
-    """The shift that puts a mark's ink in half an em, as ``prepare.halt_offsets`` reads it: 0 for
-    ink in the first half along the line, −½ em in the second, −¼ em about the middle; else the
-    ink centred in the half em."""
+    """The shift that puts a mark's ink in half an em, as ``prepare.halt_offsets`` reads it: −¼ em
+    for ink about the middle of the em (centred marks: ：；, zh-Hant 、。), 0 for ink in the first
+    half along the line, −½ em in the second; else the ink centred in the half em."""
     x0, x1 = along
+    middle = (x0 + x1) / 2
+    if abs(middle - upm / 2) <= upm * 0.05:
+        return -(upm // 4)
     if x1 <= upm * 0.55:
         return 0
     if x0 >= upm * 0.45:
         return -(upm // 2)
-    if x0 >= upm * 0.2 and x1 <= upm * 0.8:
-        return -(upm // 4)
-    return round(upm / 4 - (x0 + x1) / 2)
+    return round(upm / 4 - middle)
 
 
 def _shifted(matrix: Matrix, dx: float) -> Matrix:

@@ -129,8 +129,7 @@ def make_vertical_page(
     """The page in vertical writing: the type area made up transposed and turned, the
     running head over it and the staff line under it."""
     vstyle = vertical_grid(ctx.style)
-    rules = replace(ctx.rules, vertical=True) if hasattr(ctx.rules, "vertical") else ctx.rules
-    inner = Context(transposed(vstyle), ctx.faces, rules)
+    inner = Context(transposed(vstyle), ctx.faces, replace(ctx.rules, vertical=True))
     made = make_page(
         inner,
         page,

@@ -11,6 +11,7 @@ marks 1 em, ASCII ½ em), 300 × 400 pt, so every edge is an exact number."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pikepdf
 import pytest
@@ -23,7 +24,9 @@ from layout.review.map import char_edges, document_map, map_digest, page_map
 from layout.review.overlay import spots
 from layout.review.pictures import Space
 from layout.review.regions import StrokeInk, glyph_boxes
+from layout.review.regions import line_edges as rg_edges
 
+ROOT = Path(__file__).resolve().parent.parent
 W, H = 300.0, 400.0
 BODY = "profiles[0].body[0]"
 
@@ -205,9 +208,8 @@ def annotated(face, tmp_path_factory) -> tuple[dict, dict]:
 
 def _variants(path) -> dict[str, object]:
     import sys
-    from pathlib import Path
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    sys.path.insert(0, str(ROOT / "benchmarks"))
     import bench_comments
 
     return bench_comments.variants(path)
@@ -372,3 +374,77 @@ def test_a_readers_selection_across_drawn_vertical_lines_reads_back_exactly(face
     assert across.quoted == "一二三丁戊"
     assert [(p.source, p.start, p.end, p.text) for p in across.places] == [(BODY, 3, 8, "一二三丁戊")]
     assert found.quoted == "乙丙一" and [(p.start, p.end) for p in found.places] == [(1, 4)]
+
+
+# -- end to end: a vertical draft ---------------------------------------------------------------
+
+VERTICAL_PAGE = ROOT / "content" / "vertical" / "hant-vertical.yaml"
+
+
+def _extracted_lines(page) -> list[tuple[str, list]]:
+    """The reader's lines (text, character boxes in its space), as PyMuPDF extracts them."""
+    out = []
+    for block in page.get_text("rawdict")["blocks"]:
+        for line in block.get("lines", []):
+            chars = [ch for span in line["spans"] for ch in span["chars"]]
+            out.append(("".join(ch["c"] for ch in chars), [ch["bbox"] for ch in chars]))
+    return out
+
+
+def _selection(page, line: dict, a: int, b: int):
+    """The quad a reader's selection of characters a..b-1 of a mapped vertical line gives: the
+    extracted line with that text, from its a-th character's box to its (b-1)-th."""
+    import pymupdf
+
+    boxes = next(bx for text, bx in _extracted_lines(page) if text == line["text"])
+    rect = pymupdf.Rect(boxes[a]) | pymupdf.Rect(boxes[b - 1])
+    return pymupdf.Quad(rect.tr, rect.br, rect.tl, rect.bl)
+
+
+def _vertical_pair(lines: list[dict]) -> tuple[dict, dict]:
+    """Two body lines in a row of one paragraph, the second starting with an upright number
+    (縱中橫) if the page has one."""
+    body = [ln for ln in lines if ln.get("vertical") and ".body[" in ln["source"]]
+    pairs = [(a, b) for a, b in zip(body, body[1:]) if a["source"] == b["source"] and a["end"] == b["start"]]
+    return next(((a, b) for a, b in pairs if b["text"][:1].isdigit()), pairs[0])
+
+
+@pytest.mark.skipif(not VERTICAL_PAGE.is_file(), reason="no vertical sample page")
+def test_a_highlight_on_a_vertical_draft_reads_back_exactly(tmp_path, make_pdf):
+    pymupdf = pytest.importorskip("pymupdf")
+    draft = tmp_path / "hant.pdf"
+    proc = make_pdf(VERTICAL_PAGE, "--draft", "-q", "-o", draft)
+    assert proc.returncode in (0, 1) and draft.is_file(), proc.stderr  # 1: written with warnings (a short page)
+    doc = json.loads(draft.with_name("hant.map.json").read_text(encoding="utf-8"))
+    assert doc["version"] == 3
+    lines = doc["pages"][0]["lines"]
+    assert sum(1 for ln in lines if ln.get("vertical")) > 100 and all(
+        len(rg_edges(ln)) == len(ln["text"]) + 1 for ln in lines
+    )
+    first, second = _vertical_pair(lines)
+    with pymupdf.open(draft) as pdoc:
+        page = pdoc[0]
+        # what the reader extracts sits in the map's glyph cells: every character of both lines
+        for line in (first, second):
+            boxes = next(bx for text, bx in _extracted_lines(page) if text == line["text"])
+            drawn = [pymupdf.Rect(b) * ~page.transformation_matrix for b in boxes]
+            cells = glyph_boxes(line)
+            assert all(abs(d.x0 - c[0]) < 0.01 and abs(d.x1 - c[2]) < 0.01 for d, c in zip(drawn, cells))
+            assert all(abs(d.y0 - c[1]) < 0.01 and abs(d.y1 - c[3]) < 0.01 for d, c in zip(drawn, cells))
+        n = len(first["text"])
+        quads = [_selection(page, first, n - 4, n), _selection(page, second, 0, 3)]  # right to left
+        page.add_highlight_annot(quads).set_info(content="across")
+        page.add_strikeout_annot(_selection(page, second, 3, 6)).set_info(content="strike")
+        pdoc.save(tmp_path / "reviewed.pdf")
+    proc = make_pdf("comments", tmp_path / "reviewed.pdf", "--json")  # the map travels inside the draft
+    assert proc.returncode == 0, proc.stderr
+    got = {c["text"]: c for c in json.loads(proc.stdout)}
+    across, strike = got["across"], got["strike"]
+    assert across["where"] == "text" and across["quoted"] == first["text"][-4:] + second["text"][:3]
+    assert [(p["source"], p["start"], p["end"]) for p in across["places"]] == [
+        (first["source"], first["end"] - 4, second["start"] + 3)
+    ]
+    assert across["places"][0]["line"] == first["line"] and across["places"][0]["file"].endswith("hant-vertical.yaml")
+    assert strike["quoted"] == second["text"][3:6]
+    assert (strike["edit"]["kind"], strike["edit"]["old"]) == ("delete", second["text"][3:6])
+    assert (strike["edit"]["start"], strike["edit"]["end"]) == (second["start"] + 3, second["start"] + 6)

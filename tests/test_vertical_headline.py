@@ -1,0 +1,217 @@
+"""Vertical headlines on horizontal pages (竖题, issue 17): a profile's headline in one or two
+vertical lines in its module's outer grid column, the body beside it; forced by
+``headline_vertical: true``, forbidden by ``false``, chosen by the search where the style's
+``vertical_headlines: allowed`` lets it and it scores better (real pages, bundled fonts)."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import yaml
+
+from layout.frame import TextItem
+from layout.model.content import load_page
+from layout.page.arrange import Pins
+from layout.page.check import check_frame
+from layout.page.context import Context
+from layout.page.module import Module
+from layout.page.units import Copy, Mode
+from layout.render import normalized_texts, render, rules_for
+
+ROOT = Path(__file__).resolve().parent.parent
+STORY = (
+    "甘元静是龙山区校外教育指导中心党支部书记、主任兼龙山区教育局创城办主任。作为龙山区教育领域创城工作的引领者，"
+    "她不断思考如何引领龙山人承担起这份责任和担当。在区教育局的正确领导下，她确立了统筹协调、示范引领、跟进指导、"
+    "整体推进的工作思路，努力把各项工作任务落实、落细、落小。通过组织开展各项活动和创建文明城市示范校等举措，"
+    "让龙山区教育创城工作贴地而行、行之有效。"
+)
+HEAD = "在教育领域担负起创城的责任"  # 13 characters: two vertical lines of 7 and 6 at 22 pt
+
+
+def page_file(folder: Path, profiles: list[dict], name: str = "page.yaml") -> Path:
+    data = {
+        "paper": "示例日报",
+        "date": "2024-03-15",
+        "page": 3,
+        "section": "身边榜样",
+        "headline": "平凡岗位上的不平凡坚守",
+        "profiles": profiles,
+    }
+    path = folder / name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def story(pid: str, headline: str = HEAD, body: str = STORY * 2, **extra) -> dict:
+    return {"id": pid, "headline": headline, "name": "甘元静", "role": "创城办主任", "body": [body], **extra}
+
+
+def allowing(folder: Path, **fields: str) -> Path:
+    """The broadsheet style with ``fields`` added to its ``modules:``."""
+    text = (ROOT / "layout" / "styles" / "broadsheet.yaml").read_text(encoding="utf-8")
+    extra = "".join(f"\n  {k}: {v}" for k, v in fields.items())
+    style = folder / "style.yaml"
+    style.write_text(text.replace("  open_area: foot", "  open_area: foot" + extra, 1), encoding="utf-8")
+    return style
+
+
+def heads(frame, index: int = 0) -> list[TextItem]:
+    return [i for i in frame.items if isinstance(i, TextItem) and i.source == f"profiles[{index}].headline"]
+
+
+def module_of(engine, folder: Path, profile: dict, span: int, vertical: bool | None = None) -> Module:
+    style, faces = engine
+    page = load_page(page_file(folder, [profile], name=f"{profile['id']}.yaml"))
+    texts, _ = normalized_texts(page)
+    return Module(Context(style, faces, rules_for(page.lang)), page.profiles[0], texts, span, vertical=vertical)
+
+
+def test_a_forced_vertical_headline_stands_in_the_modules_right_column_beside_its_body(tmp_path):
+    path = page_file(tmp_path, [story("v", span=3, headline_vertical=True), story("b", "龙山区教育创城工作贴地而行")])
+    r = render(path)
+    m, st = r.makeup, r.style
+    assert check_frame(m.frame) == []  # no overlap, nothing outside the page
+    v = m.modules[0]
+    assert (v.column, v.span, v.row, v.rows) == (0, 3, 0, 15)
+    assert v.legs == (14, 14) and v.broken == () and v.overset_chars == 0  # the body in two columns
+    top = st.top + m.zone_top * st.leading  # the module's top: 85.039 + 10 × 13.5
+    assert top == pytest.approx(220.03937, abs=1e-4)
+    # depth 15 × 13.5 − 4.5 = 198 pt: at 22 pt (二号, the cap for 3 columns) the 13 characters
+    # take two lines of 7 and 6 (154 pt), centred across the third column (117 pt) at 1.25 em
+    items = heads(m.frame)
+    assert [i.text for i in items] == ["在教育领域担负", "起创城的责任"]
+    assert all(i.vertical and i.size == 22 and i.baseline == pytest.approx(top, abs=1e-9) for i in items)
+    centre = st.column_x(2) + st.column_width / 2
+    assert [i.x for i in items] == pytest.approx([centre + 13.75, centre - 13.75], abs=1e-9)
+    assert [round(i.x, 4) for i in items] == [377.5059, 350.0059]
+    assert [i.length for i in items] == pytest.approx([154.0, 132.0])
+    assert (items[0].start, items[0].end, items[1].start, items[1].end) == (0, 7, 7, 13)
+    # byline and body in the first two columns, left of the headline's column
+    rest = [
+        i for i in m.frame.items if isinstance(i, TextItem) and i.source.startswith("profiles[0].") and i not in items
+    ]
+    assert {round(i.x - st.column_x(0), 3) for i in rest if i.source.endswith("body[0]")} == {0.0, 18.0, 126.0}
+    assert max(i.right for i in rest) <= st.column_x(1) + st.column_width + 1e-9
+    assert min(i.baseline for i in rest) > top  # the byline on the module's first row
+
+
+def test_left_by_style_the_headline_stands_in_the_first_column_and_the_body_moves_right(tmp_path):
+    path = page_file(tmp_path, [story("v", span=3, headline_vertical=True), story("b", "龙山区教育创城工作贴地而行")])
+    r = render(path, style=str(allowing(tmp_path, vertical_headline_side="left")))
+    m, st = r.makeup, r.style
+    assert check_frame(m.frame) == []
+    v = m.modules[0]
+    assert (v.column, v.span, v.legs) == (0, 3, (14, 14))
+    centre = st.column_x(v.column) + st.column_width / 2
+    assert [i.x for i in heads(m.frame)] == pytest.approx([centre + 13.75, centre - 13.75], abs=1e-9)
+    body = [i for i in m.frame.items if isinstance(i, TextItem) and i.source == "profiles[0].body[0]"]
+    assert min(i.x for i in body) >= st.column_x(1) - 1e-9  # the body starts in the second column
+
+
+def test_false_and_unset_give_the_horizontal_layout_on_a_default_style(tmp_path):
+    plain = render(page_file(tmp_path, [story("a"), story("b", "龙山区教育创城工作贴地而行")], "plain.yaml"))
+    off = render(page_file(tmp_path, [story("a", headline_vertical=False), story("b", "龙山区教育创城工作贴地而行")]))
+    assert plain.makeup.frame.items == off.makeup.frame.items
+    assert [replace(m, file="", line=0) for m in plain.makeup.modules] == [
+        replace(m, file="", line=0) for m in off.makeup.modules
+    ]
+    assert not any(i.vertical for i in plain.makeup.frame.items if isinstance(i, TextItem))
+    # false forbids it even where the style allows it
+    allowed = render(
+        page_file(tmp_path, [story("a", headline_vertical=False), story("b", headline_vertical=False)], "no.yaml"),
+        style=str(allowing(tmp_path, vertical_headlines="allowed")),
+    )
+    assert not any(i.vertical for i in allowed.makeup.frame.items if isinstance(i, TextItem))
+
+
+def test_an_allowing_style_lets_the_search_stand_a_short_headline_beside_a_wide_module(tmp_path):
+    """Across four columns 春风十里 (4 × 26 pt) covers a fifth of the module: the headline rule
+    breaks. Standing, it covers more than half the module's depth, and nothing breaks."""
+    profiles = [story("short", "春风十里", STORY * 3, span=4), story("b", "龙山区教育创城工作贴地而行")]
+    path = page_file(tmp_path, profiles)
+    before = render(path).makeup
+    assert before.modules[0].broken == ("headline",) and before.score.broken == 1
+    assert not heads(before.frame)[0].vertical
+    m = render(path, style=str(allowing(tmp_path, vertical_headlines="allowed"))).makeup
+    assert check_frame(m.frame) == []
+    assert m.score.broken == 0 and m.score.overset == 0
+    short = m.modules[0]
+    assert (short.span, short.rows, short.legs, short.broken) == (4, 15, (14, 14, 13), ())
+    (item,) = heads(m.frame)
+    assert item.vertical and item.size == 26 and item.text == "春风十里" and item.length == 104
+    assert item.length >= 0.34 * (short.rows * 13.5 - 4.5)  # head_fill of the depth
+
+
+def test_one_column_cannot_stand_a_headline_and_says_so(engine, tmp_path):
+    md = module_of(engine, tmp_path, story("one", headline_vertical=True), 1)
+    assert not md.vertical and md.cols == 1 and md.head.rows > 0
+    assert (
+        md.vertical_note == "'one': headline_vertical: true, but a module of one column has no room for it: set across"
+    )
+    path = page_file(tmp_path, [story("one", span=1, headline_vertical=True), story("b")])
+    m = render(path).makeup
+    assert check_frame(m.frame) == [] and m.modules[0].span == 1
+    assert not any(i.vertical for i in heads(m.frame))  # set across, not failed
+    assert module_of(engine, tmp_path, story("two", headline_vertical=True), 2).vertical_note == ""
+
+
+def test_a_vertical_modules_shapes_count_its_other_columns_and_its_headlines_depth(engine, tmp_path):
+    md = module_of(engine, tmp_path, story("v"), 3, vertical=True)
+    flat = module_of(engine, tmp_path, story("h"), 2, vertical=False)
+    assert md.vertical and md.cols == 2 and md.head.rows == 0 and md.fixed_rows == flat.fixed_rows - flat.head.rows
+    assert [(v.size, v.lines, v.one, round(v.least, 2)) for v in md.vhead_sizes[:2]] == [
+        (22, 2, 286.0, 154.03),  # two lines: 7 characters, found to 0.03 pt
+        (21, 2, 273.0, 147.03),
+    ]
+    assert md.vhead_sizes[-1].size == 15  # 小三, the role's minimum
+    assert md.vhead_min_rows == 9  # 7 characters of 15 pt (105 pt): 8 rows are 103.5 pt deep
+    with pytest.raises(ValueError, match="cannot hold its vertical headline"):
+        md.shape(md.vhead_min_rows - 1, 0)
+    shapes = md.shape_list(pad=3)
+    assert min(s.rows for s in shapes) >= md.vhead_min_rows
+    assert all(len(s.legs) == 2 for s in shapes)
+    # the same body geometry as a horizontal module of two columns, its headline's rows aside
+    s = md.shape(15, 0)
+    f = flat.shape(15 + flat.head.rows, 0)
+    assert (s.legs, s.blank_cells, s.placed) == (f.legs, f.blank_cells, f.placed) == ((14, 14), 0, 28)
+    # the headline rule: at its largest size it covers under head_fill (0.34) of the depth
+    assert md.vhead_short[0] == 63  # one line of 286 pt: 286 / 0.34 = 841 pt < 63 × 13.5 − 4.5
+    assert "headline" in md.shape(64, 0).broken and "headline" not in md.shape(62, 0).broken
+    assert md.vhead_size(21).size == 22 and md.vhead_size(21).one == 286.0  # 21 rows: 279 pt, two lines
+    assert [i.text for i in md.vhead_items(22)] == [HEAD]  # 22 rows: 292.5 pt, one line
+
+
+def test_a_vertical_line_sets_short_numbers_upright(engine, tmp_path):
+    md = module_of(engine, tmp_path, story("n", "2024年第3版新闻"), 3, vertical=True)
+    (item,) = md.vhead_items(20)
+    assert [(r.text, r.variant) for r in item.runs if r.variant] == [("2024", "tcy"), ("3", "tcy")]
+
+
+def test_the_least_area_stays_a_lower_bound_with_vertical_variants(engine, tmp_path):
+    """The search prunes by ``least_area``: every option of every width takes at least as many cells."""
+    style, faces = engine
+    page = load_page(page_file(tmp_path, [story("a"), story("b", "春风十里", STORY * 3), story("c", body=STORY)]))
+    texts, _ = normalized_texts(page)
+    ctx = Context(replace(style, vertical_headlines="allowed"), faces, rules_for(page.lang))
+    copy = Copy(ctx, list(page.profiles), texts, [Pins()] * 3)
+    mode = Mode()
+    chosen = 0
+    for unit in copy.units(mode):
+        least = copy.least_area(unit, mode)
+        for width in range(1, style.columns + 1):
+            options = copy.options(unit, width, mode)
+            assert all(width * rows >= least for rows in options)
+            chosen += sum(1 for o in options.values() if isinstance(o.shape[0], Module) and o.shape[0].vertical)
+    assert chosen > 0  # vertical variants were offered and kept at some heights
+
+
+def test_a_vertical_headline_is_drawn_and_reads_in_order(tmp_path, make_pdf):
+    path = page_file(tmp_path, [story("v", span=3, headline_vertical=True), story("b", "龙山区教育创城工作贴地而行")])
+    out = tmp_path / "v.pdf"
+    proc = make_pdf(path, "-o", out)
+    assert proc.returncode == 1 and "short page" in proc.stderr and out.exists()  # warned: an open area
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "在教育领域担负" in text and "起创城的责任" in text

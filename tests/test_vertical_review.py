@@ -448,3 +448,17 @@ def test_a_highlight_on_a_vertical_draft_reads_back_exactly(tmp_path, make_pdf):
     assert strike["quoted"] == second["text"][3:6]
     assert (strike["edit"]["kind"], strike["edit"]["old"]) == ("delete", second["text"][3:6])
     assert (strike["edit"]["start"], strike["edit"]["end"]) == (second["start"] + 3, second["start"] + 6)
+
+
+def test_a_module_moved_on_a_vertical_page_is_named_by_bands_and_lines(face):
+    def round_(row: int) -> dict:
+        doc = _map(face, _frame(V1, V2))
+        unit = {"ids": ["a"], "column": 0, "span": 2, "row": row, "rows": 24, "photo": "1×14"}
+        doc["pages"][0]["arrangement"] = {"units": [unit], "moved": []}
+        return doc
+
+    (moved,) = diff_maps(round_(0), round_(25)).changes
+    assert moved.kind == "moved"
+    assert moved.detail == (
+        "a: module moved from 第1版 bands 1–2, lines 1+24, photo 1×14 to 第1版 bands 1–2, lines 26+24, photo 1×14"
+    )

@@ -411,15 +411,29 @@ def _gridded(old: dict, new: dict) -> set[str]:
     return set(_grid(old)) & set(_grid(new))
 
 
-def _where(number: int, rect: tuple[int, int, int, int], photo: str) -> str:
+def _where(number: int, rect: tuple[int, int, int, int], photo: str, vertical: bool = False) -> str:
+    """A module's place in grid units; on a vertical page the grid is transposed: its columns
+    are bands (栏, from the top) and its rows vertical lines (from the right)."""
     pic = f", photo {photo}" if photo else ""
-    return f"第{number}版 columns {rect[0] + 1}–{rect[0] + rect[1]}, rows {rect[2] + 1}+{rect[3]}{pic}"
+    across, down = ("bands", "lines") if vertical else ("columns", "rows")
+    return f"第{number}版 {across} {rect[0] + 1}–{rect[0] + rect[1]}, {down} {rect[2] + 1}+{rect[3]}{pic}"
+
+
+def _vertical_pages(doc_map: dict) -> set[int]:
+    """The 版次 of pages set in vertical writing (most of their lines vertical)."""
+    out = set()
+    for page in doc_map.get("pages", []):
+        lines = page.get("lines", [])
+        if 2 * sum(1 for ln in lines if ln.get("vertical")) > len(lines):
+            out.add(page["number"])
+    return out
 
 
 def _grid_moves(old: dict, new: dict) -> list[Change]:
     """Modules whose rectangle or photo changed between two maps with grid records, with the
     reason the new round recorded (its --keep moves), in the new round's order."""
     og, ng = _grid(old), _grid(new)
+    ov, nv = _vertical_pages(old), _vertical_pages(new)
     reasons = {
         m["id"]: m["reason"] for p in new.get("pages", []) for m in (p.get("arrangement") or {}).get("moved", [])
     }
@@ -427,7 +441,8 @@ def _grid_moves(old: dict, new: dict) -> list[Change]:
     for pid, (number, rect, photo) in ng.items():
         if pid in og and og[pid] != (number, rect, photo):
             why = reasons.get(pid, "")
-            detail = f"from {_where(*og[pid])} to {_where(number, rect, photo)}" + (f": {why}" if why else "")
+            before, after = _where(*og[pid], og[pid][0] in ov), _where(number, rect, photo, number in nv)
+            detail = f"from {before} to {after}" + (f": {why}" if why else "")
             out.append(Change(pid, "moved", "", detail, where=pid, reason=why))
     return out
 

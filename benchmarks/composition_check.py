@@ -18,12 +18,22 @@ and stacked one line pitch apart):
 A paragraph opens on a line indented by the first-line indent; it ends on
 the line before the next indented line or before other text. Exits 1 when any
 count is not zero.
+
+A page in vertical writing (竖排: ``writing: vertical`` on the page or its style)
+is read the same way, turned: every word in its type area is vertical (drawn
+rotated, its box tall and narrow); a vertical line runs top to bottom and lines
+stack right to left; its measure is a band (a grid column of ``grid.chars``
+characters across the page's height, top to bottom) and "flush" means reaching
+the band's bottom; a block continues one line pitch to the left. There a number
+of 1-4 digits standing alone (set upright, 縱中橫) counts as one character. The
+horizontal running head and staff line outside the type area are not counted.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -33,16 +43,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from layout.lang.zh import rules_for  # noqa: E402
+from layout.inline.breaker import LATIN_RUN  # noqa: E402
+from layout.lang.zh import Rules, rules_for  # noqa: E402
 from layout.model.content import load_page  # noqa: E402
-from layout.model.style import load_style, style_path  # noqa: E402
+from layout.model.style import Style, load_style, style_path  # noqa: E402
+from layout.page.vertical import is_vertical, vertical_grid  # noqa: E402
 
 TOL = 0.05  # points
+ACROSS = 0.45  # a vertical word is on a line when its centre is this many ems from the line's
 
 
 @dataclass
 class PdfLine:
-    words: list[tuple[float, float, float, float, str]] = field(default_factory=list)  # x0, y0, x1, y1, text
+    """A line's words as (x0, y0, x1, y1, text). A vertical line's are in line space: x
+    along the line (down the page, poppler's y), y across it (leftwards: minus the page x),
+    so a vertical line reads as a horizontal one and the next line is one pitch "below"."""
+
+    words: list[tuple[float, float, float, float, str]] = field(default_factory=list)
+    vertical: bool = False
 
     @property
     def text(self) -> str:
@@ -62,14 +80,19 @@ class PdfLine:
 
     @property
     def baseline(self) -> float:
+        if self.vertical:  # the most common edge: a rotated Latin word's box may sit apart
+            edges = [round(w[3], 2) for w in self.words]
+            return max(edges, key=edges.count)
         return self.words[0][3]
 
 
-def pdf_lines(pdf_path: Path) -> list[PdfLine]:
+def pdf_lines(pdf_path: Path, zone: tuple[float, float] | None = None) -> list[PdfLine]:
     """Lines in drawing order, from poppler's word boxes in content-stream order
     (``pdftotext -raw -bbox``): a new line when the baseline changes or x jumps
     back or more than an em ahead. (pdfminer is not used: it drops the character
-    spacing after the last glyph of each string, so justified lines look short.)"""
+    spacing after the last glyph of each string, so justified lines look short.)
+    ``zone``: the top and bottom of a vertical page's type area (points from the page's
+    top): the words inside it are vertical, grouped into vertical lines in line space."""
     out = subprocess.run(
         ["pdftotext", "-raw", "-bbox", "-f", "1", "-l", "1", str(pdf_path), "-"],
         capture_output=True,
@@ -79,10 +102,14 @@ def pdf_lines(pdf_path: Path) -> list[PdfLine]:
     lines: list[PdfLine] = []
     for node in ET.fromstring(out).iter("{http://www.w3.org/1999/xhtml}word"):
         x0, y0, x1, y1 = (float(node.get(k)) for k in ("xMin", "yMin", "xMax", "yMax"))
+        if zone is not None and zone[0] - 1.0 <= y0 and y1 <= zone[1] + 1.0:
+            _add_vertical(lines, (y0, -x1, y1, -x0, node.text or ""))
+            continue
         word = (x0, y0, x1, y1, node.text or "")
         cur = lines[-1] if lines else None
         if (
             cur is None
+            or cur.vertical
             or abs(y1 - cur.words[-1][3]) > 0.5
             or x0 < cur.words[-1][0] - TOL
             or x0 - cur.words[-1][2] > (y1 - y0) * 1.0
@@ -92,19 +119,78 @@ def pdf_lines(pdf_path: Path) -> list[PdfLine]:
     return lines
 
 
+def _add_vertical(lines: list[PdfLine], word: tuple[float, float, float, float, str]) -> None:
+    """A vertical word (in line space) onto the current vertical line, or a new one: a new
+    line when its centre across is off the line's (by ``ACROSS`` em: a rotated Latin word's
+    box may sit a little apart from the upright characters'), or it goes back up, or it
+    starts more than an em below the last word."""
+    x0, y0, x1, y1, _ = word
+    size = y1 - y0
+    cur = lines[-1] if lines else None
+    if cur is not None and cur.vertical:
+        first, last = cur.words[0], cur.words[-1]
+        across = abs((y0 + y1) / 2 - (first[1] + first[3]) / 2)
+        if across <= ACROSS * size and x0 >= last[0] - TOL and x0 - last[2] <= size:
+            cur.words.append(word)
+            return
+    lines.append(PdfLine([word], vertical=True))
+
+
 def measures(style, span: int) -> list[tuple[float, float]]:
     return [(style.column_x(c), style.column_x(c) + style.span_width(span)) for c in range(0, style.columns - span + 1)]
 
 
+def band_measures(style: Style, span: int) -> list[tuple[float, float]]:
+    """A vertical grid's bands ``span`` wide: their top and bottom, points from the page's
+    top (bands run top to bottom from the type area's top, a gutter between them)."""
+    pitch = style.column_width + style.gutter
+    return [
+        (style.top + c * pitch, style.top + c * pitch + style.span_width(span)) for c in range(style.columns - span + 1)
+    ]
+
+
+def upright_numbers(text: str, rules: Rules) -> str:
+    """``text`` with each number a vertical line sets upright (縱中橫: 1 to ``tcy_max``
+    digits standing alone: the whole of its Latin run but for a unit after it, no Latin
+    letter or digit beside it across spaces, no joiner before it) as one character, "〇"."""
+    out, k = [], 0
+    for m in re.finditer(r"[0-9]+", text):
+        i, j = m.span()
+        run = LATIN_RUN.match(text, i)
+        end = run.end() if run else j
+        before = text[:i].rstrip()
+        if (
+            j - i <= rules.tcy_max
+            and set(m.group(0)) <= rules.tcy_digits
+            and (end == j or (end == j + 1 and text[j] in rules.units))
+            and not (before and LATIN.match(before[-1]))
+            and not (i and JOINER.match(text[i - 1]))
+            and not LATIN.match(text[j:].lstrip()[:1] or " ")
+        ):
+            out.append(text[k:i] + "〇")
+            k = j
+    return "".join(out) + text[k:]
+
+
+LATIN = re.compile(r"[A-Za-z0-9\u00C0-\u024F]")
+JOINER = re.compile(r"[.,:/×\-+'’_?=&#~@]")
+
+
 def check(pdf_path: Path, page_path: Path, style_name: str | None = None) -> dict:
     """Counts over justified text: body and intro on the grid columns, and any other
-    block of lines (captions, pull quotes) that starts on a column edge."""
+    block of lines (captions, pull quotes) that starts on a column edge (on a vertical
+    page: vertical lines on the bands, and blocks starting at a band's top)."""
     page = load_page(page_path)
     style = load_style(style_path(style_name or page.style, page_path.resolve().parent))
     rules = rules_for(page.lang, style.kinsoku or None, style.punctuation or None)
     body, intro = style.roles["body"].size, style.roles["intro"].size
-    frames = {body: measures(style, 1), intro: measures(style, style.intro_span)}
-    lines = pdf_lines(pdf_path)
+    vertical = is_vertical(style, page)
+    if vertical:
+        style = vertical_grid(style)
+    spans = band_measures if vertical else measures
+    frames = {body: spans(style, 1), intro: spans(style, style.intro_span)}
+    zone = (style.top, style.top + style.type_width) if vertical else None
+    lines = pdf_lines(pdf_path, zone)
     counts = {"lines": 0, "prohibited_starts": 0, "prohibited_ends": 0, "lone_last_lines": 0, "not_flush": 0}
     problems: list[str] = []
 
@@ -121,7 +207,7 @@ def check(pdf_path: Path, page_path: Path, style_name: str | None = None) -> dic
     def block_frame(line: PdfLine) -> tuple[float, float] | None:
         """Other justified text (captions, pull quotes): the narrowest span it starts and fits in."""
         for span in range(1, style.columns + 1):
-            for left, right in measures(style, span):
+            for left, right in spans(style, span):
                 if abs(line.x0 - left) <= TOL and line.x1 <= right + TOL:
                     return left, right
         return None
@@ -135,6 +221,9 @@ def check(pdf_path: Path, page_path: Path, style_name: str | None = None) -> dic
 
     checked = []
     for ln in lines:
+        if ln.vertical != vertical:  # a vertical page's running head and staff line
+            checked.append((ln, None, "other"))
+            continue
         frame = measure_of(ln)
         checked.append((ln, frame, "grid") if frame else (ln, block_frame(ln), "block"))
     for k, (ln, frame, kind) in enumerate(checked):
@@ -158,7 +247,8 @@ def check(pdf_path: Path, page_path: Path, style_name: str | None = None) -> dic
         if not ends and ln.text[-1] in rules.no_end:
             counts["prohibited_ends"] += 1
             problems.append(f"ends with {ln.text[-1]}: {ln.text}")
-        if ends and not opens and sum(1 for ch in ln.text if ch not in rules.punctuation) < 2:
+        text = upright_numbers(ln.text, rules) if vertical else ln.text
+        if ends and not opens and sum(1 for ch in text if ch not in rules.punctuation) < 2:
             counts["lone_last_lines"] += 1
             problems.append(f"lone last line: {ln.text}")
         if not ends and abs(ln.x1 - right) > TOL:

@@ -6,7 +6,9 @@ a number of 1-4 digits standing alone is one upright em, a run of variant "tcy".
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import astuple
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -16,14 +18,15 @@ from layout.inline import breaker
 from layout.inline.breaker import atoms_of, break_paragraph, broken_lines
 from layout.lang.zh import rules_for
 
+ROOT = Path(__file__).resolve().parent.parent
 SIZE = 10.0
 MEASURE = 100.0
 H = rules_for()
 V = rules_for(vertical=True)
 
 
-def brk(text, face, rules=V, *, measure=MEASURE, indent=0.0, **kw):
-    return break_paragraph(text, size=SIZE, measure=measure, metrics=face, rules=rules, indent=indent, **kw)
+def brk(text, face, rules=V, *, measure=MEASURE, indent=0.0, size=SIZE, **kw):
+    return break_paragraph(text, size=size, measure=measure, metrics=face, rules=rules, indent=indent, **kw)
 
 
 def texts(lines):
@@ -325,3 +328,182 @@ def test_tcy_is_set_as_a_han_character(hface, text, measure):
         a, b = _units(got, hface), _units(want, hface)
         assert [c for c, _ in a] == [c for c, _ in b]
         assert [x for _, x in a] == pytest.approx([x for _, x in b], abs=1e-9)
+
+
+# --- composition figures from a vertical PDF (benchmarks/composition_check.py) -----------------------
+#
+# A page drawn as vertical.md draws it: each line one rotated text object (0 -1 1 0 X Y Tm), X its
+# centre line, lines right to left from the type area's right edge, runs down from a band's top;
+# an upright number condensed into its em, a half-width mark in half an em, a Latin run's box set
+# a little apart across the line (its em box centred, not the upright characters' box). The
+# texts keep to characters the synthetic font has (units 件份个 for 年月日), so they extract.
+
+PAGE_YAML = """\
+paper: '测试报'
+date: 2024-11-16
+page: 5
+section: '测试'
+headline: '测试'
+lang: zh-Hans
+writing: vertical
+style: broadsheet-vertical
+profiles:
+  - {id: a, headline: '甲乙', name: '甲', role: '乙', body: ['甲乙丙丁']}
+"""
+BODY = 9.0  # broadsheet-vertical: body 小五, quote 小四, bands of 30 characters (270 pt), 13.5 pt pitch
+QUOTE = 12.0
+
+
+@pytest.fixture(scope="module")
+def vstyle():
+    from layout.model.style import load_style, style_path
+    from layout.page.vertical import vertical_grid
+
+    return vertical_grid(load_style(style_path("broadsheet-vertical", ROOT)))
+
+
+def vlines(texts_, face, *, size=BODY, measure=270.0, indent=True):
+    """A paragraph given line by line: each text set as one line (all but the last justified)."""
+    out = []
+    for k, t in enumerate(texts_):
+        last = k == len(texts_) - 1
+        (line,) = break_paragraph(
+            t, size=size, measure=measure, metrics=face, rules=V, indent=2 * size if indent and k == 0 else 0.0,
+            justify_last=not last,
+        )  # fmt: skip
+        out.append(line)
+    return out
+
+
+def draw_vertical(pdf, style, font_path, face, placed):
+    """``placed``: (band, across from the type area's right edge to the centre line, size, Line)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("BanmianTestV", str(font_path)))
+    height = style.page_height
+    c = canvas.Canvas(str(pdf), pagesize=(style.page_width, height), invariant=1)
+    c.setFont("BanmianTestV", 9)
+    c.drawString(100, height - 40, "测试报 第5版 running head")  # horizontal, over the type area
+    right = (style.page_width + style.lines * style.leading) / 2
+    for band, across, size, line in placed:
+        top = style.top + band * (style.column_width + style.gutter) + line.indent
+        for r in line.runs:
+            t = c.beginText()
+            t.setFont("BanmianTestV", size)
+            t.setCharSpace(r.char_space)
+            scale = {"tcy": 100 * size / face.width(r.text, size), "half": 50.0}.get(r.variant, 100.0)
+            t.setHorizScale(scale)  # (Tz outlives the text object: set on every run)
+            x = right - across - (0.38 * size if r.text.isascii() and r.variant != "tcy" else 0.0)
+            t.setTextTransform(0, -1, 1, 0, x, height - top - r.x)
+            t.textOut(r.text)
+            c.drawText(t)
+    c.drawString(100, 30, "staff line 甲乙")  # horizontal, under the type area
+    c.showPage()
+    c.save()
+
+
+def composition(tmp_path, vstyle, test_font_path, face, placed):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from composition_check import check
+
+    page = tmp_path / "page.yaml"
+    page.write_text(PAGE_YAML, encoding="utf-8")
+    pdf = tmp_path / "page.pdf"
+    draw_vertical(pdf, vstyle, test_font_path, face, placed)
+    return check(pdf, page)
+
+
+GOOD = [
+    "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥，一二三四五六七八九十",
+    "2024件12份25个，甲乙丙丁COVID-19戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥一二三四五六七八九十（19）甲乙12345丙丁。",
+]
+
+
+def good_page(face):
+    placed, across = [], 0.5 * 13.5
+    for text in GOOD:
+        for line in brk(text, face, V, measure=270.0, indent=18.0, size=BODY):
+            placed.append((0, across, BODY, line))
+            across += 13.5
+    across = 0.5 * 13.5
+    quote = brk("甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥一二三四五六七八九十甲乙丙丁3戊己庚辛。", face, V,
+                measure=270.0, size=QUOTE)  # fmt: skip
+    for line in quote:
+        placed.append((1, across, QUOTE, line))
+        across += 15.0  # 1.25 × the quote size
+    return placed
+
+
+def test_vertical_page_composition_figures(tmp_path, vstyle, test_font_path, hface):
+    placed = good_page(hface)
+    assert [p[3].text for p in placed] == [
+        "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥一二三四五六",  # indented 2 em
+        "七八九十甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥，一二三",
+        "四五六七八九十",
+        "2024件12份25个，甲乙丙丁COVID-19戊己庚辛壬癸子丑寅卯辰巳",  # three upright numbers
+        "午未申酉戌亥一二三四五六七八九十（19）甲乙12345丙丁。",
+        "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥",  # the quote, 12 pt at 15 pt pitch
+        "一二三四五六七八九十甲乙丙丁3戊己庚辛。",
+    ]
+    result = composition(tmp_path, vstyle, test_font_path, hface, placed)
+    assert result["problems"] == []
+    assert result["counts"] == {
+        "lines": 7,  # 5 body lines, 2 of the quote (the running head and staff line not counted)
+        "prohibited_starts": 0,
+        "prohibited_ends": 0,
+        "lone_last_lines": 0,
+        "not_flush": 0,
+    }
+
+
+HAN28 = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥一二三四五六"  # 28 em: a band's first line
+
+
+def bad_page(face):
+    paragraphs = [
+        vlines([HAN28, "，" + HAN28 + "七", "癸。"], face),  # a line starting with ，; a lone last line
+        brk(HAN28 * 2, face, V, measure=252.0, indent=18.0, size=BODY),  # set 2 em short: not flush
+        vlines([HAN28[:27] + "（", "19）甲乙"], face),  # a line ending with （
+        vlines([HAN28, "12"], face),  # an upright number alone: one character
+        vlines([HAN28, "12345"], face),  # a rotated number of five: five characters
+        vlines([HAN28, "3个"], face),  # upright 3 and its unit 个: two
+    ]
+    placed, across = [], 6.75
+    for lines in paragraphs:
+        for line in lines:
+            placed.append((0, across, BODY, line))
+            across += 13.5
+    return placed
+
+
+def test_vertical_page_composition_problems(tmp_path, vstyle, test_font_path, hface):
+    placed = bad_page(hface)
+    assert [p[3].text for p in placed][3:6] == [HAN28[:26], HAN28[26:] + HAN28[:26], HAN28[26:]]
+    result = composition(tmp_path, vstyle, test_font_path, hface, placed)
+    assert result["counts"] == {
+        "lines": 14,
+        "prohibited_starts": 1,
+        "prohibited_ends": 1,
+        "lone_last_lines": 2,
+        "not_flush": 2,
+    }
+    assert result["problems"] == [
+        "starts with ，: ，" + HAN28 + "七",
+        "lone last line: 癸。",
+        f"not flush (+18.00 pt): {HAN28[:26]}",
+        f"not flush (+18.00 pt): {HAN28[26:] + HAN28[:26]}",
+        f"ends with （: {HAN28[:27]}（",
+        "lone last line: 12",
+    ]
+
+
+def test_upright_numbers_count_one_character():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from composition_check import upright_numbers
+
+    assert upright_numbers("2024年12月25日（19）", V) == "〇年〇月〇日（〇）"
+    rotated = "甲2024.5乙3D丙12345丁COVID-19戊iPhone 15己-5"
+    assert upright_numbers(rotated, V) == rotated
+    assert upright_numbers("90%以上", V) == "〇%以上"

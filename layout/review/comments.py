@@ -14,7 +14,8 @@ vertical line (竖排, the map's ``y`` edges) the line's em column × the charac
 advance down it, "along" the line meaning down and "across" it sideways):
 - Highlight, Underline, Squiggly, StrikeOut, Redact: glyphs whose centre lies in
   a QuadPoints quadrilateral (any corner order) on lines it overlaps by half
-  their height; no QuadPoints (a Chrome highlight): the Rect the same way;
+  their height (a vertical line's width: a reader's quad per column, right to
+  left, reads in the map's line order); no QuadPoints (a Chrome highlight): the Rect the same way;
   no text under it but a photo: the photo.
 - Square, Circle (ellipse), Polygon, a closed Ink loop, Stamp, a FreeText box
   without a leader: glyphs with at least half their box inside the shape (so a
@@ -24,9 +25,13 @@ advance down it, "along" the line meaning down and "across" it sideways):
 - Ink (open strokes), PolyLine, Line (/L): the stroke's ink, each segment at its
   width (/BS /W, /Border); a glyph is covered when the ink crosses at least half
   its width, reaching min(stroke width, 0.4 em) into its box, the box extended
-  0.3 em down so a pen line under text marks it. A wide highlighter stroke is
-  the same rule.
-- Caret: the character boundary at the apex of its symbol (Rect less /RD).
+  0.3 em down so a pen line under text marks it (left of a vertical line: the
+  side its rotated "under" and Taiwan's 私名號 are on; a line right of a column
+  marks nothing). A wide highlighter stroke is the same rule.
+- Caret: the character boundary at the apex of its symbol (Rect less /RD), its
+  top centre; on a vertical line, the boundary nearest the apex down the line,
+  and a symbol taller than wide (turned with the text) points right: its right
+  middle.
 - Text, FileAttachment, Sound: the icon's point (the Rect's top left, fixed on
   rotated pages): the whole text line it lies on, else the photo, else the page.
 - FreeText callouts (/IT /FreeTextCallout, a leader line /CL): the character

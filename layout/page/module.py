@@ -366,11 +366,24 @@ class Module:
         while size >= r.min_size and size <= st.column_width:
             across = 1 + int((st.column_width - size) / (VLINE_PITCH * size) + 1e-9)
             lines = min(st.headline_lines, across)
-            found = _lengths(self.vctx, text, size, lines)
+            base = self._vhead_base(lines) if lines > 1 else None
+            guess = base * size / r.size if base else None  # lengths scale with the size
+            found = _lengths(self.vctx, text, size, lines, guess)
             if found is not None:
                 out.append(VSize(size, lines, *found))
             size -= 1
         return tuple(out)
+
+    def _vhead_base(self, lines: int) -> float | None:
+        """The least length of the headline's ``lines`` lines at the role's size (found once,
+        a first guess at every other size)."""
+
+        def least() -> float | None:
+            found = _lengths(self.vctx, self.texts[f"{self.profile.path}.headline"], size, lines)
+            return found[1] if found else None
+
+        size = self.ctx.role("headline").size
+        return self._shared("vhead base", least, lines)
 
     def _depth(self, rows: int) -> float:
         """A module's depth in points, ``rows`` deep (to the foot of its last line's em box)."""
@@ -690,9 +703,12 @@ class Module:
         )
 
 
-def _lengths(ctx: Context, text: str, size: float, lines: int) -> tuple[float, float] | None:
+def _lengths(
+    ctx: Context, text: str, size: float, lines: int, guess: float | None = None
+) -> tuple[float, float] | None:
     """``text`` at ``size``: its length on one line, and the least length of line in which it
-    breaks into at most ``lines`` lines (None: it has more lines even unbroken)."""
+    breaks into at most ``lines`` lines (None: it has more lines even unbroken), found by
+    bisection, or ``guess`` if the text breaks into so many lines at it."""
     one = ctx.lines(text, "headline", UNBROKEN, size=size, justify=False)
     if not one or len(one) > lines:
         return None
@@ -700,6 +716,10 @@ def _lengths(ctx: Context, text: str, size: float, lines: int) -> tuple[float, f
     if lines == 1 or len(one) > 1:
         return hi, hi
     natural, lo = hi, hi / lines
+    if guess is not None and lo < guess < hi:
+        if len(ctx.lines(text, "headline", guess, size=size, justify=False)) <= lines:
+            return natural, guess
+        lo = guess
     for _ in range(BISECTIONS):
         mid = (lo + hi) / 2
         if len(ctx.lines(text, "headline", mid, size=size, justify=False)) <= lines:

@@ -223,9 +223,8 @@ def build(face: FontFace, kind: str, text: str, lang: str, ps: str) -> bytes:
     """The bytes of a cut: ``text``'s characters the face has, each placed as ``placement`` says."""
     from fontTools.fontBuilder import FontBuilder
     from fontTools.pens.boundsPen import ControlBoundsPen
-    from fontTools.ttLib import TTFont
 
-    font = TTFont(str(face.path), lazy=True)
+    font = _source(face.path)
     upm = font["head"].unitsPerEm
     os2 = font["OS/2"]
     pad = round(upm * (face.gap.pad_em if face.gap else 0.25))
@@ -260,6 +259,23 @@ def build(face: FontFace, kind: str, text: str, lang: str, ps: str) -> bytes:
     out = io.BytesIO()
     fb.save(out)
     return out.getvalue()
+
+
+_SOURCES: dict[tuple, object] = {}  # the last fonts opened to make cuts (a page makes several of a face)
+SOURCES_KEPT = 3
+
+
+def _source(path: Path):
+    """The font file ``path`` opened with fontTools (lazily), kept while unchanged for the next cut."""
+    from fontTools.ttLib import TTFont
+
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    font = _SOURCES.pop(key, None) or TTFont(str(path), lazy=True)
+    _SOURCES[key] = font  # the most recently used last
+    while len(_SOURCES) > SOURCES_KEPT:
+        del _SOURCES[next(iter(_SOURCES))]
+    return font
 
 
 def _outline(glyphset, name: str, matrix: Matrix | None, is_cff: bool):

@@ -193,19 +193,29 @@ def test_a_vertical_line_sets_short_numbers_upright(engine, tmp_path):
 def test_the_least_area_stays_a_lower_bound_with_vertical_variants(engine, tmp_path):
     """The search prunes by ``least_area``: every option of every width takes at least as many cells."""
     style, faces = engine
-    page = load_page(page_file(tmp_path, [story("a"), story("b", "春风十里", STORY * 3), story("c", body=STORY)]))
+    photo = {"caption": "甘元静组织学生开展主题活动"}
+    profiles = [
+        story("a", photo=photo),
+        story("b", "春风十里", STORY * 3),
+        story("c", body=STORY),
+        story("d", "春风十里", STORY * 4, photo=photo, headline_vertical=True),
+    ]
+    page = load_page(page_file(tmp_path, profiles))
     texts, _ = normalized_texts(page)
     ctx = Context(replace(style, vertical_headlines="allowed"), faces, rules_for(page.lang))
-    copy = Copy(ctx, list(page.profiles), texts, [Pins()] * 3)
-    mode = Mode()
-    chosen = 0
-    for unit in copy.units(mode):
-        least = copy.least_area(unit, mode)
-        for width in range(1, style.columns + 1):
-            options = copy.options(unit, width, mode)
-            assert all(width * rows >= least for rows in options)
-            chosen += sum(1 for o in options.values() if isinstance(o.shape[0], Module) and o.shape[0].vertical)
-    assert chosen > 0  # vertical variants were offered and kept at some heights
+    copy = Copy(ctx, list(page.profiles), texts, [Pins()] * len(profiles))
+    chosen = []
+    for mode in (Mode(), Mode(compact=True, head_space=True)):
+        for unit in copy.units(mode):
+            least = copy.least_area(unit, mode)
+            for width in range(1, style.columns + 1):
+                options = copy.options(unit, width, mode)
+                assert all(width * rows >= least for rows in options)
+                chosen += [
+                    (unit.positions[0], width) for o in options.values() if getattr(o.shape[0], "vertical", False)
+                ]
+    assert {pos for pos, _ in chosen} == {0, 1, 3}  # vertical variants offered and kept at some heights
+    assert {width for pos, width in chosen if pos == 3} == set(range(2, style.columns + 1))  # forced at 2+
 
 
 def test_a_vertical_headline_is_drawn_and_reads_in_order(tmp_path, make_pdf):

@@ -225,3 +225,15 @@ def test_a_vertical_headline_is_drawn_and_reads_in_order(tmp_path, make_pdf):
     assert proc.returncode == 1 and "short page" in proc.stderr and out.exists()  # warned: an open area
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert "在教育领域担负" in text and "起创城的责任" in text
+
+
+def test_on_a_vertical_page_headline_vertical_changes_nothing(tmp_path):
+    """Every line of a vertical page stands already (page/vertical.py turns the page)."""
+    source = ROOT / "content" / "vertical"
+    for f in source.iterdir():
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    data = yaml.safe_load((source / "hant-vertical.yaml").read_text(encoding="utf-8"))
+    data["profiles"][0]["headline_vertical"] = True
+    (tmp_path / "asked.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    asked = render(tmp_path / "asked.yaml").makeup
+    assert asked.frame.items == render(tmp_path / "hant-vertical.yaml").makeup.frame.items

@@ -147,9 +147,10 @@ class Module:
         st = ctx.style
         self.width = st.span_width(span)
         # a vertical headline (竖题) takes one grid column: asked for (None: as the profile
-        # says), and possible (two columns or more, a depth the page has)
+        # says), and possible (two columns or more, a depth the page has); not on a vertical
+        # page (its lines are vertical: page/vertical.py sets it as a page turned)
         asked = profile.headline_vertical is True if vertical is None else vertical
-        self.vertical = asked and span > 1 and self.vhead_min_rows <= st.lines
+        self.vertical = asked and span > 1 and not ctx.rules.vertical and self.vhead_min_rows <= st.lines
         self.cols = span - 1 if self.vertical else span  # columns of byline, photo, body, quote
         self.body_width = st.span_width(self.cols) if self.vertical else self.width
         right = st.vertical_headline_side != "left"
@@ -439,7 +440,7 @@ class Module:
     def vertical_note(self) -> str:
         """Why a profile that asks for a vertical headline has none here ("": it has one, or
         did not ask)."""
-        if self.vertical or self.profile.headline_vertical is not True:
+        if self.vertical or self.profile.headline_vertical is not True or self.ctx.rules.vertical:
             return ""
         if self.span < 2:
             why = "a module of one column has no room for it"

@@ -109,8 +109,11 @@ class Copy:
         return found
 
     def may_stand(self, pos: int) -> bool:
-        """May the profile's headline stand vertically (竖题) at some width?"""
+        """May the profile's headline stand vertically (竖题) at some width? (Not on a vertical
+        page: every line stands there.)"""
         want = self.profiles[pos].headline_vertical
+        if self.ctx.rules.vertical:
+            return False
         return want is True or (want is None and self.ctx.style.vertical_headlines == "allowed")
 
     def verticals(self, pos: int, width: int) -> tuple[bool, ...]:

@@ -44,6 +44,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from layout.fonts.metrics import Companion, FontFace
 from layout.fonts.resolve import cache_dir
@@ -57,6 +58,9 @@ from layout.lang.vertical import (
     drawn_as,
     orientation,
 )
+
+if TYPE_CHECKING:
+    from fontTools.ttLib import TTFont
 
 FORMAT = 1  # bump when what a cut holds changes
 PLAIN_KINDS = ("full", "half", "lead", "trail", "both")
@@ -261,11 +265,11 @@ def build(face: FontFace, kind: str, text: str, lang: str, ps: str) -> bytes:
     return out.getvalue()
 
 
-_SOURCES: dict[tuple, object] = {}  # the last fonts opened to make cuts (a page makes several of a face)
+_SOURCES: dict[tuple, TTFont] = {}  # the last fonts opened to make cuts (a page makes several of a face)
 SOURCES_KEPT = 3
 
 
-def _source(path: Path):
+def _source(path: Path) -> TTFont:
     """The font file ``path`` opened with fontTools (lazily), kept while unchanged for the next cut."""
     from fontTools.ttLib import TTFont
 

@@ -136,9 +136,6 @@ class Module:
         # the profile's measurements at this context, shared by its variants, every search
         # and later renders (measure.py)
         self.store = profile_store(ctx, profile, texts) if store is None else store
-        # copyfit within the style's bounds: headline on one line if a size down to the
-        # role's minimum allows, pull quote at the quote role's minimum size
-        self.compact = compact
         self.head_pad = head_pad  # rows of space added around the headline (it stays centred in them)
         self.ctx = ctx
         self.profile = profile
@@ -151,6 +148,10 @@ class Module:
         # page (its lines are vertical: page/vertical.py sets it as a page turned)
         asked = profile.headline_vertical is True if vertical is None else vertical
         self.vertical = asked and span > 1 and not ctx.rules.vertical and self.vhead_min_rows <= st.lines
+        # copyfit within the style's bounds: headline on one line if a size down to the
+        # role's minimum allows, pull quote at the quote role's minimum size (a vertical
+        # headline's module: never)
+        self.compact = compact and not self.vertical
         self.cols = span - 1 if self.vertical else span  # columns of byline, photo, body, quote
         self.body_width = st.span_width(self.cols) if self.vertical else self.width
         right = st.vertical_headline_side != "left"

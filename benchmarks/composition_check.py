@@ -37,6 +37,7 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,13 +87,14 @@ class PdfLine:
         return self.words[0][3]
 
 
-def pdf_lines(pdf_path: Path, zone: tuple[float, float] | None = None) -> list[PdfLine]:
+def pdf_lines(pdf_path: Path, zone: tuple[float, float] | None = None, tops: tuple[float, ...] = ()) -> list[PdfLine]:
     """Lines in drawing order, from poppler's word boxes in content-stream order
     (``pdftotext -raw -bbox``): a new line when the baseline changes or x jumps
     back or more than an em ahead. (pdfminer is not used: it drops the character
     spacing after the last glyph of each string, so justified lines look short.)
     ``zone``: the top and bottom of a vertical page's type area (points from the page's
-    top): the words inside it are vertical, grouped into vertical lines in line space."""
+    top): the words inside it are vertical, grouped into vertical lines in line space;
+    ``tops``: its bands' tops (a word starting at one after a gap starts a line)."""
     out = subprocess.run(
         ["pdftotext", "-raw", "-bbox", "-f", "1", "-l", "1", str(pdf_path), "-"],
         capture_output=True,
@@ -103,7 +105,7 @@ def pdf_lines(pdf_path: Path, zone: tuple[float, float] | None = None) -> list[P
     for node in ET.fromstring(out).iter("{http://www.w3.org/1999/xhtml}word"):
         x0, y0, x1, y1 = (float(node.get(k)) for k in ("xMin", "yMin", "xMax", "yMax"))
         if zone is not None and zone[0] - 1.0 <= y0 and y1 <= zone[1] + 1.0:
-            _add_vertical(lines, (y0, -x1, y1, -x0, node.text or ""))
+            _add_vertical(lines, (y0, -x1, y1, -x0, node.text or ""), tops)
             continue
         word = (x0, y0, x1, y1, node.text or "")
         cur = lines[-1] if lines else None
@@ -119,18 +121,20 @@ def pdf_lines(pdf_path: Path, zone: tuple[float, float] | None = None) -> list[P
     return lines
 
 
-def _add_vertical(lines: list[PdfLine], word: tuple[float, float, float, float, str]) -> None:
+def _add_vertical(lines: list[PdfLine], word: tuple[float, float, float, float, str], tops: tuple[float, ...]) -> None:
     """A vertical word (in line space) onto the current vertical line, or a new one: a new
     line when its centre across is off the line's (by ``ACROSS`` em: a rotated Latin word's
     box may sit a little apart from the upright characters'), or it goes back up, or it
-    starts more than an em below the last word."""
+    starts more than an em below the last word, or at a band's top after a gap (text
+    flowing on at the same place across in the next band: a gutter may be under an em)."""
     x0, y0, x1, y1, _ = word
     size = y1 - y0
     cur = lines[-1] if lines else None
     if cur is not None and cur.vertical:
         first, last = cur.words[0], cur.words[-1]
         across = abs((y0 + y1) / 2 - (first[1] + first[3]) / 2)
-        if across <= ACROSS * size and x0 >= last[0] - TOL and x0 - last[2] <= size:
+        at_top = x0 > last[2] + TOL and any(abs(x0 - t) <= TOL for t in tops)
+        if across <= ACROSS * size and x0 >= last[0] - TOL and x0 - last[2] <= size and not at_top:
             cur.words.append(word)
             return
     lines.append(PdfLine([word], vertical=True))
@@ -176,6 +180,57 @@ LATIN = re.compile(r"[A-Za-z0-9\u00C0-\u024F]")
 JOINER = re.compile(r"[.,:/×\-+'’_?=&#~@]")
 
 
+Frame = tuple[float, float]  # a measure's left and right (a vertical one's top and bottom)
+
+
+@dataclass
+class Reading:
+    """How a page's lines are read: its grid's measures by type size, and whether it writes
+    vertically (then lines run down the bands and stack right to left)."""
+
+    style: Style
+    frames: dict[float, list[Frame]]
+    spans: Callable[[Style, int], list[Frame]]
+    vertical: bool
+
+    def measure_of(self, line: PdfLine) -> Frame | None:
+        for left, right in self.frames.get(line.size, []):
+            starts = abs(line.x0 - left) <= TOL or abs(line.x0 - left - 2 * line.size) <= TOL  # flush or indented
+            if starts and line.x1 <= right + TOL:
+                return left, right
+        return None
+
+    def block_frame(self, line: PdfLine) -> Frame | None:
+        """Other justified text (captions, pull quotes): the narrowest span it starts and fits in."""
+        for span in range(1, self.style.columns + 1):
+            for left, right in self.spans(self.style, span):
+                if abs(line.x0 - left) <= TOL and line.x1 <= right + TOL:
+                    return left, right
+        return None
+
+    def below(self, a: PdfLine, b: PdfLine | None) -> bool:
+        """b continues a's block: same left edge and size, one line pitch lower."""
+        if b is None or b.size != a.size or abs(b.x0 - a.x0) > TOL:
+            return False
+        step = b.baseline - a.baseline
+        return any(abs(step - p) < 0.5 for p in (self.style.leading, a.size * 1.25))
+
+    def follows(self, a: PdfLine, fa: Frame, b: PdfLine, fb: Frame, start: float) -> bool:
+        """Vertical grid text: b is the line after a in its paragraph, the next line to the
+        left on the same band (a pitch of the body size up to the leading), or the first of
+        the next band down at the same place across as a's run of lines began (``start``:
+        the text flows on in the module's next band). A caption or another module's text
+        after a paragraph's last line is neither."""
+        step = b.baseline - a.baseline
+        if fb == fa:
+            return a.size - 0.5 <= step <= self.style.leading + 0.5
+        return fb[0] > fa[0] and abs(b.baseline - start) < 0.5
+
+
+def indented(line: PdfLine, left: float) -> bool:
+    return abs(line.x0 - left - 2 * line.size) < 0.5
+
+
 def check(pdf_path: Path, page_path: Path, style_name: str | None = None) -> dict:
     """Counts over justified text: body and intro on the grid columns, and any other
     block of lines (captions, pull quotes) that starts on a column edge (on a vertical
@@ -188,44 +243,24 @@ def check(pdf_path: Path, page_path: Path, style_name: str | None = None) -> dic
     if vertical:
         style = vertical_grid(style)
     spans = band_measures if vertical else measures
-    frames = {body: spans(style, 1), intro: spans(style, style.intro_span)}
+    reading = Reading(style, {body: spans(style, 1), intro: spans(style, style.intro_span)}, spans, vertical)
     zone = (style.top, style.top + style.type_width) if vertical else None
-    lines = pdf_lines(pdf_path, zone)
-    counts = {"lines": 0, "prohibited_starts": 0, "prohibited_ends": 0, "lone_last_lines": 0, "not_flush": 0}
-    problems: list[str] = []
-
-    def measure_of(line: PdfLine) -> tuple[float, float] | None:
-        for left, right in frames.get(line.size, []):
-            starts = abs(line.x0 - left) <= TOL or abs(line.x0 - left - 2 * line.size) <= TOL  # flush or indented
-            if starts and line.x1 <= right + TOL:
-                return left, right
-        return None
-
-    def indented(line: PdfLine, left: float) -> bool:
-        return abs(line.x0 - left - 2 * line.size) < 0.5
-
-    def block_frame(line: PdfLine) -> tuple[float, float] | None:
-        """Other justified text (captions, pull quotes): the narrowest span it starts and fits in."""
-        for span in range(1, style.columns + 1):
-            for left, right in spans(style, span):
-                if abs(line.x0 - left) <= TOL and line.x1 <= right + TOL:
-                    return left, right
-        return None
-
-    def below(a: PdfLine, b: PdfLine | None) -> bool:
-        """b continues a's block: same left edge and size, one line pitch lower."""
-        if b is None or b.size != a.size or abs(b.x0 - a.x0) > TOL:
-            return False
-        step = b.baseline - a.baseline
-        return any(abs(step - p) < 0.5 for p in (style.leading, a.size * 1.25))
-
+    tops = tuple(top for top, _ in spans(style, 1)) if vertical else ()
     checked = []
-    for ln in lines:
+    for ln in pdf_lines(pdf_path, zone, tops):
         if ln.vertical != vertical:  # a vertical page's running head and staff line
             checked.append((ln, None, "other"))
             continue
-        frame = measure_of(ln)
-        checked.append((ln, frame, "grid") if frame else (ln, block_frame(ln), "block"))
+        frame = reading.measure_of(ln)
+        checked.append((ln, frame, "grid") if frame else (ln, reading.block_frame(ln), "block"))
+    return _count(checked, reading, rules)
+
+
+def _count(checked: list[tuple[PdfLine, Frame | None, str]], reading: Reading, rules: Rules) -> dict:
+    """The counts and the problems over the lines read, each with its frame and kind."""
+    counts = {"lines": 0, "prohibited_starts": 0, "prohibited_ends": 0, "lone_last_lines": 0, "not_flush": 0}
+    problems: list[str] = []
+    starts = _run_starts(checked, reading) if reading.vertical else []
     for k, (ln, frame, kind) in enumerate(checked):
         if frame is None:
             continue
@@ -234,10 +269,13 @@ def check(pdf_path: Path, page_path: Path, style_name: str | None = None) -> dic
         if kind == "grid":
             opens = indented(ln, left)
             ends = nxt_frame is None or nxt_line.size != ln.size or indented(nxt_line, nxt_frame[0])
+            if reading.vertical:
+                opens = opens or starts[k] == ln.baseline and not _flows_in(checked, k, reading, starts)
+                ends = ends or not reading.follows(ln, frame, nxt_line, nxt_frame, starts[k])
         else:
             prev_line = checked[k - 1][0] if k else None
-            opens = not below(prev_line, ln) if prev_line else True
-            ends = not below(ln, nxt_line)
+            opens = not reading.below(prev_line, ln) if prev_line else True
+            ends = not reading.below(ln, nxt_line)
             if opens and ends:
                 continue  # a single line (a byline, a credit): nothing to justify
         counts["lines"] += 1
@@ -247,7 +285,7 @@ def check(pdf_path: Path, page_path: Path, style_name: str | None = None) -> dic
         if not ends and ln.text[-1] in rules.no_end:
             counts["prohibited_ends"] += 1
             problems.append(f"ends with {ln.text[-1]}: {ln.text}")
-        text = upright_numbers(ln.text, rules) if vertical else ln.text
+        text = upright_numbers(ln.text, rules) if reading.vertical else ln.text
         if ends and not opens and sum(1 for ch in text if ch not in rules.punctuation) < 2:
             counts["lone_last_lines"] += 1
             problems.append(f"lone last line: {ln.text}")
@@ -255,6 +293,40 @@ def check(pdf_path: Path, page_path: Path, style_name: str | None = None) -> dic
             counts["not_flush"] += 1
             problems.append(f"not flush ({right - ln.x1:+.2f} pt): {ln.text}")
     return {"counts": counts, "problems": problems}
+
+
+def _run_starts(checked: list[tuple[PdfLine, Frame | None, str]], reading: Reading) -> list[float]:
+    """Vertical grid lines: where across each line's run of lines on its band began (the
+    baseline of the first of the lines that follow one another there)."""
+    starts: list[float] = []
+    for k, (ln, frame, kind) in enumerate(checked):
+        prev = checked[k - 1] if k else None
+        same = (
+            prev is not None
+            and kind == "grid"
+            and prev[2] == "grid"
+            and prev[1] == frame
+            and prev[0].size == ln.size
+            and not indented(ln, frame[0])
+            and reading.follows(prev[0], prev[1], ln, frame, 0.0)
+        )
+        starts.append(starts[-1] if same else ln.baseline)
+    return starts
+
+
+def _flows_in(checked: list[tuple[PdfLine, Frame | None, str]], k: int, reading: Reading, starts: list[float]) -> bool:
+    """Does grid line ``k``, first of its run on its band, carry on the line before it
+    (the text flowing on from the band above)?"""
+    if k == 0:
+        return False
+    prev, pframe, pkind = checked[k - 1]
+    ln, frame, _ = checked[k]
+    return (
+        pkind == "grid"
+        and pframe is not None
+        and prev.size == ln.size
+        and reading.follows(prev, pframe, ln, frame, starts[k - 1])
+    )
 
 
 def main() -> int:

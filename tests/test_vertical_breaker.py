@@ -421,12 +421,27 @@ GOOD = [
 ]
 
 
+FLOW = "子丑寅卯辰巳午未申酉戌亥一二三四五六七八九十甲乙丙丁戊己庚辛" * 3 + "。"
+INTRO = "戌亥一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉" * 2 + "。"
+
+
 def good_page(face):
     placed, across = [], 0.5 * 13.5
     for text in GOOD:
         for line in brk(text, face, V, measure=270.0, indent=18.0, size=BODY):
             placed.append((0, across, BODY, line))
             across += 13.5
+    # a paragraph flowing on from band 0 into band 1 at the same place across, then a
+    # caption of body size at the next place across, on band 2 (not the paragraph's)
+    flow = brk(FLOW, face, V, measure=270.0, indent=18.0, size=BODY)
+    for k, line in enumerate(flow):
+        placed.append((0 if k < 2 else 1, across + 13.5 * (k % 2), BODY, line))
+    placed.append((2, across + 13.5 * 2, BODY, brk("丙丁戊己庚辛壬癸", face, V, measure=270.0, size=BODY)[0]))
+    # the intro (10.5 pt, bands one line deep): one line a band at the same place across
+    # (the gutter, 9 pt, is under its em)
+    across += 13.5 * 4
+    for band, line in enumerate(brk(INTRO, face, V, measure=270.0, indent=21.0, size=10.5)):
+        placed.append((band, across, 10.5, line))
     across = 0.5 * 13.5
     quote = brk("甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥一二三四五六七八九十甲乙丙丁3戊己庚辛。", face, V,
                 measure=270.0, size=QUOTE)  # fmt: skip
@@ -438,19 +453,30 @@ def good_page(face):
 
 def test_vertical_page_composition_figures(tmp_path, vstyle, test_font_path, hface):
     placed = good_page(hface)
-    assert [p[3].text for p in placed] == [
-        "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥一二三四五六",  # indented 2 em
-        "七八九十甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥，一二三",
-        "四五六七八九十",
-        "2024件12份25个，甲乙丙丁COVID-19戊己庚辛壬癸子丑寅卯辰巳",  # three upright numbers
-        "午未申酉戌亥一二三四五六七八九十（19）甲乙12345丙丁。",
-        "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥",  # the quote, 12 pt at 15 pt pitch
-        "一二三四五六七八九十甲乙丙丁3戊己庚辛。",
-    ]
+    assert (
+        [p[3].text for p in placed]
+        == [
+            "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥一二三四五六",  # indented 2 em
+            "七八九十甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥，一二三",
+            "四五六七八九十",
+            "2024件12份25个，甲乙丙丁COVID-19戊己庚辛壬癸子丑寅卯辰巳",  # three upright numbers
+            "午未申酉戌亥一二三四五六七八九十（19）甲乙12345丙丁。",
+            FLOW[:28],  # two lines on band 0, two on band 1
+            FLOW[28:58],
+            FLOW[58:88],
+            FLOW[88:],
+            "丙丁戊己庚辛壬癸",  # the caption
+            INTRO[:23],  # the intro, 10.5 pt: bands 0, 1 and 2
+            INTRO[23:48],
+            INTRO[48:],
+            "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥",  # the quote, 12 pt at 15 pt pitch
+            "一二三四五六七八九十甲乙丙丁3戊己庚辛。",
+        ]
+    )
     result = composition(tmp_path, vstyle, test_font_path, hface, placed)
     assert result["problems"] == []
     assert result["counts"] == {
-        "lines": 7,  # 5 body lines, 2 of the quote (the running head and staff line not counted)
+        "lines": 15,  # 10 body lines, the caption, 3 of the intro, 2 of the quote (not the running head)
         "prohibited_starts": 0,
         "prohibited_ends": 0,
         "lone_last_lines": 0,

@@ -689,6 +689,8 @@ def _notes(sheet: _Sheet, units: list[Unit], objs: list) -> list[str]:
         else:
             out.append(f"{_named(ids)} set as briefs under '{title}'{where}")
     for obj in objs:
+        if isinstance(obj, Module) and obj.vertical_note:
+            out.append(obj.vertical_note)
         if isinstance(obj, BriefGroup):
             out += [
                 f"'{pid}' set as a brief: its pull quote repeats its text and is left out"

@@ -156,7 +156,7 @@ def band_measures(style: Style, span: int) -> list[tuple[float, float]]:
 def upright_numbers(text: str, rules: Rules) -> str:
     """``text`` with each number a vertical line sets upright (縱中橫: 1 to ``tcy_max``
     digits standing alone: the whole of its Latin run but for a unit after it, no Latin
-    letter or digit beside it across spaces, no joiner before it) as one character, "〇"."""
+    letter or digit beside it across spaces, no ASCII joiner before it) as one character, "〇"."""
     out, k = [], 0
     for m in re.finditer(r"[0-9]+", text):
         i, j = m.span()
@@ -168,7 +168,7 @@ def upright_numbers(text: str, rules: Rules) -> str:
             and set(m.group(0)) <= rules.tcy_digits
             and (end == j or (end == j + 1 and text[j] in rules.units))
             and not (before and LATIN.match(before[-1]))
-            and not (i and JOINER.match(text[i - 1]))
+            and not (i and text[i - 1].isascii() and JOINER.match(text[i - 1]))
             and not LATIN.match(text[j:].lstrip()[:1] or " ")
         ):
             out.append(text[k:i] + "〇")

@@ -91,6 +91,7 @@ def test_tcy_of_one_to_four_digits(hface, digits):
         pytest.param("甲(19)乙", ["19"], id="ascii-brackets"),
         pytest.param("增长90%以上", ["90"], id="percent"),
         pytest.param("甲 12 乙", ["12"], id="spaced-from-han"),
+        pytest.param("‘甲’12个", ["12"], id="after-a-closing-quote"),
     ],
 )
 def test_numbers_set_upright(hface, text, upright):
@@ -533,3 +534,4 @@ def test_upright_numbers_count_one_character():
     rotated = "甲2024.5乙3D丙12345丁COVID-19戊iPhone 15己-5"
     assert upright_numbers(rotated, V) == rotated
     assert upright_numbers("90%以上", V) == "〇%以上"
+    assert upright_numbers("‘甲’12个", V) == "‘甲’〇个"

@@ -61,7 +61,7 @@ LATIN_CHAR = r"[A-Za-z0-9\u00C0-\u024F]"
 LATIN_JOINER = r"[.,:/×\-+'’_?=&#~@]"
 LATIN_RUN = re.compile(rf"{LATIN_CHAR}+(?:{LATIN_JOINER}+{LATIN_CHAR}+)*[%‰℃/]?")
 # Vertical lines: what may not stand beside a number set upright (tate-chu-yoko): a Latin
-# letter or digit (across spaces), or a joiner right before it (-5, .5).
+# letter or digit (across spaces), or an ASCII joiner right before it (-5, .5).
 LATIN_ONE = re.compile(LATIN_CHAR)
 JOINER_ONE = re.compile(LATIN_JOINER)
 LATIN_AFTER = re.compile(rf"\s*{LATIN_CHAR}")
@@ -453,8 +453,8 @@ class _Setter:
     def _upright(self, text: str, i: int, end: int) -> Atom | None:
         """Vertical rules: the number at ``text[i]`` as one upright em (tate-chu-yoko), if
         it stands alone: at most ``tcy_max`` digits, the whole Latin run (ending at ``end``)
-        but for a unit after it, no Latin letter or digit beside it across spaces, no joiner
-        before it, every digit in the role's own face; else None."""
+        but for a unit after it, no Latin letter or digit beside it across spaces, no ASCII
+        joiner before it, every digit in the role's own face; else None."""
         rules = self.rules
         j = i
         while j < end and text[j] in rules.tcy_digits:
@@ -464,8 +464,8 @@ class _Setter:
         k = i - 1
         while k >= 0 and text[k].isspace():
             k -= 1
-        if k >= 0 and LATIN_ONE.match(text, k) or i > 0 and JOINER_ONE.match(text, i - 1):
-            return None  # a Latin letter or digit before it, or a joiner (-5, .5)
+        if k >= 0 and LATIN_ONE.match(text, k) or i > 0 and text[i - 1].isascii() and JOINER_ONE.match(text, i - 1):
+            return None  # a Latin letter or digit before it, or an ASCII joiner (-5, .5; not ’)
         if LATIN_AFTER.match(text, j):
             return None
         digits = text[i:j]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from pathlib import Path
 
 import pytest
@@ -293,9 +293,18 @@ MEASURES = st.sampled_from([47.5, 100.0, 133.3])
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=PARAGRAPHS, measure=MEASURES, indent=st.sampled_from([0.0, 20.0]))
 def test_without_digits_vertical_is_horizontal(hface, text, measure, indent):
+    # the same lines as horizontal rules that, like vertical ones, never halve ！？ (upright, tall along the line)
     text = re.sub("[0-9]", "", text)
     v = brk(text, hface, V, measure=measure, indent=indent)
-    assert values(v) == values(brk(text, hface, H, measure=measure, indent=indent))
+    h = replace(H, compressible=V.compressible)
+    assert values(v) == values(brk(text, hface, h, measure=measure, indent=indent))
+
+
+def test_vertical_rules_never_halve_upright_marks():
+    assert {"！", "？"} <= H.compressible
+    assert not {"！", "？"} & V.compressible
+    assert V.compressible == H.compressible - {"！", "？"}
+    assert rules_for("zh-Hans", vertical=True) == V
 
 
 def _units(line, face) -> list[tuple[str, float]]:
@@ -321,7 +330,7 @@ def test_tcy_is_set_as_a_han_character(hface, text, measure):
     upright = [r.text for ln in lines for r in ln.runs if r.variant == "tcy"]
     assume(upright)
     flat = "".join(PLACEHOLDER if a.variant == "tcy" else a.text for a in atoms_of(text, SIZE, hface, V))
-    expected = brk(flat, hface, H, measure=measure)
+    expected = brk(flat, hface, replace(H, compressible=V.compressible), measure=measure)
     assert [(ln.natural, ln.justified, ln.measure) for ln in lines] == pytest.approx(
         [(ln.natural, ln.justified, ln.measure) for ln in expected]
     )

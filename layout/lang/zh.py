@@ -8,7 +8,9 @@ asks ``rules_for(lang, level)``; it never names a character itself.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from layout.lang.vertical import FULL_ONLY as FULL_IN_VERTICAL  # marks a vertical line never halves
 
 # clreq §3.1.7 "Prohibition rules for line start and line end", basic level:
 # pause/stop marks, closing quotes and brackets, connectors, interpuncts.
@@ -102,6 +104,11 @@ class Rules:
     tcy_digits: frozenset[str] = TCY_DIGITS
     tcy_max: int = TCY_MAX
 
+    def turned(self) -> Rules:
+        """The same rules for vertical lines: short numbers upright, and no compression of
+        the marks whose vertical form needs its whole em (！？ stand upright, tall along the line)."""
+        return replace(self, vertical=True, compressible=self.compressible - FULL_IN_VERTICAL)
+
 
 LEVELS = {
     # clreq's "none": Taiwan and Hong Kong newspapers apply no prohibition rules.
@@ -135,7 +142,7 @@ def rules_for(
     if scheme not in SCHEMES:
         raise ValueError(f"unknown punctuation scheme '{scheme}' (use {', '.join(SCHEMES)})")
     no_start, no_end = LEVELS[level]
-    return Rules(
+    rules = Rules(
         lang,
         level,
         no_start,
@@ -147,8 +154,8 @@ def rules_for(
         halve_opening_at_line_start=halve_opening_at_line_start,
         centred_marks=CENTRED_HANT if lang == "zh-Hant" else frozenset(),
         pair_no_start=frozenset("—…⋯") if level == "strict" else frozenset(),
-        vertical=vertical,
     )
+    return rules.turned() if vertical else rules
 
 
 def is_han(ch: str) -> bool:

@@ -129,7 +129,7 @@ def make_vertical_page(
     """The page in vertical writing: the type area made up transposed and turned, the
     running head over it and the staff line under it."""
     vstyle = vertical_grid(ctx.style)
-    inner = Context(transposed(vstyle), ctx.faces, replace(ctx.rules, vertical=True))
+    inner = Context(transposed(vstyle), ctx.faces, ctx.rules.turned())
     made = make_page(
         inner,
         page,

@@ -284,6 +284,8 @@ def table(r: Rendered) -> str:
         extra = list(u.broken)
         if u.briefs:
             extra.append(f"briefs{' ' + repr(u.title) if u.title else ''} ({u.why})")
+        if u.vertical_headline:
+            extra.append(f"竖题 {u.vertical_headline:g}pt")
         for mod in mods:
             if mod.copyfit:
                 extra.append(mod.copyfit)

@@ -9,6 +9,7 @@ import subprocess
 from dataclasses import replace
 from pathlib import Path
 
+import pikepdf
 import pytest
 import yaml
 
@@ -20,6 +21,7 @@ from layout.page.context import Context
 from layout.page.module import Module
 from layout.page.units import Copy, Mode
 from layout.render import normalized_texts, render, rules_for
+from layout.report import table
 
 ROOT = Path(__file__).resolve().parent.parent
 STORY = (
@@ -79,16 +81,26 @@ def test_a_forced_vertical_headline_stands_in_the_modules_right_column_beside_it
     assert v.legs == (14, 14) and v.broken == () and v.overset_chars == 0  # the body in two columns
     top = st.top + m.zone_top * st.leading  # the module's top: 85.039 + 10 × 13.5
     assert top == pytest.approx(220.03937, abs=1e-4)
-    # depth 15 × 13.5 − 4.5 = 198 pt: at 22 pt (二号, the cap for 3 columns) the 13 characters
-    # take two lines of 7 and 6 (154 pt), centred across the third column (117 pt) at 1.25 em
+    # depth 15 × 13.5 − 4.5 = 198 pt. On one line at 二号 (22 pt, its size across 3 columns) the
+    # 13 characters take 286 pt: two lines of 7 and 6 then, at 28 pt (7 × 28 = 196 pt fit, 7 × 29
+    # do not), the first from the module's top, the second ending at its foot (staggered), both
+    # spread by the same 2/6 pt a character, so the first runs the whole depth; centred across
+    # the third column (117 pt), 1.25 em apart
     items = heads(m.frame)
     assert [i.text for i in items] == ["在教育领域担负", "起创城的责任"]
-    assert all(i.vertical and i.size == 22 and i.baseline == pytest.approx(top, abs=1e-9) for i in items)
+    assert all(i.vertical and i.size == 28 for i in items)
+    assert [r.char_space for i in items for r in i.runs] == pytest.approx([1 / 3, 1 / 3], abs=1e-9)
+    assert [i.length for i in items] == pytest.approx([198.0, 168 + 5 / 3], abs=1e-9)
+    assert [i.baseline - top for i in items] == pytest.approx([0.0, 30 - 5 / 3], abs=1e-9)
+    assert items[1].baseline + items[1].length == pytest.approx(top + 198, abs=1e-9)  # the body's last foot
     centre = st.column_x(2) + st.column_width / 2
-    assert [i.x for i in items] == pytest.approx([centre + 13.75, centre - 13.75], abs=1e-9)
-    assert [round(i.x, 4) for i in items] == [377.5059, 350.0059]
-    assert [i.length for i in items] == pytest.approx([154.0, 132.0])
+    assert [i.x for i in items] == pytest.approx([centre + 17.5, centre - 17.5], abs=1e-9)
+    assert [round(i.x, 4) for i in items] == [381.2559, 346.2559]
     assert (items[0].start, items[0].end, items[1].start, items[1].end) == (0, 7, 7, 13)
+    assert v.vertical_headline == 28 and m.units[0].vertical_headline == 28  # reported
+    assert m.modules[1].vertical_headline == 0 and m.units[1].vertical_headline == 0
+    row = next(ln for ln in table(r).splitlines() if ln.startswith("v "))
+    assert row.endswith("  竖题 28pt")
     # byline and body in the first two columns, left of the headline's column
     rest = [
         i for i in m.frame.items if isinstance(i, TextItem) and i.source.startswith("profiles[0].") and i not in items
@@ -106,7 +118,7 @@ def test_left_by_style_the_headline_stands_in_the_first_column_and_the_body_move
     v = m.modules[0]
     assert (v.column, v.span, v.legs) == (0, 3, (14, 14))
     centre = st.column_x(v.column) + st.column_width / 2
-    assert [i.x for i in heads(m.frame)] == pytest.approx([centre + 13.75, centre - 13.75], abs=1e-9)
+    assert [i.x for i in heads(m.frame)] == pytest.approx([centre + 17.5, centre - 17.5], abs=1e-9)
     body = [i for i in m.frame.items if isinstance(i, TextItem) and i.source == "profiles[0].body[0]"]
     assert min(i.x for i in body) >= st.column_x(1) - 1e-9  # the body starts in the second column
 
@@ -129,7 +141,8 @@ def test_false_and_unset_give_the_horizontal_layout_on_a_default_style(tmp_path)
 
 def test_an_allowing_style_lets_the_search_stand_a_short_headline_beside_a_wide_module(tmp_path):
     """Across four columns 春风十里 (4 × 26 pt) covers a fifth of the module: the headline rule
-    breaks. Standing, it covers more than half the module's depth, and nothing breaks."""
+    breaks. Standing, at 36 pt (小初: the banner's least size, the cap) it covers 144 pt of the
+    module's 198, and nothing breaks; its characters spread 18 pt apart run the whole depth."""
     profiles = [story("short", "春风十里", STORY * 3, span=4), story("b", "龙山区教育创城工作贴地而行")]
     path = page_file(tmp_path, profiles)
     before = render(path).makeup
@@ -141,8 +154,10 @@ def test_an_allowing_style_lets_the_search_stand_a_short_headline_beside_a_wide_
     short = m.modules[0]
     assert (short.span, short.rows, short.legs, short.broken) == (4, 15, (14, 14, 13), ())
     (item,) = heads(m.frame)
-    assert item.vertical and item.size == 26 and item.text == "春风十里" and item.length == 104
-    assert item.length >= 0.34 * (short.rows * 13.5 - 4.5)  # head_fill of the depth
+    assert item.vertical and item.size == 36 and item.text == "春风十里" and item.length == 198
+    assert [(r.x, r.char_space, r.width) for r in item.runs] == [(0.0, 18.0, 198.0)]
+    assert 4 * 36 >= 0.34 * (short.rows * 13.5 - 4.5)  # head_fill of the depth, unspread
+    assert short.vertical_headline == 36 and m.units[0].vertical_headline == 36
 
 
 def test_one_column_cannot_stand_a_headline_and_says_so(engine, tmp_path):
@@ -162,11 +177,10 @@ def test_a_vertical_modules_shapes_count_its_other_columns_and_its_headlines_dep
     md = module_of(engine, tmp_path, story("v"), 3, vertical=True)
     flat = module_of(engine, tmp_path, story("h"), 2, vertical=False)
     assert md.vertical and md.cols == 2 and md.head.rows == 0 and md.fixed_rows == flat.fixed_rows - flat.head.rows
-    assert [(v.size, v.lines, v.one, round(v.least, 2)) for v in md.vhead_sizes[:2]] == [
-        (22, 2, 286.0, 154.03),  # two lines: 7 characters, found to 0.03 pt
-        (21, 2, 273.0, 147.03),
-    ]
-    assert md.vhead_sizes[-1].size == 15  # 小三, the role's minimum
+    # per point of size: 13 em on one line; broken in two, 7 em (found by bisection at 26 pt)
+    assert md.vhead_rates == pytest.approx((13.0, 7.00146), abs=1e-5)
+    assert md.vhead_across == 22  # 二号 across 3 columns
+    assert md.vhead_caps == (36, 36)  # the banner's least (小初); the column takes 117 and 52 pt
     assert md.vhead_min_rows == 9  # 7 characters of 15 pt (105 pt): 8 rows are 103.5 pt deep
     with pytest.raises(ValueError, match="cannot hold its vertical headline"):
         md.shape(md.vhead_min_rows - 1, 0)
@@ -177,17 +191,58 @@ def test_a_vertical_modules_shapes_count_its_other_columns_and_its_headlines_dep
     s = md.shape(15, 0)
     f = flat.shape(15 + flat.head.rows, 0)
     assert (s.legs, s.blank_cells, s.placed) == (f.legs, f.blank_cells, f.placed) == ((14, 14), 0, 28)
-    # the headline rule: at its largest size it covers under head_fill (0.34) of the depth
-    assert md.vhead_short[0] == 63  # one line of 286 pt: 286 / 0.34 = 841 pt < 63 × 13.5 − 4.5
-    assert "headline" in md.shape(64, 0).broken and "headline" not in md.shape(62, 0).broken
-    assert md.vhead_size(21).size == 22 and md.vhead_size(21).one == 286.0  # 21 rows: 279 pt, two lines
-    assert [i.text for i in md.vhead_items(22)] == [HEAD]  # 22 rows: 292.5 pt, one line
+    assert md.vhead_rows(s) == 15 and md.vertical_size(s) == 28
+    # by depth: two lines up to 21 rows (at 36 pt, the cap, from 21), one line at 22 pt from
+    # 22 rows (292.5 pt: 13 × 22 = 286), larger as the module deepens, 36 pt at most
+    plans = {rows: md.vhead_plan(md._depth(rows)) for rows in (9, 15, 21, 22, 30, 102)}
+    assert [(rows, p.size, p.lines) for rows, p in plans.items()] == [
+        (9, 16, 2),
+        (15, 28, 2),
+        (21, 36, 2),
+        (22, 22, 1),
+        (30, 30, 1),
+        (102, 36, 1),
+    ]
+    # the headline rule: unspread at 36 pt, 468 pt cover 0.34 of every depth the page has
+    # (102 rows: 1372.5 pt, 0.34 of it 466.7); 春风十里 (144 pt) covers too little from 32 rows
+    assert md.vhead_short == ()
+    spring = module_of(engine, tmp_path, story("s", "春风十里"), 3, vertical=True)
+    assert spring.vhead_short[0] == 32  # 0.34 × 427.5 = 145.4 pt; 31 rows: 140.8
+    assert "headline" in spring.shape(32, 0).broken and "headline" not in spring.shape(31, 0).broken
+
+
+def test_one_line_when_it_fits_at_its_size_across_spread_down_the_depth(engine, tmp_path):
+    """22 rows (292.5 pt) hold the 13 characters on one line at 22 pt (286 pt): one line, its
+    6.5 pt left spread between its characters; deeper, larger, up to 36 pt, then spread wider."""
+    md = module_of(engine, tmp_path, story("v"), 3, vertical=True)
+    centre = md.strip_x + md.ctx.style.column_width / 2
+    (one,) = md.vhead_items(22)
+    assert (one.text, one.size, one.x, one.baseline) == (HEAD, 22, centre, 0.0)
+    assert one.length == pytest.approx(292.5, abs=1e-9)
+    assert [(r.x, r.char_space) for r in one.runs] == [(0.0, pytest.approx(6.5 / 12, abs=1e-12))]
+    (deep,) = md.vhead_items(30)  # 400.5 pt: 30 pt (390 pt), 10.5 pt spread
+    assert (deep.size, deep.length, round(deep.runs[0].char_space, 6)) == (30, 400.5, 0.875)
+    (deepest,) = md.vhead_items(62)  # 832.5 pt: 36 pt (468 pt), 364.5 pt spread
+    assert (deepest.size, deepest.length, deepest.runs[0].char_space) == (36, 832.5, 30.375)
+    two = md.vhead_items(21)  # 279 pt: two lines at 36 pt (252 pt), 27 pt spread in each
+    assert [(i.size, i.baseline, i.length, i.runs[0].char_space) for i in two] == [
+        (36, 0.0, 279.0, 4.5),
+        (36, 40.5, 238.5, 4.5),
+    ]
 
 
 def test_a_vertical_line_sets_short_numbers_upright(engine, tmp_path):
+    """An upright number is one atom of the spread: the space goes after it, not inside it."""
     md = module_of(engine, tmp_path, story("n", "2024年第3版新闻"), 3, vertical=True)
-    (item,) = md.vhead_items(20)
+    (item,) = md.vhead_items(20)  # 265.5 pt: 7 em at 36 pt (252 pt), 13.5 pt over 6 gaps
     assert [(r.text, r.variant) for r in item.runs if r.variant] == [("2024", "tcy"), ("3", "tcy")]
+    assert [(r.text, r.x, r.char_space, r.width) for r in item.runs] == [
+        ("2024", 0.0, 0.0, 36.0),
+        ("年第", 38.25, 2.25, 74.25),
+        ("3", 114.75, 0.0, 36.0),
+        ("版新闻", 153.0, 2.25, 112.5),
+    ]
+    assert item.length == 265.5
 
 
 def test_the_least_area_stays_a_lower_bound_with_vertical_variants(engine, tmp_path):
@@ -237,3 +292,18 @@ def test_on_a_vertical_page_headline_vertical_changes_nothing(tmp_path):
     (tmp_path / "asked.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     asked = render(tmp_path / "asked.yaml").makeup
     assert asked.frame.items == render(tmp_path / "hant-vertical.yaml").makeup.frame.items
+
+
+def test_a_spread_vertical_headline_reads_without_spaces(tmp_path, make_pdf):
+    """春风十里 at 36 pt spread 18 pt apart (half an em: an extractor would read spaces there)
+    is drawn in an ActualText span: poppler reads the four characters together."""
+    profiles = [story("short", "春风十里", STORY * 3, span=4), story("b", "龙山区教育创城工作贴地而行")]
+    path = page_file(tmp_path, profiles)
+    out = tmp_path / "spread.pdf"
+    proc = make_pdf(path, "--style", allowing(tmp_path, vertical_headlines="allowed"), "-o", out)
+    assert proc.returncode == 1 and out.exists()  # warned: a short page
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "春风十里" in text.split()  # one word (another module's standing headline may follow it)
+    with pikepdf.open(out) as pdf:
+        content = pdf.pages[0].Contents.read_bytes()
+    assert b"/ActualText <FEFF662598CE534191CC>" in content  # 春风十里 in UTF-16

@@ -68,6 +68,7 @@ class ModuleReport:
     broken: tuple[str, ...] = ()  # legibility rules its module breaks (module.RULES)
     brief: str = ""  # set as a brief: the module's heading, or "(briefs)" for a group without one
     overset_body: int = 0  # of the characters overset, those of the body text
+    vertical_headline: float = 0.0  # 竖题: its headline stands vertically at this size, points (0: across)
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ class UnitReport:
     file: str = ""
     line: int = 0
     pins: str = ""  # the editor's pins on it, described ("" none)
+    vertical_headline: float = 0.0  # 竖题: its headline stands vertically at this size, points (0: across)
 
 
 @dataclass(frozen=True)
@@ -598,6 +600,7 @@ def _module_report(sheet: _Sheet, md: Module, shape: Shape, result, pl: Placemen
         legs=shape.legs,
         broken=shape.broken,
         overset_body=result.overset_body,
+        vertical_headline=md.vertical_size(shape),
     )
 
 
@@ -643,6 +646,7 @@ def _unit_report(sheet: _Sheet, unit: Unit, obj, shape: Shape, pl: Placement) ->
     else:
         photo = f"{obj.photo_span}×{shape.photo_rows}" if shape.photo_rows else ""
         fill = round(obj.head_width / obj.width, 3) if obj.width else 1.0
+    vertical = obj.vertical_size(shape) if isinstance(obj, Module) else 0.0
     return UnitReport(
         ids=tuple(sheet.copy.profiles[p].id for p in unit.positions),
         briefs=unit.briefs,
@@ -660,6 +664,7 @@ def _unit_report(sheet: _Sheet, unit: Unit, obj, shape: Shape, pl: Placement) ->
         file=file,
         line=line,
         pins=unit.pins.describe(),
+        vertical_headline=vertical,
     )
 
 

@@ -15,14 +15,19 @@ module across its full width. The photo is the elastic element: it grows
 (within the style's height-to-width bounds) to fill the module, or fills its
 columns' depth beside the text; space around the headline is the other.
 
-A vertical headline (竖题, ``vertical``): the headline stands in one or two vertical
-lines in the module's outer grid column (right, or left by the style's
-``vertical_headline_side``), top-aligned, at the largest size (the role's, capped by
-``headline_sizes`` for the span, down to its minimum) whose lines fit the module's depth
-and, side by side, the column's width; byline, photo, body and quote are set as usual in
-the other columns, which count for the legibility rules. A module is never shallower than
-its vertical headline at the smallest size; the headline rule asks that the headline at
-its largest size cover ``head_fill`` of the module's depth.
+A vertical headline (竖题, ``vertical``): the headline stands in the module's outer grid
+column (right, or left by the style's ``vertical_headline_side``) and spans the module's
+depth, from its top to the foot of its last row of text (``vhead_plan``): on one line where
+that line reaches the depth at the size the headline has across or larger; else on two lines
+side by side (the first from the top, the second ending at the foot: the staggered 竖题);
+else on one line down to the role's minimum. Its size is the
+largest whole point at which its longest line fits the depth, up to what the column takes side
+by side and never above the page banner's least size (a module's headline stays under the
+page's); what is left of the depth is spread evenly between its characters (as justification
+spreads a line), the same space in both lines, so its longest line runs the whole depth.
+Byline, photo, body and quote are set as usual in the other columns, which count for the
+legibility rules. A module is never shallower than its vertical headline at the smallest size;
+the headline rule asks that the headline, unspread, cover ``head_fill`` of the module's depth.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from functools import cached_property
 
 from layout.flow.columns import balanced_rows, balanced_slots, capacity, fill
 from layout.frame import ImageItem, Item, MarkItem, RuleItem, TextItem
-from layout.inline.breaker import Line
+from layout.inline.breaker import Line, break_paragraph
 from layout.model.content import Profile
 from layout.page.blocks import Block, balanced_lines, headline_block, line_items, place, shift, text_block
 from layout.page.context import ASCENT, Context
@@ -43,7 +48,9 @@ INDENT_EM = 2  # first-line indent of every paragraph (clreq)
 NEAR_PAD = 3  # rows below its text a module is tried at with every photo size (deeper: the largest only)
 OPENING_QUOTES = ("“", "「")  # a quote already wrapped in outer marks
 VLINE_PITCH = 1.25  # a vertical headline's lines, centre to centre, in em
+VLINES = 2  # a vertical headline's most lines: one, or two staggered
 UNBROKEN = 1e6  # points: a measure no headline fills (its natural length on one line)
+EPS = 1e-6  # points: lengths within this are equal
 BISECTIONS = 12  # steps finding the least length of a headline's lines
 
 
@@ -73,19 +80,13 @@ RULES = {
 
 
 @dataclass(frozen=True)
-class VSize:
-    """A vertical headline at one size: its length on one line, and the least length
-    (points down the line) in which it breaks into as many lines as its column holds side
-    by side (``lines``)."""
+class VHead:
+    """How a vertical headline stands in one depth: its size, its lines (one, or two side by
+    side) and its longest line's length at that size, before it is spread down the depth."""
 
     size: float
     lines: int
-    one: float
-    least: float
-
-    def length(self, depth: float) -> float:
-        """Its longest line in a module ``depth`` points deep (one line if it fits)."""
-        return self.one if self.one <= depth else self.least
+    length: float
 
 
 @dataclass(frozen=True)
@@ -347,34 +348,26 @@ class Module:
         ctx = self.ctx
         found = ctx.memo.get(("vertical context",))
         if found is None:
-            rules = replace(ctx.rules, vertical=True)
+            rules = ctx.rules.turned()
             found = ctx.memo[("vertical context",)] = Context(ctx.style, ctx.faces, rules)
         return found
 
     @cached_property
-    def vhead_sizes(self) -> tuple[VSize, ...]:
-        """The vertical headline's sizes, largest first: the role's size (capped for the
-        span) down to its minimum, point by point."""
-        r = self.ctx.role("headline")
-        largest = self.ctx.style.headline_sizes.get(self.span)
-        size = min(r.size, largest) if largest else r.size
-        return self._shared("vhead sizes", lambda: self._vhead_sizes(size), size)
+    def vhead_rates(self) -> tuple[float | None, float | None]:
+        """The headline's length on one line, and the least length of its lines broken in two,
+        per point of size (found once at the role's size: lengths scale with the size); None:
+        it cannot be set so."""
+        return self._shared("vhead rates", self._vhead_rates)
 
-    def _vhead_sizes(self, size: float) -> tuple[VSize, ...]:
-        st = self.ctx.style
+    def _vhead_rates(self) -> tuple[float | None, float | None]:
         r = self.ctx.role("headline")
-        text = self.texts[f"{self.profile.path}.headline"]
-        out = []
-        while size >= r.min_size and size <= st.column_width:
-            across = 1 + int((st.column_width - size) / (VLINE_PITCH * size) + 1e-9)
-            lines = min(st.headline_lines, across)
-            base = self._vhead_base(lines) if lines > 1 else None
-            guess = base * size / r.size if base else None  # lengths scale with the size
-            found = _lengths(self.vctx, text, size, lines, guess)
-            if found is not None:
-                out.append(VSize(size, lines, *found))
-            size -= 1
-        return tuple(out)
+        found = _lengths(self.vctx, self.texts[f"{self.profile.path}.headline"], r.size, 1)
+        one = found[0] / r.size if found else None
+        two = None
+        if min(self.ctx.style.headline_lines, VLINES) > 1:
+            base = self._vhead_base(2)
+            two = base / r.size if base else None
+        return one, two
 
     def _vhead_base(self, lines: int) -> float | None:
         """The least length of the headline's ``lines`` lines at the role's size (found once,
@@ -387,6 +380,38 @@ class Module:
         size = self.ctx.role("headline").size
         return self._shared("vhead base", least, lines)
 
+    @cached_property
+    def vhead_across(self) -> float:
+        """The size the headline has across the module (the role's, capped for the span)."""
+        size = self.ctx.role("headline").size
+        largest = self.ctx.style.headline_sizes.get(self.span)
+        return min(size, largest) if largest else size
+
+    @cached_property
+    def vhead_caps(self) -> tuple[float, float]:
+        """The largest size of a vertical headline of one line, and of two: as many side by side
+        as its grid column takes, 1.25 em apart, and no larger than the page banner at its least
+        (a module's headline stays under the page's)."""
+        banner = self.ctx.role("banner").min_size
+        width = self.ctx.style.column_width
+        return min(width, banner), min(width / (1 + VLINE_PITCH), banner)
+
+    def vhead_plan(self, depth: float) -> VHead | None:
+        """How the headline stands ``depth`` points deep: on one line where it fits at the size
+        it has across or larger; else on two lines where they take a larger size than one; else
+        on one line down to the role's minimum; at the largest whole point whose longest line
+        fits the depth (None: no size fits)."""
+        one_rate, two_rate = self.vhead_rates
+        least = self.ctx.role("headline").min_size
+        cap1, cap2 = self.vhead_caps
+        one = _fit(one_rate, 1, depth, least, cap1)
+        if one is not None and one.size >= min(self.vhead_across, cap1):
+            return one
+        two = _fit(two_rate, 2, depth, least, cap2)
+        if two is not None and (one is None or two.size > one.size):
+            return two
+        return one
+
     def _depth(self, rows: int) -> float:
         """A module's depth in points, ``rows`` deep (to the foot of its last line's em box)."""
         return rows * self.ctx.leading - (self.ctx.leading - self.ctx.style.body_size)
@@ -395,47 +420,93 @@ class Module:
     def vhead_min_rows(self) -> int:
         """The fewest rows that hold the vertical headline (at its smallest size); a module
         of one column holds none."""
-        if self.span < 2 or not self.vhead_sizes:
-            return self.ctx.style.lines + 1
-        return self.ctx.rows_for(min(v.least for v in self.vhead_sizes))
+        return self._shared("vhead min rows", self._vhead_min_rows, self.span)
+
+    def _vhead_min_rows(self) -> int:
+        never = self.ctx.style.lines + 1
+        if self.span < 2:
+            return never
+        one_rate, two_rate = self.vhead_rates
+        least = self.ctx.role("headline").min_size
+        cap1, cap2 = self.vhead_caps
+        lengths = []
+        if one_rate is not None and cap1 >= least:
+            lengths.append(one_rate * least)
+        if two_rate is not None and cap2 >= least:
+            found = _lengths(self.vctx, self.texts[f"{self.profile.path}.headline"], least, 2, two_rate * least)
+            if found is not None:
+                lengths.append(found[1])
+        return self.ctx.rows_for(min(lengths)) if lengths else never
 
     @cached_property
     def vhead_short(self) -> tuple[int, ...]:
-        """The module depths (rows, up to the page's) at which the vertical headline covers
-        less than ``head_fill`` of the depth (breaks the headline rule)."""
+        """The module depths (rows, up to the page's) at which the vertical headline, before it
+        is spread, covers less than ``head_fill`` of the depth (breaks the headline rule)."""
+        return self._shared("vhead short", self._vhead_short, self.span)
+
+    def _vhead_short(self) -> tuple[int, ...]:
         fill = self.ctx.style.legibility.head_fill
         out = []
         for rows in range(self.vhead_min_rows, self.ctx.style.lines + 1):
             depth = self._depth(rows)
-            if self.vhead_size(rows).length(depth) < fill * depth:
+            plan = self.vhead_plan(depth)
+            if plan is None or plan.length < fill * depth:
                 out.append(rows)
         return tuple(out)
 
-    def vhead_size(self, rows: int) -> VSize:
-        """The vertical headline's size in a module ``rows`` deep: the largest that fits."""
-        depth = self._depth(rows)
-        fits = [v for v in self.vhead_sizes if v.least <= depth]
-        return fits[0] if fits else min(self.vhead_sizes, key=lambda v: v.least)
+    def vhead_rows(self, shape: Shape) -> int:
+        """The rows a vertical headline spans in a module of ``shape``: from its top to the foot
+        of its text (the body's last row, or the quote's), at least as many as it needs."""
+        return max(min(shape.rows, self.fixed_rows + shape.body_rows), self.vhead_min_rows)
+
+    def vertical_size(self, shape: Shape) -> float:
+        """The vertical headline's size in a module of ``shape`` (0: its headline is across)."""
+        if not self.vertical:
+            return 0.0
+        return next(i.size for i in self.vhead_items(self.vhead_rows(shape)) if isinstance(i, TextItem))
 
     def vhead_items(self, rows: int) -> list[Item]:
-        """The vertical headline of a module ``rows`` deep: its lines centred across its
-        column, the first at the right, top-aligned."""
+        """The vertical headline spanning ``rows`` rows: its lines centred across its column,
+        the first at the right from the top, a second ending at the foot, spread to the depth."""
         return list(self._shared("vhead", lambda: self._vhead_items(rows), self.span, rows))
 
     def _vhead_items(self, rows: int) -> tuple[Item, ...]:
         st = self.ctx.style
-        v = self.vhead_size(rows)
+        depth = self._depth(rows)
         path = f"{self.profile.path}.headline"
-        lines = balanced_lines(self.vctx, self.texts[path], "headline", max(self._depth(rows), v.least), v.size)
-        pitch = VLINE_PITCH * v.size
-        across = (len(lines) - 1) * pitch + v.size
-        first = self.strip_x + (st.column_width + across) / 2 - v.size / 2  # the first line's centre
+        size, lines = self._vhead_lines(depth)
+        lines = _spread(self.vctx, self.texts[path], lines, size, depth)
+        pitch = VLINE_PITCH * size
+        across = (len(lines) - 1) * pitch + size
+        first = self.strip_x + (st.column_width + across) / 2 - size / 2  # the first line's centre
         font = self.ctx.role("headline").font
-        return tuple(
-            TextItem(first - k * pitch, 0.0, font, v.size, ln.runs, "headline", path, ln.start, ln.end, vertical=True)
-            for k, ln in enumerate(lines)
-            if ln.runs
-        )
+        items = []
+        for k, ln in enumerate(lines):
+            if not ln.runs:
+                continue
+            x = first - k * pitch
+            item = TextItem(x, 0.0, font, size, ln.runs, "headline", path, ln.start, ln.end, vertical=True)
+            if k and k == len(lines) - 1:  # the last of two ends at the foot (staggered)
+                item = replace(item, baseline=max(0.0, depth - item.length))
+            items.append(item)
+        return tuple(items)
+
+    def _vhead_lines(self, depth: float) -> tuple[float, tuple[Line, ...]]:
+        """The headline's size and lines (unspread) ``depth`` points deep, as ``vhead_plan``
+        says; a whole point smaller where the lines, broken, do not fit after all."""
+        plan = self.vhead_plan(depth)
+        least = self.ctx.role("headline").min_size
+        size, count = (plan.size, plan.lines) if plan else (least, VLINES)
+        text = self.texts[f"{self.profile.path}.headline"]
+        while True:
+            if count == 1:
+                lines = self.vctx.lines(text, "headline", UNBROKEN, size=size, justify=False)
+            else:
+                lines = balanced_lines(self.vctx, text, "headline", depth, size)
+            fits = len(lines) <= count and max((ln.natural for ln in lines), default=0.0) <= depth + EPS
+            if fits or size <= least:
+                return size, lines
+            size = max(least, size - 1)
 
     @property
     def vertical_note(self) -> str:
@@ -695,11 +766,11 @@ class Module:
             ends[p.column] = max(ends.get(p.column, -1), p.row)
         balance = max(ends.values()) - min(ends.values()) if ends else 0
         used_rows = min(rows, self.fixed_rows + h_used)
-        if self.vertical:  # the body's columns beside the headline's
-            head = self.vhead_items(rows)
+        if self.vertical:  # the body's columns beside the headline's, which spans their depth
+            spanned = self.vhead_rows(shape)
+            head = self.vhead_items(spanned)
             items = head + [shift(i, self.body_x, 0) for i in items] if self.body_x else head + items
-            length = max(i.length for i in head if isinstance(i, TextItem))
-            used_rows = max(used_rows, min(rows, ctx.rows_for(length)))
+            used_rows = max(used_rows, spanned)
         return ModuleResult(
             tuple(items), rows, used_rows, overset, n_photo, dropped, balance, resume, jumped, body_overset
         )
@@ -728,7 +799,58 @@ def _lengths(
             hi = mid
         else:
             lo = mid
-    return natural, hi
+    longest = max(ln.natural for ln in ctx.lines(text, "headline", hi, size=size, justify=False))
+    return natural, max(hi, longest)  # a piece that cannot break stands out of its measure
+
+
+def _fit(rate: float | None, lines: int, depth: float, least: float, cap: float) -> VHead | None:
+    """A vertical headline of ``lines`` lines whose longest is ``rate`` points long per point
+    of size, at the largest whole point from ``least`` to ``cap`` that fits ``depth`` (None:
+    none does)."""
+    if rate is None or cap < least or rate * least > depth + EPS:
+        return None
+    size = float(max(least, min(cap, math.floor(depth / rate + 1e-9))))
+    return VHead(size, lines, size * rate)
+
+
+def _spread(ctx: Context, text: str, lines: tuple[Line, ...], size: float, depth: float) -> tuple[Line, ...]:
+    """Vertical lines of ``text`` spread down ``depth``: the same space added after every
+    character (every atom: an upright number, a Latin word) of each line, as justification
+    adds it, so the longest line runs the whole depth."""
+    gaps = [_atom_gaps(ctx, text, ln, size) for ln in lines]
+    k = max(range(len(lines)), key=lambda i: lines[i].natural, default=None)
+    if k is None or not gaps[k] or lines[k].natural >= depth - EPS:
+        return lines
+    extra = (depth - lines[k].natural) / gaps[k]
+    out = []
+    for ln, g in zip(lines, gaps):
+        spread = _justified(ctx, text, ln, size, ln.natural + extra * g) if g else None
+        out.append(spread or ln)
+    return tuple(out)
+
+
+def _justified(ctx: Context, text: str, ln: Line, size: float, measure: float) -> Line | None:
+    """The headline's line ``ln`` justified to ``measure`` (None: it would break there)."""
+    found = break_paragraph(
+        text[ln.start : ln.end],
+        size=size,
+        measure=measure,
+        metrics=ctx.face("headline"),
+        rules=ctx.rules,
+        justify_last=True,
+    )
+    if len(found) != 1:
+        return None
+    return replace(found[0], start=ln.start, end=ln.end)
+
+
+def _atom_gaps(ctx: Context, text: str, ln: Line, size: float) -> int:
+    """The places in line ``ln`` where justification adds space: between its atoms (a run
+    justification spaces holds single characters; any other run is one atom)."""
+    spread = _justified(ctx, text, ln, size, ln.natural + 1.0)
+    if spread is None or not spread.justified:
+        return 0
+    return sum(len(r.text) if r.char_space > 0 else 1 for r in spread.runs) - 1
 
 
 def _right_aligned(ctx: Context, lines, role: str, source: str, first_row: int, right: float) -> list[Item]:

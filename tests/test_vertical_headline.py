@@ -5,6 +5,7 @@ vertical lines in its module's outer grid column, the body beside it; forced by
 
 from __future__ import annotations
 
+import json
 import subprocess
 from dataclasses import replace
 from pathlib import Path
@@ -307,3 +308,40 @@ def test_a_spread_vertical_headline_reads_without_spaces(tmp_path, make_pdf):
     with pikepdf.open(out) as pdf:
         content = pdf.pages[0].Contents.read_bytes()
     assert b"/ActualText <FEFF662598CE534191CC>" in content  # 春风十里 in UTF-16
+
+
+def test_a_kept_round_keeps_the_headline_the_search_stood(tmp_path, make_pdf):
+    """The map records a module whose headline stands (竖题, the key only then); ``--keep``
+    sets it standing again in the same rectangle, nothing moved."""
+    style = allowing(tmp_path, vertical_headlines="allowed")
+    profiles = [
+        story("short", "春风十里", STORY * 3, span=4),
+        story("b", "龙山区教育创城工作贴地而行", headline_vertical=False),
+        story("c", "龙山区教育创城", STORY),
+    ]
+
+    def draft(name: str) -> tuple[Path, dict, subprocess.CompletedProcess]:
+        out = tmp_path / f"{name}.pdf"
+        proc = make_pdf(page_file(tmp_path, profiles, f"{name}.yaml"), "--draft", "--style", style, "-o", out, *keep)
+        assert proc.returncode == 1, proc.stderr  # warned: a short page
+        doc = json.loads((tmp_path / f"{name}.map.json").read_text(encoding="utf-8"))
+        return out, doc["pages"][0]["arrangement"], proc
+
+    keep: tuple = ()
+    first, before, _ = draft("round1")
+    assert [u.get("vertical_headline") for u in before["units"]] == [True, None, None]
+    assert [(u["ids"], u["column"], u["span"], u["row"], u["rows"]) for u in before["units"]] == [
+        (["short"], 0, 4, 0, 15),
+        (["b"], 0, 3, 16, 16),
+        (["c"], 3, 1, 16, 16),
+    ]
+    profiles[0]["body"] = [STORY * 3 + "通过组织开展各项活动"]  # ten characters more
+    keep = ("--keep", first)
+    _, after, proc = draft("round2")
+    assert after["units"][0] == dict(before["units"][0], legs=[14, 14, 14], blank=0)
+    assert after["units"][1:] == before["units"][1:] and after["moved"] == []
+    assert "re-arranged" not in proc.stderr  # kept as it was, not searched again
+    doc = json.loads((tmp_path / "round2.map.json").read_text(encoding="utf-8"))
+    (line,) = [ln for ln in doc["pages"][0]["lines"] if ln["source"] == "profiles[0].headline"]
+    assert line["text"] == "春风十里" and line["vertical"] is True
+    assert line["y"] == [1352.67, 1298.67, 1244.67, 1190.67, 1154.67]  # 36 pt characters, 18 pt apart

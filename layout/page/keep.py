@@ -74,6 +74,7 @@ class PrevUnit:
     broken: tuple[str, ...] = ()
     blank: int = 0
     legs: tuple[int, ...] = ()
+    vertical: bool = False  # its headline stood vertically (竖题), chosen by the search or asked for
 
     @property
     def rect(self) -> Rect:
@@ -170,6 +171,7 @@ def _previous(grid: dict, number: int, file: str) -> Previous:
                 tuple(u.get("broken", ())),
                 int(u.get("blank", 0)),
                 tuple(u.get("legs", ())),
+                bool(u.get("vertical_headline", False)),
             )  # fmt: skip
         )
     booked = tuple(
@@ -184,26 +186,28 @@ def _previous(grid: dict, number: int, file: str) -> Previous:
 # -- the previous modules, as if pinned ---------------------------------------------------
 def kept_option(copy: Copy, unit: Unit, prev: PrevUnit, mode: Mode) -> Option | None:
     """The unit in its previous rectangle with its previous photo: the best of its variants
-    (copyfitted or not, rows of space around the headline) at exactly that width and height;
-    None if no variant has room for that photo."""
+    (copyfitted or not, rows of space around the headline) at exactly that width and height,
+    its headline vertical if it stood so and still may; None if no variant has room for that
+    photo."""
     if unit.briefs:
         return _kept_briefs(copy, unit, prev, mode)
     pos = unit.positions[0]
     p = copy.profiles[pos]
+    vertical = True if prev.vertical and copy.may_stand(pos) else None  # None: as the profile says
     photo_span = (prev.photo_span or None) if p.photo is not None else None
     photo_rows = prev.photo_rows if p.photo is not None else 0
     most = copy._largest_photo(pos)
     best: Option | None = None
     pads = range(HEAD_PAD_ROWS + 1) if mode.head_space or p.photo is None else (0,)
     for compact in (False, True) if mode.compact else (False,):
-        base = copy.module(pos, prev.span, photo_span, compact)
+        base = copy.module(pos, prev.span, photo_span, compact, 0, vertical)
         for pad in pads:
             try:
                 shape = base.shape(prev.rows - pad, photo_rows)
             except ValueError:
                 continue
             score = copy._score(base, shape, mode, most) + Score(head_space=pad * prev.span)
-            md = copy.module(pos, prev.span, photo_span, compact, pad) if pad else base
+            md = copy.module(pos, prev.span, photo_span, compact, pad, vertical) if pad else base
             option = Option(prev.rows, score, (md, replace(shape, rows=prev.rows)))
             if best is None or option.cost < best.cost:
                 best = option

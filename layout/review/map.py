@@ -192,6 +192,7 @@ def grid_record(makeup: Any, style: str) -> dict:
             "legs": list(u.legs),
             "blank": u.blank_cells,
             "broken": list(u.broken),
+            **({"vertical_headline": True} if u.vertical_headline else {}),  # 竖题: the key only then
         }
         for u in makeup.units
     ]

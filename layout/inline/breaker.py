@@ -22,11 +22,19 @@ which marks compress, units that stay with their number) come from
 4. a quarter em separates Han from Latin letters and digits; what is left is
    spread evenly between atoms (never inside ——, …… or a Latin word).
 
-Vertical rules (``Rules.vertical``, 竖排) change one thing: a number of at most
+Vertical rules (``Rules.vertical``, 竖排) change two things: a number of at most
 ``Rules.tcy_max`` digits standing alone is one atom one em long, set upright
 (tate-chu-yoko, a run of variant "tcy") and treated as a Han character; longer
 numbers and Latin words stay runs at their horizontal advances (drawn rotated).
-Along a vertical line the geometry is the horizontal one: x runs down the line.
+And where the rules hang marks (``Rules.hanging``: zh-Hant vertical lines) into
+room past a line's end (``Rules.hang_room``, points: a vertical page's gutter), a
+justified line that is full when a lone hanging mark comes (、，。．, no mark
+before it, none after it but an opening one, no wider than the room) keeps the
+mark, set beyond the measure as a run of its own (``Run.x`` = the measure, its
+width as a line end sets it), instead of starting the next line with it; the rest
+of the line stands exactly as the full line without the mark (justified to the
+measure), and ``Line.natural`` is the measure plus the mark. Along a vertical
+line the geometry is the horizontal one: x runs down the line.
 
 Speed (a paragraph is broken at every column width the makeup tries): an atom is
 made once per piece of text and style (``_Setter``), with what the rules say of
@@ -106,6 +114,7 @@ class Atom:
     unit_prefix: bool = False  # 余, 多: between a number and its unit
     wide_first: bool = False  # its first and last characters are set on the CJK grid
     wide_last: bool = False
+    hangs: bool = False  # a mark that may hang beyond the end of a full line (``Rules.hanging``)
 
 
 @dataclass(frozen=True)
@@ -255,7 +264,14 @@ def _atom(piece: str, size: float, measure: Measurer, rules: Rules, *, split: bo
         unit_prefix=piece in rules.unit_prefixes,
         wide_first=is_wide(first),
         wide_last=is_wide(last),
+        hangs=piece in rules.hanging and kind == "mark" and _may_hang(width, halvable, rules),
     )
+
+
+def _may_hang(width: float, halvable: bool, rules: Rules) -> bool:
+    """Does a hanging mark this wide fit the room past a line's end? Hung, it is as wide as
+    a line's end sets it (half an em where the scheme halves it there)."""
+    return (width / 2 if halvable else width) <= rules.hang_room + EPS
 
 
 def _upright_atom(digits: str, size: float, rules: Rules) -> Atom:
@@ -539,6 +555,20 @@ def _last_break(atoms: tuple[Atom, ...], a: int, b: int) -> int | None:
     return None
 
 
+def _hangs(atoms: tuple[Atom, ...], i: int) -> bool:
+    """May atoms[i] (i > 0), a mark that does not fit at the end of a full line, hang beyond
+    it: a hanging mark alone (never two marks hanging: no mark or space before it, no mark
+    after it but an opening one, which starts the next line), with the paragraph's end or
+    a legal break after it?"""
+    x, prev = atoms[i], atoms[i - 1]
+    if not x.hangs or prev.mark or prev.space:
+        return False
+    if i + 1 == len(atoms):
+        return True
+    nxt = atoms[i + 1]
+    return (not nxt.mark or nxt.opening) and _can_break_before(atoms, i + 1)
+
+
 # -- filling a line -------------------------------------------------------------------------
 
 
@@ -601,8 +631,11 @@ def _scan(para: _Para, a: int, b: int, limit: float) -> tuple[int, int, float]:
     return fit, squeezed, least
 
 
-def _greedy(para: _Para, measures: list[float], setter: _Setter, measure: Measurer) -> tuple[list[int], _Para]:
-    """Line starts (atom indices): fill, then push-in, then push-out.
+def _greedy(
+    para: _Para, measures: list[float], setter: _Setter, measure: Measurer, hanging: bool = False
+) -> tuple[list[int], _Para]:
+    """Line starts (atom indices): fill, then (``hanging``) hang a lone mark that does not
+    fit, then push-in, then push-out.
 
     A word wider than the line (a long URL, say) is split into pieces where it
     stands, so nothing overflows: the paragraph so split is returned with the starts."""
@@ -624,6 +657,12 @@ def _greedy(para: _Para, measures: list[float], setter: _Setter, measure: Measur
                 para = _split(para, a, setter, measure)
                 continue
             fit = max(fit, squeezed, a + 1)
+        if hanging and a < squeezed and _hangs(atoms, squeezed):  # the full line keeps the mark
+            a = squeezed + 1
+            if a >= n:
+                return starts, para
+            starts.append(a)
+            continue
         # Reduce first (clreq): the longest line that fits with push-in, at a legal break;
         # only if there is none does a character move down (push-out).
         b = _last_break(atoms, a, squeezed)
@@ -648,32 +687,32 @@ def _fits(para: _Para, a: int, b: int, avail: float) -> bool:
     return a >= b or _scan(para, a, b, math.inf)[2] <= avail + EPS
 
 
-def _fix_lone_last_line(para: _Para, starts: list[int], measures: list[float]) -> list[int]:
+def _fix_lone_last_line(para: _Para, starts: list[int], measures: list[float], hanging: bool = False) -> list[int]:
     """Keep at least two characters on a paragraph's last line (clreq §3.2.2):
     pull characters down from the line above, which must keep two atoms so it
-    can still be justified; failing that, re-break the last two lines together."""
+    can still be justified; failing that, re-break the last two lines together
+    (``hanging``: never before a mark that may hang, which would then start a line)."""
     atoms = para.atoms
     n = len(atoms)
     if len(starts) < 2 or para.chars(starts[-1], n) >= 2:
         return starts
+
+    def can(b: int) -> bool:
+        return _can_break_before(atoms, b) and not (hanging and atoms[b].hangs)
+
     prev = starts[-2]
     for b in range(starts[-1] - 1, prev + 1, -1):
-        if _can_break_before(atoms, b) and para.chars(b, n) >= 2 and _fits(para, b, n, measures[-1]):
+        if can(b) and para.chars(b, n) >= 2 and _fits(para, b, n, measures[-1]):
             return [*starts[:-1], b]
     if len(starts) < 3:
         return starts
     first = starts[-3]
     avail = measures[min(len(starts) - 2, len(measures) - 1)]
     for b1 in range(prev - 1, first + 1, -1):
-        if not _can_break_before(atoms, b1):
+        if not can(b1):
             continue
         for b2 in range(n - 1, b1 + 1, -1):
-            if (
-                _can_break_before(atoms, b2)
-                and para.chars(b2, n) >= 2
-                and _fits(para, b1, b2, avail)
-                and _fits(para, b2, n, measures[-1])
-            ):
+            if can(b2) and para.chars(b2, n) >= 2 and _fits(para, b1, b2, avail) and _fits(para, b2, n, measures[-1]):
                 return [*starts[:-2], b1, b2]
     return starts
 
@@ -797,13 +836,18 @@ def _cuts(para: _Para, a: int, b: int, halves: set[int], gaps: list[float]) -> l
     return cuts
 
 
-def _line(para: _Para, a0: int, b0: int, indent: float, measure: float, rules: Rules, stretch: bool) -> Line:
+def _line(
+    para: _Para, a0: int, b0: int, indent: float, measure: float, rules: Rules, stretch: bool, hanging: bool = False
+) -> Line:
     """The line of atoms [a0, b0) set to ``measure`` (``stretch``: justified, unless it is
-    one atom or already full)."""
+    one atom or already full; ``hanging``: a lone hanging mark ending a line it overfills
+    hangs beyond the measure, ``_hung``)."""
     atoms, bounds = para.atoms, para.bounds
     a, b = _trim(atoms, a0, b0)
     avail = measure - indent
     halves, gaps, natural = _compose(para, a, b, avail, rules)
+    if hanging and natural > avail + EPS and b - a > 1 and atoms[b - 1].hangs and not atoms[b - 2].mark:
+        return _hung(para, a, b, indent, avail, rules)
     stretch = stretch and b - a > 1 and avail - EPS > natural
     extra = (avail - natural) / (b - a - 1) if stretch else 0.0
     edge = bounds[min(a, len(atoms) - 1)]  # an empty line stands where its spaces began
@@ -815,6 +859,29 @@ def _line(para: _Para, a0: int, b0: int, indent: float, measure: float, rules: R
         natural=natural,
         justified=stretch,
         runs=_runs(para, a, b, halves, gaps, extra),
+    )
+
+
+def _hung(para: _Para, a: int, b: int, indent: float, avail: float, rules: Rules) -> Line:
+    """The full line [a, b - 1) justified to ``avail`` as it would stand without the mark
+    atoms[b - 1], which hangs beyond it: a run of its own from ``avail`` (or from where the
+    line ends, if that is later), as wide as a line end sets it (half an em where the scheme
+    halves it there). The line's natural width is the measure plus the mark."""
+    halves, gaps, natural = _compose(para, a, b - 1, avail, rules)
+    stretch = b - 1 - a > 1 and avail - EPS > natural
+    extra = (avail - natural) / (b - a - 2) if stretch else 0.0
+    runs = _runs(para, a, b - 1, halves, gaps, extra)
+    mark = para.atoms[b - 1]
+    x = max(avail, runs[-1].x + runs[-1].width)
+    width, variant = (mark.half, "half") if mark.closing_half else (mark.width, mark.variant)
+    return Line(
+        start=para.bounds[a],
+        end=para.bounds[b],
+        indent=indent,
+        measure=avail,
+        natural=x + width,
+        justified=stretch,
+        runs=(*runs, Run(mark.text, x, 0.0, width, variant)),
     )
 
 
@@ -835,12 +902,13 @@ def break_paragraph(
     if not para.atoms:
         return ()
     measures = [measure - indent, measure]
-    starts, para = _greedy(para, measures, setter, metrics)
-    starts = _fix_lone_last_line(para, starts, measures)
+    hanging = justify and bool(rules.hanging)  # a line set ragged never hangs a mark
+    starts, para = _greedy(para, measures, setter, metrics, hanging)
+    starts = _fix_lone_last_line(para, starts, measures, hanging)
     ends = [*starts[1:], len(para.atoms)]
     last = len(starts) - 1
     return tuple(
-        _line(para, a, b, indent if k == 0 else 0.0, measure, rules, justify and (k < last or justify_last))
+        _line(para, a, b, indent if k == 0 else 0.0, measure, rules, justify and (k < last or justify_last), hanging)
         for k, (a, b) in enumerate(zip(starts, ends))
     )
 

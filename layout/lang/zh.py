@@ -75,6 +75,17 @@ LATIN_GAP_EM = 0.25  # space between Han and Latin letters or digits (clreq §3.
 TCY_DIGITS = frozenset("0123456789")
 TCY_MAX = 4
 
+# Hanging punctuation (句末點號懸掛; clreq, in newspaper.md §2.7): a pause or stop mark
+# that does not fit at the end of a full line stays on it, set beyond the measure, instead
+# of starting the next line. Most Chinese publications do not hang; Traditional Chinese
+# does so only in vertical text, and only these marks, never two marks together. The
+# language says which marks hang (``Rules.hanging``), the page how far past a line's end
+# one may reach (``Rules.hang_room``: a vertical page's band gutter).
+HANGING_MARKS = frozenset("、，。．")
+# What a style may ask (composition.hanging): "auto": zh-Hant vertical lines hang (zh-Hans
+# pages compress instead); "none": no line hangs; "pause-stop": every vertical line hangs.
+HANGING = ("auto", "none", "pause-stop")
+
 
 @dataclass(frozen=True)
 class Rules:
@@ -103,11 +114,26 @@ class Rules:
     vertical: bool = False
     tcy_digits: frozenset[str] = TCY_DIGITS
     tcy_max: int = TCY_MAX
+    # Marks that may hang beyond the end of a full line (only vertical rules have any), the
+    # style's choice that ``turned`` reads (``HANGING``), and the room past a line's end a
+    # hung mark may take, in points (0: none, nothing hangs; a vertical page: its gutter).
+    hanging: frozenset[str] = frozenset()
+    hanging_mode: str = "auto"
+    hang_room: float = 0.0
 
-    def turned(self) -> Rules:
-        """The same rules for vertical lines: short numbers upright, and no compression of
-        the marks whose vertical form needs its whole em (！？ stand upright, tall along the line)."""
-        return replace(self, vertical=True, compressible=self.compressible - FULL_IN_VERTICAL)
+    def turned(self, hang_room: float | None = None) -> Rules:
+        """The same rules for vertical lines: short numbers upright, no compression of the
+        marks whose vertical form needs its whole em (！？ stand upright, tall along the line),
+        and 、，。． hanging where ``hanging_mode`` asks for it (auto: zh-Hant), into
+        ``hang_room`` points past a line's end (None: as before)."""
+        hangs = self.hanging_mode == "pause-stop" or (self.hanging_mode == "auto" and self.lang == "zh-Hant")
+        return replace(
+            self,
+            vertical=True,
+            compressible=self.compressible - FULL_IN_VERTICAL,
+            hanging=HANGING_MARKS if hangs else frozenset(),
+            hang_room=self.hang_room if hang_room is None else hang_room,
+        )
 
 
 LEVELS = {
@@ -130,10 +156,14 @@ def rules_for(
     *,
     halve_opening_at_line_start: bool = False,
     vertical: bool = False,
+    hanging: str | None = None,
+    hang_room: float = 0.0,
 ) -> Rules:
     """Rules for ``lang`` at a clreq strictness level (none, basic, gb, strict) and a
     punctuation scheme (mainland, kaiming, quanjiao); defaults by language. ``vertical``:
-    for lines set top to bottom (竖排)."""
+    for lines set top to bottom (竖排). ``hanging`` (auto, none, pause-stop): which
+    vertical lines hang 、，。． beyond their end (``Rules.turned``; horizontal lines never
+    do), into ``hang_room`` points past it (a page's gutter; 0: nothing hangs)."""
     default_level, default_scheme = DEFAULTS.get(lang, DEFAULTS["zh-Hans"])
     level = level or default_level
     scheme = scheme or default_scheme
@@ -141,6 +171,9 @@ def rules_for(
         raise ValueError(f"unknown prohibition level '{level}' (use {', '.join(LEVELS)})")
     if scheme not in SCHEMES:
         raise ValueError(f"unknown punctuation scheme '{scheme}' (use {', '.join(SCHEMES)})")
+    hanging = hanging or "auto"
+    if hanging not in HANGING:
+        raise ValueError(f"unknown hanging '{hanging}' (use {', '.join(HANGING)})")
     no_start, no_end = LEVELS[level]
     rules = Rules(
         lang,
@@ -154,6 +187,8 @@ def rules_for(
         halve_opening_at_line_start=halve_opening_at_line_start,
         centred_marks=CENTRED_HANT if lang == "zh-Hant" else frozenset(),
         pair_no_start=frozenset("—…⋯") if level == "strict" else frozenset(),
+        hanging_mode=hanging,
+        hang_room=hang_room,
     )
     return rules.turned() if vertical else rules
 

@@ -123,6 +123,7 @@ class Style:
     kinsoku: str = ""  # clreq prohibition level: basic, gb, strict ("" = the language's default)
     punctuation: str = ""  # compression scheme: mainland, kaiming, quanjiao ("" = the language's default)
     halve_opening_at_line_start: bool = False
+    hanging: str = ""  # hanging punctuation: none, pause-stop ("" = auto: zh-Hant vertical lines hang)
     headline_sizes: dict[int, float] = field(default_factory=dict)  # module span → largest headline size
     quote_span: int = 3  # a pull quote's widest measure, in columns
     leading_min: float = 0.0  # copyfit: the tightest leading allowed (0: the leading never changes)
@@ -406,6 +407,9 @@ def _load_style(path: Path, doc: Located) -> Style:
     halve_open = comp.get("halve_opening_at_line_start", False)
     if not isinstance(halve_open, bool):
         raise doc.error("composition.halve_opening_at_line_start", "expected true or false")
+    hanging = str(comp.get("hanging", "auto")).replace("auto", "")
+    if hanging and hanging not in ("none", "pause-stop"):
+        raise doc.error("composition.hanging", f"expected auto, none or pause-stop, got '{hanging}'")
     sizes_in = mods.get("headline_sizes", {}) or {}
     if not isinstance(sizes_in, dict):
         raise doc.error("modules.headline_sizes", "expected a mapping of module span (columns) to a type size")
@@ -438,6 +442,7 @@ def _load_style(path: Path, doc: Located) -> Style:
         kinsoku=kinsoku,
         punctuation=punctuation,
         halve_opening_at_line_start=halve_open,
+        hanging=hanging,
         headline_sizes=headline_sizes,
         quote_span=int(_num(doc, mods, "quote_span", "modules", 1, 24)) if "quote_span" in mods else 3,
         leading_min=_num(doc, grid, "leading_min", "grid", 4, 60) if "leading_min" in grid else 0.0,

@@ -196,7 +196,7 @@ class Reading:
     def measure_of(self, line: PdfLine) -> Frame | None:
         for left, right in self.frames.get(line.size, []):
             starts = abs(line.x0 - left) <= TOL or abs(line.x0 - left - 2 * line.size) <= TOL  # flush or indented
-            if starts and line.x1 <= right + TOL:
+            if starts and (line.x1 <= right + TOL or hung(line, right)):
                 return left, right
         return None
 
@@ -204,7 +204,7 @@ class Reading:
         """Other justified text (captions, pull quotes): the narrowest span it starts and fits in."""
         for span in range(1, self.style.columns + 1):
             for left, right in self.spans(self.style, span):
-                if abs(line.x0 - left) <= TOL and line.x1 <= right + TOL:
+                if abs(line.x0 - left) <= TOL and (line.x1 <= right + TOL or hung(line, right)):
                     return left, right
         return None
 
@@ -225,6 +225,14 @@ class Reading:
         if fb == fa:
             return a.size - 0.5 <= step <= self.style.leading + 0.5
         return fb[0] > fa[0] and abs(b.baseline - start) < 0.5
+
+
+HANGING = "、，。．"  # marks a line may hang past its measure (句末點號懸掛)
+
+
+def hung(line: PdfLine, right: float) -> bool:
+    """Does the line end with a hanging mark set past its measure (at most one em)?"""
+    return line.text[-1] in HANGING and right + TOL < line.x1 <= right + line.size + TOL
 
 
 def indented(line: PdfLine, left: float) -> bool:
@@ -289,7 +297,7 @@ def _count(checked: list[tuple[PdfLine, Frame | None, str]], reading: Reading, r
         if ends and not opens and sum(1 for ch in text if ch not in rules.punctuation) < 2:
             counts["lone_last_lines"] += 1
             problems.append(f"lone last line: {ln.text}")
-        if not ends and abs(ln.x1 - right) > TOL:
+        if not ends and abs(ln.x1 - right) > TOL and not hung(ln, right):
             counts["not_flush"] += 1
             problems.append(f"not flush ({right - ln.x1:+.2f} pt): {ln.text}")
     return {"counts": counts, "problems": problems}

@@ -458,6 +458,8 @@ def render(
         st.kinsoku or None,
         st.punctuation or None,
         halve_opening_at_line_start=st.halve_opening_at_line_start,
+        hanging=st.hanging or None,
+        hang_room=st.gutter,
     )
     makeup = _make_up(
         Context(st, fonts.faces, rules),

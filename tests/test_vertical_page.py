@@ -84,7 +84,8 @@ def test_the_hant_page_is_set_vertical_on_its_grid(hant):
     for it in inside:  # inside the type area, bands run down from its top
         x0, y0, x1, y1 = it.ink_box(ASCENT)
         assert left - 0.01 <= x0 and x1 <= right + 0.01, it.source
-        assert st.top - 0.01 <= y0 and y1 <= st.top + st.type_width + 0.01, it.source
+        hung = st.gutter if it.text[-1] in "、，。．" else 0.0  # a mark hung past the last band: into the foot margin
+        assert st.top - 0.01 <= y0 and y1 <= st.top + st.type_width + hung + 0.01, it.source
     body = [it for it in inside if it.role == "body"]
     leading = hant.makeup.leading
     for it in body:  # centre lines registered on the grid across every band: half an em left of a row's edge

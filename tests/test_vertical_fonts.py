@@ -25,7 +25,6 @@ from layout.lang.vertical import (
     CENTRED,
     CORNER,
     ROTATED,
-    ROTATED_CENTRED,
     ROTATED_INK,
     UPRIGHT,
     can_halve,
@@ -105,9 +104,9 @@ def _box(points: list[tuple[int, int]]) -> tuple[int, int, int, int]:
 def test_orientation_table() -> None:
     assert [orientation(c) for c in "中あＡ①※"] == [UPRIGHT] * 5
     assert [orientation(c) for c in "A1é—…～「（“"] == [ROTATED] * 3 + [ROTATED_INK] * 6
-    hans = [CORNER] * 4 + [CENTRED] * 2 + [ROTATED_CENTRED] * 2
+    hans = [CORNER] * 4 + [CENTRED] * 4  # Chinese colons stand upright (Japanese ones turn)
     assert [orientation(c, "zh-Hans") for c in "、。，．！？：；"] == hans
-    assert [orientation(c, "zh-Hant") for c in "、。，．！？：；"] == [CENTRED] * 6 + [ROTATED_CENTRED] * 2
+    assert [orientation(c, "zh-Hant") for c in "、。，．！？：；"] == [CENTRED] * 8
     assert "".join(drawn_as(c) for c in "“”‘’") == "『』「」"  # GB/T 15834: ﹃﹄ and ﹁﹂
     assert "".join(drawn_as(c, "zh-Hant") for c in "“”‘’") == "“”‘’"
     assert not can_halve("！") and not can_halve("？") and can_halve("。") and can_halve("「")
@@ -133,7 +132,7 @@ def test_stop_upper_right_for_zh_hans_centred_for_zh_hant(vface: FontFace) -> No
 
 def test_marks_centred_across_the_line(vface: FontFace) -> None:
     assert _box(_points(vface, "full", "！")[1]) == (150, -50, 850, 50)  # upright, centred both ways
-    assert _box(_points(vface, "full", "：")[1]) == (450, -225, 550, 225)  # turned, centred both ways
+    assert _box(_points(vface, "full", "：")[1]) == (275, -50, 725, 50)  # upright, centred both ways
     assert _box(_points(vface, "full", "—")[1]) == (0, -20, 1000, 20)  # ink centred across
 
 
@@ -147,7 +146,7 @@ def test_corner_brackets_and_quotes(vface: FontFace) -> None:
 def test_half_forms(vface: FontFace) -> None:
     assert _points(vface, "half", "“") == (500, [(80, -330), (80, 330), (460, 330), (460, -330)])  # ½ em up
     assert _box(_points(vface, "half", "。")[1]) == (70, 250, 270, 450)  # in the first half already
-    assert _box(_points(vface, "half", "：")[1]) == (200, -225, 300, 225)  # centred in the half em
+    assert _box(_points(vface, "half", "，")[1]) == (0, 300, 300, 400)  # in the first half already
     assert _points(vface, "half", "「")[0] == 500
 
 

@@ -45,8 +45,8 @@ MARKS: dict[str, dict[str, str]] = {
         "．": CORNER,
         "！": CENTRED,
         "？": CENTRED,
-        "：": ROTATED_CENTRED,
-        "；": ROTATED_CENTRED,
+        "：": CENTRED,
+        "；": CENTRED,
     },
     "zh-Hant": {
         "、": CENTRED,
@@ -55,14 +55,16 @@ MARKS: dict[str, dict[str, str]] = {
         "．": CENTRED,
         "！": CENTRED,
         "？": CENTRED,
-        "：": ROTATED_CENTRED,
-        "；": ROTATED_CENTRED,
+        "：": CENTRED,
+        "；": CENTRED,
     },
 }
 
 # Marks that stand upright and tall along the line: their vertical forms cannot be set in half an
-# em (horizontally narrow, they can: a vertical line must not compress them).
-FULL_ONLY = frozenset("！？‼⁇⁈⁉")
+# em (horizontally narrow, they can: a vertical line must not compress them). Chinese colons and
+# semicolons stand upright in vertical text, unlike Japanese ones (clreq: "vertical-mode colons
+# etc.: always 1 em"; w3c/clreq#259, #295).
+FULL_ONLY = frozenset("！？‼⁇⁈⁉：；")
 
 # Glyph substitutions: the character whose glyph draws a character in vertical text.
 DRAWN_AS: dict[str, dict[str, str]] = {

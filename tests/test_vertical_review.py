@@ -462,3 +462,39 @@ def test_a_module_moved_on_a_vertical_page_is_named_by_bands_and_lines(face):
     assert moved.detail == (
         "a: module moved from 第1版 bands 1–2, lines 1+24, photo 1×14 to 第1版 bands 1–2, lines 26+24, photo 1×14"
     )
+
+
+def test_a_standing_headline_on_a_horizontal_draft_reads_back_exactly(tmp_path, make_pdf):
+    """A horizontal page whose first story's headline stands (竖题): its map is version 3, the
+    headline a vertical line, the body lines as before; a selection on each reads back exactly."""
+    pymupdf = pytest.importorskip("pymupdf")
+    import yaml
+
+    data = yaml.safe_load((ROOT / "content" / "seed.yaml").read_text(encoding="utf-8"))
+    data["profiles"][0]["headline_vertical"] = True
+    (tmp_path / "standing.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    proc = make_pdf(tmp_path / "standing.yaml", "--draft", "-q", "-o", tmp_path / "standing.pdf")
+    assert proc.returncode in (0, 1), proc.stderr
+    doc = json.loads((tmp_path / "standing.map.json").read_text(encoding="utf-8"))
+    lines = doc["pages"][0]["lines"]
+    (head,) = [ln for ln in lines if ln.get("vertical")]
+    assert doc["version"] == 3 and head["source"] == "profiles[0].headline" and "x" not in head
+    assert all("x" in ln and "y" not in ln for ln in lines if ln is not head)
+    body = next(ln for ln in lines if ln["source"] == "profiles[0].body[0]")
+    with pymupdf.open(tmp_path / "standing.pdf") as pdoc:
+        page = pdoc[0]
+        page.add_highlight_annot(_selection(page, head, 2, 6)).set_info(content="head")
+        t = page.transformation_matrix
+        r = pymupdf.Rect(
+            pymupdf.Point(body["x"][1], body["box"][3]) * t, pymupdf.Point(body["x"][5], body["box"][1]) * t
+        )
+        page.add_highlight_annot(r).set_info(content="body")
+        pdoc.save(tmp_path / "reviewed.pdf")
+    got = {c.text: c for c in read_comments(tmp_path / "reviewed.pdf", doc)}
+    k = next(i for i in range(len(head["text"])) if _Page(doc["pages"][0]).offset(lines.index(head), i) is not None)
+    assert got["head"].quoted == head["text"][2:6]
+    assert [(p.source, p.start, p.end) for p in got["head"].places] == [
+        (head["source"], head["start"] + 2 - k, head["start"] + 6 - k)
+    ]
+    assert got["body"].quoted == body["text"][1:5]
+    assert [(p.start, p.end) for p in got["body"].places] == [(body["start"] + 1, body["start"] + 5)]

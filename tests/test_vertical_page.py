@@ -141,3 +141,30 @@ def test_a_page_asks_for_vertical_writing_on_a_horizontal_style(tmp_path):
     assert done.style.writing == "vertical" and done.style.columns == 5
     assert check_frame(done.makeup.frame) == []
     assert all(it.vertical for it in done.makeup.frame.items if isinstance(it, TextItem) and ".body[" in it.source)
+
+
+def test_the_hant_page_extracts_in_reading_order(hant, tmp_path):
+    """Every body paragraph, headline, caption and quote of the vertical page reads back whole and
+    in order from the written PDF, with poppler (content order) and MuPDF (its own analysis)."""
+    import subprocess
+
+    import fitz
+
+    pdf = tmp_path / "hant.pdf"
+    pdf.write_bytes(hant.pdf)
+    raw = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    mupdf = "".join(page.get_text() for page in fitz.open(pdf))
+    data = yaml.safe_load(HANT.read_text(encoding="utf-8"))
+    texts = [data["headline"]]
+    for p in data["profiles"]:  # a headline's space stands where it breaks into two lines: dropped there
+        texts += [*p["body"], p["headline"].replace(" ", "")]
+        texts += [p["photo"]["caption"]] if "photo" in p else []
+        texts += [p["quote"]["text"]] if "quote" in p else []
+    for name, out in (("pdftotext -raw", raw), ("MuPDF", mupdf)):
+        flat = out.replace("\n", "").replace(" ", "")  # the page's spaces: where a headline breaks, or kept
+        missing = [t for t in texts if t not in flat]
+        assert not missing, (name, missing[:3])
+        # in reading order: each profile's paragraphs one after the other
+        for p in data["profiles"]:
+            at = [flat.index(t) for t in p["body"]]
+            assert at == sorted(at), (name, p["id"])

@@ -13,7 +13,7 @@ import yaml
 from conftest import ROOT
 
 from layout.errors import InputError
-from layout.frame import Box, ImageItem, RuleItem, TextItem
+from layout.frame import Box, ImageItem, PageFrame, RuleItem, TextItem
 from layout.inline.breaker import Run
 from layout.model.style import load_style, style_path
 from layout.page.check import check_frame
@@ -168,3 +168,36 @@ def test_the_hant_page_extracts_in_reading_order(hant, tmp_path):
         for p in data["profiles"]:
             at = [flat.index(t) for t in p["body"]]
             assert at == sorted(at), (name, p["id"])
+
+
+def test_the_hant_page_goes_to_press_under_the_same_rules(tmp_path):
+    """PDF/X-1a of the vertical page: the preflight finds nothing (fonts embedded, K-only text,
+    ink limits, photo resolution), the same as for a horizontal page; pdffonts lists every font
+    (the vertical cuts among them) embedded and subset, with a ToUnicode map."""
+    import subprocess
+
+    from layout.render import Output
+
+    done = render(HANT, output=Output(press="x1a"))
+    assert done.preflight is not None
+    assert done.preflight.status == 0, [f.what for f in done.preflight.findings]
+    assert done.preflight.text_k_share == 1.0
+    pdf = tmp_path / "press.pdf"
+    pdf.write_bytes(done.pdf)
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    rows = [line.split()[-5:-2] for line in fonts.splitlines()[2:]]
+    assert len(rows) > 10 and all(row == ["yes", "yes", "yes"] for row in rows), fonts
+
+
+def test_the_self_check_finds_vertical_lines_that_overlap():
+    run = Run("一二三", 0.0, 0.0, 27.0)
+    a = TextItem(100.0, 50.0, "song", 9.0, (run,), "body", "profiles[0].body[0]", 0, 3, vertical=True)
+    b = TextItem(104.0, 60.0, "song", 9.0, (run,), "body", "profiles[1].body[0]", 0, 3, vertical=True)
+    c = TextItem(113.5, 60.0, "song", 9.0, (run,), "body", "profiles[1].body[0]", 0, 3, vertical=True)
+    page = PageFrame(300.0, 300.0, (a, b), (), title="t")
+    assert check_frame(page) == ["overlap: profiles[0].body[0] '一二三' and profiles[1].body[0] '一二三'"]
+    assert check_frame(PageFrame(300.0, 300.0, (a, c), (), title="t")) == []  # one pitch apart: clear
+    low = TextItem(100.0, 290.0, "song", 9.0, (run,), "body", "profiles[0].body[0]", 0, 3, vertical=True)
+    assert check_frame(PageFrame(300.0, 300.0, (low,), (), title="t")) == [
+        "outside the page: profiles[0].body[0] '一二三'"
+    ]

@@ -211,3 +211,14 @@ def test_fonttools_only_to_make_a_cut(vface: FontFace) -> None:
     )
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_cut_is_named_by_the_tables(monkeypatch) -> None:
+    """A change of the orientation tables (an upgrade) names new cuts: a cached cut made under
+    the old tables is never reused (its colon turned where it now stands)."""
+    import layout.lang.vertical as tables
+
+    before = tables.tables_digest()
+    assert before == tables.tables_digest()  # stable: sorted, not by hash order
+    monkeypatch.setitem(tables.MARKS["zh-Hant"], "：", tables.ROTATED_CENTRED)
+    assert tables.tables_digest() != before

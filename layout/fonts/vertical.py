@@ -57,12 +57,15 @@ from layout.lang.vertical import (
     UPRIGHT,
     drawn_as,
     orientation,
+    tables_digest,
 )
 
 if TYPE_CHECKING:
     from fontTools.ttLib import TTFont
 
-FORMAT = 1  # bump when what a cut holds changes
+# What a cut holds depends on this code (bump FORMAT when its geometry changes) and on the
+# orientation tables (their digest): both name the cache file and the font.
+FORMAT = f"2-{tables_digest()}"
 PLAIN_KINDS = ("full", "half", "lead", "trail", "both")
 GAP_SIDES = {"lead": (1, 0), "trail": (0, 1), "both": (1, 1)}  # pads before, after the ink
 _TCY = re.compile(r"^tcy([1-9])\.([0-9])$")

@@ -177,3 +177,19 @@ def drawn_as(ch: str, lang: str = "zh-Hans") -> str:
     """The character whose glyph draws ``ch`` in vertical text (``ch`` itself, or a zh-Hans
     quote's corner bracket)."""
     return DRAWN_AS[lang].get(ch, ch)
+
+
+def tables_digest() -> str:
+    """A digest of every table above: a vertical cut made under other tables is another cut
+    (fonts/vertical.py names its cache files and fonts by it, so an upgrade never reuses a
+    stale one)."""
+    import hashlib
+
+    parts = [
+        sorted((lang, sorted(marks.items())) for lang, marks in MARKS.items()),
+        sorted((lang, sorted(subs.items())) for lang, subs in DRAWN_AS.items()),
+        sorted(FULL_ONLY),
+        sorted(ROTATED_INK_CHARS),
+        list(UPRIGHT_RANGES),
+    ]
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:16]

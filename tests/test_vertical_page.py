@@ -201,3 +201,22 @@ def test_the_self_check_finds_vertical_lines_that_overlap():
     assert check_frame(PageFrame(300.0, 300.0, (low,), (), title="t")) == [
         "outside the page: profiles[0].body[0] '一二三'"
     ]
+
+
+def test_bylines_start_at_the_top_of_their_line(hant):
+    """On a vertical page a profile's byline (role, then name) starts at the module's top, after
+    its headline, as Taiwanese papers set it; on a horizontal page it ends at the right."""
+    frame = hant.makeup.frame
+    boxes = {b.id: b for b in frame.boxes}
+    data = yaml.safe_load(HANT.read_text(encoding="utf-8"))
+    for i, p in enumerate(data["profiles"]):
+        if p["id"] not in boxes or "group" in p:
+            continue
+        box = boxes[p["id"]]
+        role = [it for it in frame.items if isinstance(it, TextItem) and it.source == f"profiles[{i}].role"]
+        name = [it for it in frame.items if isinstance(it, TextItem) and it.source == f"profiles[{i}].name"]
+        assert role and name and all(it.vertical for it in role + name)
+        assert role[0].baseline == pytest.approx(box.y, abs=0.01), p["id"]
+        if role[0].x == pytest.approx(name[0].x):  # one line: the name after the role, one byline size apart
+            gap = name[0].baseline - (role[0].baseline + role[0].length)
+            assert gap == pytest.approx(role[0].size, abs=0.01), p["id"]

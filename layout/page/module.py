@@ -243,14 +243,23 @@ class Module:
         items: list[Item] = []
         name_w = max(ln.natural for ln in name)
         rows = len(name)
+        start = ctx.rules.vertical  # a vertical page (set turned): the byline starts at the top of its line
+        name_at = 0.0
         if role_text:
             role = ctx.lines(role_text, "byline", width, justify=False)
             same_row = len(role) == 1 and role[0].natural + gap + name_w <= width
             rows = 1 if same_row else len(role) + len(name)
-            role_right = width - (name_w + gap if same_row else 0)
-            items += _right_aligned(ctx, role, "byline", role_path, 0, role_right)
+            if start:
+                items += _left_aligned(ctx, role, "byline", role_path, 0, 0.0)
+                name_at = role[0].natural + gap if same_row else 0.0
+            else:
+                role_right = width - (name_w + gap if same_row else 0)
+                items += _right_aligned(ctx, role, "byline", role_path, 0, role_right)
         first_name_row = 0 if rows == len(name) else rows - len(name)
-        items += _right_aligned(ctx, name, "name", name_path, first_name_row, width)
+        if start:
+            items += _left_aligned(ctx, name, "name", name_path, first_name_row, name_at)
+        else:
+            items += _right_aligned(ctx, name, "name", name_path, first_name_row, width)
         return Block(rows, tuple(items))
 
     @cached_property
@@ -855,10 +864,19 @@ def _atom_gaps(ctx: Context, text: str, ln: Line, size: float) -> int:
 
 def _right_aligned(ctx: Context, lines, role: str, source: str, first_row: int, right: float) -> list[Item]:
     """Lines of one role ending at ``right``, from grid row ``first_row`` down."""
+    return _aligned(ctx, lines, role, source, first_row, right, start=False)
+
+
+def _left_aligned(ctx: Context, lines, role: str, source: str, first_row: int, left: float) -> list[Item]:
+    """Lines of one role starting at ``left``, from grid row ``first_row`` down."""
+    return _aligned(ctx, lines, role, source, first_row, left, start=True)
+
+
+def _aligned(ctx: Context, lines, role: str, source: str, first_row: int, edge: float, *, start: bool) -> list[Item]:
     r = ctx.role(role)
     return [
         TextItem(
-            right - ln.natural,
+            edge if start else edge - ln.natural,
             (first_row + i) * ctx.leading + ASCENT * r.size,
             r.font,
             r.size,

@@ -237,14 +237,16 @@ def content_hash(*files: Path) -> str:
     return digest.hexdigest()[:12]
 
 
-def _checked_texts(texts: dict[str, str], continuations: tuple[Continuation, ...], jump_to: int) -> dict[str, str]:
+def _checked_texts(
+    texts: dict[str, str], continuations: tuple[Continuation, ...], jump_to: int, lang: str
+) -> dict[str, str]:
     """The page's texts plus what else it sets in its fonts: continued text and jump lines."""
     checked = dict(texts)
     for c in continuations:
         checked.update(c.texts)
-        checked[f"{c.profile.path}.jump_from"] = jump_text("上接", c.from_page)
+        checked[f"{c.profile.path}.jump_from"] = jump_text("上接", c.from_page, lang)
     if jump_to:
-        checked["jump"] = jump_text("下转", jump_to)
+        checked["jump"] = jump_text("下转", jump_to, lang)
     return checked
 
 
@@ -449,7 +451,7 @@ def render(
     page = load_page(page_file, doc)
     st = _written(load_style(style_path(style or page.style, Path(page.file).resolve().parent)), page)
     texts, counts = normalized_texts(page)
-    checked = _checked_texts(texts, continuations, jump_to)
+    checked = _checked_texts(texts, continuations, jump_to, page.lang)
     fonts = page_fonts(st, checked, page.source, system=output.system_fonts or st.fallback == "system")
     check_photos(page, allow_outside=output.allow_outside)
     arts = _ad_files(page, output)

@@ -220,3 +220,11 @@ def test_bylines_start_at_the_top_of_their_line(hant):
         if role[0].x == pytest.approx(name[0].x):  # one line: the name after the role, one byline size apart
             gap = name[0].baseline - (role[0].baseline + role[0].length)
             assert gap == pytest.approx(role[0].size, abs=0.01), p["id"]
+
+
+def test_jump_lines_in_the_pages_script():
+    from layout.page.furniture import jump_text
+
+    assert jump_text("下转", 6) == "（下转第6版）"
+    assert jump_text("下转", 6, "zh-Hant") == "（下轉第6版）"
+    assert jump_text("上接", 5, "zh-Hant") == "（上接第5版）"

@@ -147,6 +147,8 @@ LEVELS = {
 # Kong set marks full width, centred) and, as their newspapers do, no prohibition
 # rules (clreq §3.1.7 level "none"); a style may ask for basic, gb or strict instead.
 DEFAULTS = {"zh-Hans": ("basic", "mainland"), "zh-Hant": ("none", "quanjiao")}
+# The jump lines' words (（下转第N版）, （上接第N版）) in each script, where they differ.
+JUMP_WORDS = {"zh-Hant": {"下转": "下轉"}}
 
 
 def rules_for(

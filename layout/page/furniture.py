@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from layout.frame import Item, RuleItem, TextItem
+from layout.lang.zh import JUMP_WORDS
 from layout.model.content import Page
 from layout.page.blocks import Block, headline_block, line_items, place, text_block
 from layout.page.context import ASCENT, Context
@@ -124,9 +125,9 @@ def intro(ctx: Context, page: Page, texts: dict[str, str], columns: int = 0) -> 
     return Block(per_col, tuple(items))
 
 
-def jump_text(kind: str, page: int) -> str:
-    """A jump line: （下转第2版） or （上接第1版）."""
-    return f"（{kind}第{page}版）"
+def jump_text(kind: str, page: int, lang: str = "zh-Hans") -> str:
+    """A jump line: （下转第2版） or （上接第1版）, in the page's script (（下轉第2版） for zh-Hant)."""
+    return f"（{JUMP_WORDS.get(lang, {}).get(kind, kind)}第{page}版）"
 
 
 def staff(ctx: Context, texts: dict[str, str], area: TypeArea | None = None) -> list[Item]:

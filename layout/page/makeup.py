@@ -160,7 +160,7 @@ class _Sheet:
         for c in continuations:
             p = c.as_profile(len(profiles))
             self.texts.update(c.texts)
-            self.texts[f"{p.path}.jump_from"] = jump_text("上接", c.from_page)
+            self.texts[f"{p.path}.jump_from"] = jump_text("上接", c.from_page, page.lang)
             self.origins[p.index] = (c.file, c.line)
             profiles.append(p)
         self.continuations = continuations
@@ -477,7 +477,7 @@ def _set(
     units = sheet.copy.units(mode)
     if jump_to and mode.jumping:
         for pos in mode.jumping:
-            sheet.texts[f"{sheet.copy.profiles[pos].path}.jump"] = jump_text("下转", jump_to)
+            sheet.texts[f"{sheet.copy.profiles[pos].path}.jump"] = jump_text("下转", jump_to, page.lang)
     placed_units = [sheet.copy.merged(units, pl.unit, pl.end) if pl.end else units[pl.unit] for pl in plan.placements]
     done = _set_units(sheet, plan, mode, placed_units, mark_overset=mark_overset, jump_to=jump_to)
     items = list(sheet.items) + done.items + _rules(sheet, plan) + _ad_items(sheet)

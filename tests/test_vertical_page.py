@@ -228,3 +228,37 @@ def test_jump_lines_in_the_pages_script():
     assert jump_text("下转", 6) == "（下转第6版）"
     assert jump_text("下转", 6, "zh-Hant") == "（下轉第6版）"
     assert jump_text("上接", 5, "zh-Hant") == "（上接第5版）"
+
+
+def test_a_vertical_edition_jumps_in_its_script(tmp_path):
+    """Two zh-Hant vertical pages as an edition: copy the first cannot hold continues on the second
+    behind （下轉第6版）, taken up there behind （上接第5版）, every line still read in order."""
+    import shutil
+    import subprocess
+
+    from conftest import run_make_pdf
+
+    for photo in HANT.parent.glob("*.jpg"):
+        shutil.copy(photo, tmp_path)
+    data = yaml.safe_load(HANT.read_text(encoding="utf-8"))
+    data.pop("fillers")
+    extra = [dict(p, id=p["id"] + "-b") for p in data["profiles"][:4]]
+    for p in extra:
+        p.pop("photo", None), p.pop("quote", None)
+    first = dict(data, profiles=data["profiles"] + extra)
+    second = dict(data, page=6, profiles=[dict(p, id=p["id"] + "-c") for p in data["profiles"][4:7]])
+    for p in second["profiles"]:
+        p.pop("photo", None)
+    for name, page in (("p5.yaml", first), ("p6.yaml", second)):
+        (tmp_path / name).write_text(yaml.safe_dump(page, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (tmp_path / "edition.yaml").write_text("edition: 海港日報\npages: [p5.yaml, p6.yaml]\n", encoding="utf-8")
+    proc = run_make_pdf(tmp_path / "edition.yaml", "-o", tmp_path / "ed.pdf", "-q")
+    assert proc.returncode in (0, 1), proc.stderr
+    text = {
+        n: subprocess.run(["pdftotext", "-raw", str(tmp_path / f"ed-0{n}.pdf"), "-"], capture_output=True, text=True)
+        .stdout.replace("\n", "")
+        .replace(" ", "")
+        for n in (5, 6)
+    }
+    assert "（下轉第6版）" in text[5] and "下转" not in text[5]
+    assert "（上接第5版）" in text[6]

@@ -26,7 +26,7 @@ import datetime as dt
 import io
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -406,28 +406,42 @@ def _text(
     gaps: GapFonts | None = None,
     colour: CMYKColor = K100,
 ) -> None:
+    y = _num(height - item.baseline)
+
+    def placed() -> Iterator[Placed]:
+        for k, run in enumerate(item.runs):
+            if run.variant.startswith("fb:"):
+                name = names[run.variant[3:]]
+            else:
+                name = variants.get(f"{item.font}/{run.variant}", font) if run.variant else font
+            for text, dx, gap in _pieces(item.runs, k, item.size, name, gaps):
+                drawn = _registered(gaps.variant(gap)) if gap and gaps else name
+                yield drawn, f"1 0 0 1 {_num(item.x + run.x + dx)} {y} Tm", run.char_space, text
+
+    _text_object(pen, item, placed(), _spread(item, gaps), colour)
+
+
+Placed = tuple[str, str, float, str]  # reportlab font name, the piece's Tm operator, char space, text
+
+
+def _text_object(pen: _Pen, item: TextItem, pieces: Iterable[Placed], spread: bool, colour: CMYKColor) -> None:
+    """One line's text object, written as reportlab's text object writes it: per piece its ``Tm``,
+    ``Tc`` and the subsets' ``Tf``/``Tj``; a loosely ``spread`` line inside an ActualText span
+    (poppler and Acrobat read the span instead of guessing spaces)."""
     c = pen.c
-    spread = _spread(item, gaps)
-    if spread:  # poppler and Acrobat read the span's ActualText instead of guessing spaces
+    if spread:
         c.addLiteral(_actual_text(item.text))
     code = ["BT", "1 0 0 1 0 0 Tm", pen.fill(colour)]
     current = None
     subset = [-1]
     size = f"{_num(item.size)} Tf {_num(item.size * 1.2)} TL"  # setFont's leading: 1.2 × the size
-    y = _num(height - item.baseline)
-    for k, run in enumerate(item.runs):
-        if run.variant.startswith("fb:"):
-            name = names[run.variant[3:]]
-        else:
-            name = variants.get(f"{item.font}/{run.variant}", font) if run.variant else font
-        for text, dx, gap in _pieces(item.runs, k, item.size, name, gaps):
-            drawn = _registered(gaps.variant(gap)) if gap and gaps else name
-            if drawn != current:
-                current = drawn
-                subset[0] = -1
-            code.append(f"1 0 0 1 {_num(item.x + run.x + dx)} {y} Tm")
-            code.append(f"{_num(run.char_space)} Tc")
-            code.append(_show(pen, pen.font(drawn), text, size, subset))
+    for drawn, tm, char_space, text in pieces:
+        if drawn != current:
+            current = drawn
+            subset[0] = -1
+        code.append(tm)
+        code.append(f"{_num(char_space)} Tc")
+        code.append(_show(pen, pen.font(drawn), text, size, subset))
     code.append("ET")
     c._code.append(" ".join(code))
     if spread:
@@ -509,30 +523,16 @@ def _vertical_text(
     X the centre line, Y the top of the line less the piece's offset down it, its glyphs from
     the vertical cut that turns them (``_vertical_pieces``; fonts/vertical.py). A loosely spread
     line is wrapped in an ActualText span, as a horizontal one is."""
-    c = pen.c
     face = faces.get(item.font)
     spread = _spread(item, face.gap if face is not None and _has_gap(item) else None)
-    if spread:
-        c.addLiteral(_actual_text(item.text))
-    code = ["BT", "1 0 0 1 0 0 Tm", pen.fill(colour)]
-    current = None
-    subset = [-1]
-    size = f"{_num(item.size)} Tf {_num(item.size * 1.2)} TL"
     x = _num(item.x)
     top = height - item.baseline
-    for run, pieces in _vertical_pieces(item, faces):
-        for text, dx, key in pieces:
-            drawn = variants[key]
-            if drawn != current:
-                current = drawn
-                subset[0] = -1
-            code.append(f"0 -1 1 0 {x} {_num(top - (run.x + dx))} Tm")
-            code.append(f"{_num(run.char_space)} Tc")
-            code.append(_show(pen, pen.font(drawn), text, size, subset))
-    code.append("ET")
-    c._code.append(" ".join(code))
-    if spread:
-        c.addLiteral("EMC")
+    placed = (
+        (variants[key], f"0 -1 1 0 {x} {_num(top - (run.x + dx))} Tm", run.char_space, text)
+        for run, pieces in _vertical_pieces(item, faces)
+        for text, dx, key in pieces
+    )
+    _text_object(pen, item, placed, spread, colour)
 
 
 def _has_gap(item: TextItem) -> bool:

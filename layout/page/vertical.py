@@ -18,9 +18,10 @@ composition rules are the page's with ``vertical`` set (tate-chu-yoko for short 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from layout.frame import AdItem, Box, ImageItem, Item, MarkItem, PageFrame, RuleItem, TextItem
-from layout.model.content import Continuation, Page
+from layout.model.content import Page
 from layout.model.style import Style
 from layout.page import furniture
 from layout.page.context import ASCENT, Context
@@ -115,32 +116,13 @@ class Turn:
         return Box(b.id, x, y, w, h)
 
 
-def make_vertical_page(
-    ctx: Context,
-    page: Page,
-    texts: dict[str, str],
-    *,
-    mark_overset: bool = False,
-    mark_open: bool = False,
-    jump_to: int = 0,
-    continuations: tuple[Continuation, ...] = (),
-    keep=None,
-) -> Makeup:
-    """The page in vertical writing: the type area made up transposed and turned, the
-    running head over it and the staff line under it."""
+def make_vertical_page(ctx: Context, page: Page, texts: dict[str, str], **options: Any) -> Makeup:
+    """The page in vertical writing: the type area made up transposed (``make_page`` with its
+    ``options``: marks, jumps, a kept round) and turned, the running head over it and the
+    staff line under it."""
     vstyle = vertical_grid(ctx.style)
     inner = Context(transposed(vstyle), ctx.faces, ctx.rules.turned())
-    made = make_page(
-        inner,
-        page,
-        texts,
-        mark_overset=mark_overset,
-        mark_open=mark_open,
-        jump_to=jump_to,
-        continuations=continuations,
-        keep=keep,
-        outside=False,
-    )
+    made = make_page(inner, page, texts, **options, outside=False)
     width = vstyle.lines * vstyle.leading  # the type area across the page
     area = furniture.TypeArea((vstyle.page_width - width) / 2, vstyle.top, width, vstyle.type_width)
     turn = Turn(right=area.left + area.width, top=area.top)
